@@ -1,0 +1,13 @@
+from django.urls import path
+
+from ovp.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("office/", views.office_home, name="office_home"),
+    path("office/schedule/", views.schedule, name="schedule"),
+    path("board/", views.board_home, name="board_home"),
+]

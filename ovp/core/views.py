@@ -1,0 +1,49 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+
+from ovp.accounts.permissions import board_required, office_required
+from ovp.core import selectors
+
+
+@login_not_required
+def root(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:home")
+    return redirect(settings.LOGIN_URL)
+
+
+@login_not_required
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and container health checks: is the database reachable?"""
+    checks = {"database": "ok", "cache": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any failure means not healthy
+        checks["database"] = "unavailable"
+    try:
+        cache.get("healthz")
+    except Exception:
+        # dashboards keep working from the database when Redis is down
+        checks["cache"] = "unavailable"
+    status = 200 if checks["database"] == "ok" else 503
+    return JsonResponse(checks, status=status)
+
+
+@office_required
+def office_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/office_home.html", {"summary": selectors.office_summary()})
+
+
+@board_required
+def board_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/board_home.html", {"summary": selectors.office_summary()})
+
+
+@office_required
+def schedule(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/schedule.html", {"jobs": selectors.scheduled_jobs()})

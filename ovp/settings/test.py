@@ -1,0 +1,11 @@
+"""Tests: the same servers as development, fast hashing, an isolated queue and cache prefix."""
+
+from ovp.settings.base import *  # noqa: F403
+from ovp.settings.base import CACHES, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES["default"]["KEY_PREFIX"] = "ovp-test"
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="ovp-test")
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = f"OVP administration: {settings.OVP_OFFICE_NAME}"
+admin.site.site_title = "OVP administration"
+
+urlpatterns = [
+    path("", include("ovp.core.urls")),
+    path("accounts/", include("ovp.accounts.urls")),
+    path("areas/", include("ovp.areas.urls")),
+    path("portal/", include("stakeholders.urls")),
+    path("admin/", admin.site.urls),
+]
