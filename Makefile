@@ -13,10 +13,10 @@ SERVICES := eval "$$($(PY) -m ovp.localservices env)"
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv with the locked dependencies
@@ -45,9 +45,11 @@ format: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-lock: install ## Re-resolve requirements.lock from pyproject.toml
-	$(VENV)/bin/uv pip compile pyproject.toml --group dev --python-version 3.11 \
+lock: install ## Re-resolve requirements.lock (production) and requirements-dev.lock from pyproject.toml
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 \
 		-o requirements.lock --generate-hashes --custom-compile-command "make lock"
+	$(VENV)/bin/uv pip compile pyproject.toml --group dev --python-version 3.11 \
+		-o requirements-dev.lock --generate-hashes --custom-compile-command "make lock"
 
 vendor: install ## Copy plotly.min.js from the locked plotly package into static/
 	cp "$$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" static/vendor/plotly/plotly.min.js

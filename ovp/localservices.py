@@ -12,8 +12,10 @@ keeps their data. Run as root, pgserver creates a system user `pgserver` to own 
 Deliberately free of Django: it runs before settings can be read.
 """
 
+import contextlib
 import os
 import shlex
+import signal
 import socket
 import subprocess
 import sys
@@ -43,7 +45,7 @@ def ensure_postgres(folder: Path) -> str:
     import pgserver
 
     server = pgserver.get_server(folder / "pgdata", cleanup_mode=None)
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
     if "(1 row)" not in exists:
         server.psql(f'CREATE DATABASE "{DATABASE_NAME}";')
     info = server.get_postmaster_info()
@@ -83,14 +85,22 @@ def ensure_redis(folder: Path) -> str:
     subprocess.run(
         [
             str(_redis_server_binary()),
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--daemonize", "yes",
-            "--dir", str(redis_dir),
-            "--pidfile", str(redis_dir / "redis.pid"),
-            "--logfile", str(redis_dir / "redis.log"),
-            "--save", "900 1",
-            "--appendonly", "no",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--daemonize",
+            "yes",
+            "--dir",
+            str(redis_dir),
+            "--pidfile",
+            str(redis_dir / "redis.pid"),
+            "--logfile",
+            str(redis_dir / "redis.log"),
+            "--save",
+            "900 1",
+            "--appendonly",
+            "no",
         ],
         check=True,
     )
@@ -121,10 +131,8 @@ def stop() -> None:
         pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
     pid_file = folder / "redis" / "redis.pid"
     if pid_file.exists():
-        try:
-            os.kill(int(pid_file.read_text().strip()), 15)
-        except (ProcessLookupError, ValueError):
-            pass
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
 
 
 def main(argv: list[str]) -> int:

@@ -8,7 +8,11 @@ DEMO_ORGANISATIONS = [
     ("Eastgate Youth Alliance", Sector.COMMUNITY, "Mentoring and summer jobs for young people."),
     ("Riverton Police Department", Sector.LAW_ENFORCEMENT, "City police; shooting incident data."),
     ("Riverton Department of Public Health", Sector.PUBLIC_HEALTH, "Injury surveillance."),
-    ("St. Luke's Trauma Center", Sector.HOSPITAL, "Level I trauma centre; hospital-based intervention."),
+    (
+        "St. Luke's Trauma Center",
+        Sector.HOSPITAL,
+        "Level I trauma centre; hospital-based intervention.",
+    ),
     ("Riverton Public Schools", Sector.EDUCATION, "School safety and counselling."),
     ("Family Services of Riverton", Sector.SOCIAL_SERVICES, "Case management and victim services."),
     ("Riverton University Crime Lab", Sector.RESEARCH, "Evaluation partner."),

@@ -6,3 +6,10 @@ class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email and password do not match an account. Passwords are case-sensitive."
+        ),
+    }

@@ -8,9 +8,7 @@ from ovp.accounts.models import Role, User
 
 
 @transaction.atomic
-def user_create(
-    *, email: str, role: str, password: str | None = None, full_name: str = ""
-) -> User:
+def user_create(*, email: str, role: str, password: str | None = None, full_name: str = "") -> User:
     """Create a user; office administrators also get Django admin access."""
     user = User(email=email, role=role, full_name=full_name, is_staff=role == Role.ADMIN)
     user.is_superuser = role == Role.ADMIN

@@ -12,7 +12,9 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),
+        auth_views.PasswordChangeView.as_view(
+            success_url=reverse_lazy("accounts:password_change_done")
+        ),
         name="password_change",
     ),
     path(

@@ -1,4 +1,4 @@
-"""Riverton, the demo city: 40 neighbourhoods on a jittered grid, grouped into 8 police districts."""
+"""Riverton, the demo city: 40 neighbourhoods on a jittered grid, in 8 police districts."""
 
 import json
 
@@ -13,12 +13,45 @@ WEST, SOUTH = -77.20, 40.40
 CELL_LON, CELL_LAT = 0.025, 0.019
 
 NEIGHBOURHOOD_NAMES = [
-    "Ashford", "Bellmont", "Carver Hill", "Dunmore", "Eastgate", "Fairview", "Glenwood",
-    "Harbor Point", "Ironside", "Juniper Park", "Kingsbridge", "Linden", "Millbrook",
-    "Northfield", "Oak Terrace", "Parkside", "Quarry Flats", "Riverside", "Southport",
-    "Tanner's Row", "Union Square", "Valley View", "Westbrook", "Yardley", "Ambler Heights",
-    "Brookhaven", "Cedar Grove", "Delmar", "Elmwood", "Foxcroft", "Greenpoint", "Highland",
-    "Irving Park", "Jefferson", "Kensett", "Lakeview", "Mill Creek", "Newtown", "Orchard",
+    "Ashford",
+    "Bellmont",
+    "Carver Hill",
+    "Dunmore",
+    "Eastgate",
+    "Fairview",
+    "Glenwood",
+    "Harbor Point",
+    "Ironside",
+    "Juniper Park",
+    "Kingsbridge",
+    "Linden",
+    "Millbrook",
+    "Northfield",
+    "Oak Terrace",
+    "Parkside",
+    "Quarry Flats",
+    "Riverside",
+    "Southport",
+    "Tanner's Row",
+    "Union Square",
+    "Valley View",
+    "Westbrook",
+    "Yardley",
+    "Ambler Heights",
+    "Brookhaven",
+    "Cedar Grove",
+    "Delmar",
+    "Elmwood",
+    "Foxcroft",
+    "Greenpoint",
+    "Highland",
+    "Irving Park",
+    "Jefferson",
+    "Kensett",
+    "Lakeview",
+    "Mill Creek",
+    "Newtown",
+    "Orchard",
     "Pine Hollow",
 ]
 
@@ -38,7 +71,13 @@ def neighbourhood_collection(city: DemoCity) -> tuple[dict, dict]:
     neighbourhoods = []
     polygons: dict[int, list[shapely.Polygon]] = {}
     for number, (j, i) in enumerate(((j, i) for j in range(ROWS) for i in range(COLUMNS)), start=1):
-        ring = [corners[i, j], corners[i + 1, j], corners[i + 1, j + 1], corners[i, j + 1], corners[i, j]]
+        ring = [
+            corners[i, j],
+            corners[i + 1, j],
+            corners[i + 1, j + 1],
+            corners[i, j + 1],
+            corners[i, j],
+        ]
         # denser, poorer blocks near the river (south) have more residents
         population = int(rng.uniform(6_000, 20_000) * (1.8 - 0.2 * j))
         district = 1 + (i // 2) + 4 * (j >= 3)
@@ -76,7 +115,10 @@ def neighbourhood_collection(city: DemoCity) -> tuple[dict, dict]:
 @demo_seeder
 def seed_areas(city: DemoCity) -> None:
     neighbourhoods, districts = neighbourhood_collection(city)
-    for kind, collection in ((AreaKind.NEIGHBOURHOOD, neighbourhoods), (AreaKind.DISTRICT, districts)):
+    for kind, collection in (
+        (AreaKind.NEIGHBOURHOOD, neighbourhoods),
+        (AreaKind.DISTRICT, districts),
+    ):
         result = areas_load_geojson(
             source=collection,
             kind=kind,

@@ -14,7 +14,9 @@ from ovp.areas.models import Area
 COLORSCALE = "Reds"
 
 
-def _outline(boundary: dict[str, Any], tolerance: float) -> tuple[list[float | None], list[float | None]]:
+def _outline(
+    boundary: dict[str, Any], tolerance: float
+) -> tuple[list[float | None], list[float | None]]:
     """Longitudes and latitudes of every ring, separated by None (plotly's gap marker)."""
     geometry = shapely.simplify(shapely.from_geojson(json.dumps(boundary)), tolerance)
     xs: list[float | None] = []
@@ -22,8 +24,8 @@ def _outline(boundary: dict[str, Any], tolerance: float) -> tuple[list[float | N
     for polygon in shapely.get_parts(geometry):
         for ring in [polygon.exterior, *polygon.interiors]:
             coords = shapely.get_coordinates(ring)
-            xs.extend(coords[:, 0].round(5).tolist() + [None])
-            ys.extend(coords[:, 1].round(5).tolist() + [None])
+            xs.extend([*coords[:, 0].round(5).tolist(), None])
+            ys.extend([*coords[:, 1].round(5).tolist(), None])
     return xs, ys
 
 
@@ -73,6 +75,10 @@ def area_map(
         plot_bgcolor="white",
         xaxis={"visible": False},
         # a degree of longitude is shorter than a degree of latitude away from the equator
-        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(mid_lat))},
+        yaxis={
+            "visible": False,
+            "scaleanchor": "x",
+            "scaleratio": 1 / math.cos(math.radians(mid_lat)),
+        },
     )
     return figure

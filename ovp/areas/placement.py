@@ -100,5 +100,3 @@ def area_index(kind: str) -> AreaIndex:
 def place_points(*, kind: str, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
     """Area id for each (lon, lat), or UNPLACED; see the module docstring."""
     return area_index(kind).place(lons, lats)
-
-

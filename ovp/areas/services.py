@@ -20,7 +20,7 @@ class AreasLoadResult:
     updated: int
 
 
-def _polygonal(geometry: dict[str, Any]) -> shapely.Geometry:
+def _polygonal(geometry: Any) -> shapely.Geometry:
     """A valid Polygon/MultiPolygon from a GeoJSON geometry, repairing self-intersections."""
     if not isinstance(geometry, dict) or geometry.get("type") not in POLYGONAL:
         raise ValueError("geometry must be a Polygon or MultiPolygon")
@@ -62,7 +62,9 @@ def areas_load_geojson(
     """Create or update one Area per feature, keyed by (kind, code). All or nothing:
     any bad feature raises a ValidationError listing every problem, and nothing is saved."""
     if kind not in AreaKind.values:
-        raise ValidationError(f"Unknown area kind {kind!r}; use one of {', '.join(AreaKind.values)}.")
+        raise ValidationError(
+            f"Unknown area kind {kind!r}; use one of {', '.join(AreaKind.values)}."
+        )
     features = _read_features(source)
     if not features:
         raise ValidationError("The file has no features.")
@@ -91,7 +93,9 @@ def areas_load_geojson(
                 if population < 0:
                     raise ValueError
             except (TypeError, ValueError):
-                problems.append(f"feature {number} (code {code}): population {population!r} is not a count")
+                problems.append(
+                    f"feature {number} (code {code}): population {population!r} is not a count"
+                )
                 continue
         else:
             population = None

@@ -18,11 +18,12 @@ class OfficeSummary:
 
 
 def office_summary() -> OfficeSummary:
-    areas = list(
-        Area.objects.values("kind")
+    areas = [
+        dict(row)
+        for row in Area.objects.values("kind")
         .annotate(count=Count("id"), population=Sum("population"))
         .order_by("kind")
-    )
+    ]
     labels = dict(Role.choices)
     users = [
         {"role": labels.get(row["role"], row["role"]), "count": row["count"]}
@@ -32,14 +33,16 @@ def office_summary() -> OfficeSummary:
 
 
 def _describe(schedule: Any) -> str:
+    # crontab keeps its parsed fields as sets of ints (untyped in celery-types)
+    fields: Any = schedule
     if (
         isinstance(schedule, crontab)
-        and len(schedule.hour) == 1
-        and len(schedule.minute) == 1
-        and len(schedule.day_of_week) == 7
-        and len(schedule.day_of_month) == 31
+        and len(fields.hour) == 1
+        and len(fields.minute) == 1
+        and len(fields.day_of_week) == 7
+        and len(fields.day_of_month) == 31
     ):
-        (hour,), (minute,) = schedule.hour, schedule.minute
+        (hour,), (minute,) = fields.hour, fields.minute
         return f"Every day at {hour:02d}:{minute:02d} ({settings.TIME_ZONE})"
     return str(schedule)
 

@@ -9,7 +9,9 @@ from ovp.areas.services import areas_load_geojson
 
 
 class Command(BaseCommand):
-    help = "Load area boundaries from a GeoJSON FeatureCollection (creates or updates by kind+code)."
+    help = (
+        "Load area boundaries from a GeoJSON FeatureCollection (creates or updates by kind+code)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="GeoJSON file in longitude/latitude (EPSG:4326)")
@@ -30,5 +32,8 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("Nothing was loaded:\n  " + "\n  ".join(error.messages)) from error
         self.stdout.write(
-            self.style.SUCCESS(f"Areas of kind {options['kind']}: {result.created} created, {result.updated} updated.")
+            self.style.SUCCESS(
+                f"Areas of kind {options['kind']}: "
+                f"{result.created} created, {result.updated} updated."
+            )
         )

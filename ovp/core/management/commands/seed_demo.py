@@ -1,6 +1,7 @@
 from argparse import ArgumentParser
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.OVP_DEMO_ALLOWED:
+            raise CommandError("Demo data is not allowed with these settings (production).")
         already = User.objects.filter(email=DEMO_LOGINS[0][0]).exists()
         if options["if_empty"] and already:
             self.stdout.write("Demo city already loaded.")

@@ -1,0 +1,103 @@
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    AdminFactory,
+    BoardMemberFactory,
+    GranteeFactory,
+    OrganisationFactory,
+    StaffFactory,
+)
+
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-gpu",
+]
+
+
+def shared_data(name: str) -> Path:
+    """A real city export from ../shared/data; the test is skipped where the folder is absent."""
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent (real city data lives beside the checkout, in CI)")
+    return path
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory(email="staff@example.org", full_name="Sam Staff")
+
+
+@pytest.fixture
+def office_admin(db):
+    return AdminFactory(email="admin@example.org", full_name="Ada Admin")
+
+
+@pytest.fixture
+def organisation_a(db):
+    return OrganisationFactory(name="Organisation A")
+
+
+@pytest.fixture
+def organisation_b(db):
+    return OrganisationFactory(name="Organisation B")
+
+
+@pytest.fixture
+def grantee_a(organisation_a):
+    return GranteeFactory(email="grantee.a@example.org", organisation=organisation_a)
+
+
+@pytest.fixture
+def grantee_b(organisation_b):
+    return GranteeFactory(email="grantee.b@example.org", organisation=organisation_b)
+
+
+@pytest.fixture
+def board_member(db):
+    return BoardMemberFactory(email="board@example.org")
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in test client for a user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(f"Chromium is not installed at {executable} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -1,0 +1,90 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "ovp.settings.production",
+    "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
+    "ALLOWED_HOSTS": "ovp.example.org",
+    "DATABASE_URL": "postgres://ovp@db.invalid:5432/ovp",
+    "REDIS_URL": "redis://redis.invalid:6379/0",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_under_production_settings_has_no_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_settings_refuse_to_start_without(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Production settings need these environment variables: " + missing in result.stderr
+
+
+def test_demo_data_is_refused_under_production_settings():
+    result = manage("seed_demo", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "Demo data is not allowed" in result.stderr
+
+
+def test_vendored_plotly_is_the_one_the_plotly_package_bundles():
+    import plotly
+
+    bundled = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert (ROOT / "static/vendor/plotly/plotly.min.js").read_bytes() == bundled.read_bytes()
+
+
+def test_templates_load_nothing_from_another_host():
+    import re
+
+    offenders = []
+    for template in [
+        *ROOT.glob("templates/**/*.html"),
+        *ROOT.glob("*/templates/**/*.html"),
+        *ROOT.glob("ovp/*/templates/**/*.html"),
+    ]:
+        for match in re.finditer(
+            r"""(?:src|href)=["']((?:https?:)?//[^"']+)""", template.read_text()
+        ):
+            offenders.append(f"{template.relative_to(ROOT)}: {match.group(1)}")
+    assert offenders == []
+
+
+@pytest.mark.django_db
+def test_health_check_reports_the_database(client):
+    response = client.get("/healthz/")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+
+
+@pytest.mark.django_db
+def test_base_template_has_skip_link_landmarks_and_title(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert 'href="#main"' in page and "Skip to main content" in page
+    assert '<main id="main"' in page and "<header>" in page and "<footer" in page
+    assert "<title>Log in · " in page
