@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from ovp.incidents.urls import public_urlpatterns as public_incident_urls
+
 admin.site.site_header = f"OVP administration: {settings.OVP_OFFICE_NAME}"
 admin.site.site_title = "OVP administration"
 
@@ -9,6 +11,8 @@ urlpatterns = [
     path("", include("ovp.core.urls")),
     path("accounts/", include("ovp.accounts.urls")),
     path("areas/", include("ovp.areas.urls")),
+    path("incidents/", include("ovp.incidents.urls")),
+    path("public/shootings/", include((public_incident_urls, "public"))),
     path("portal/", include("stakeholders.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,16 @@ class AreaKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def normalize_area_code(code: object) -> str:
+    """The same code however an export writes it: " 075 ", "75.0" and 75 are all "75"."""
+    text = str(code if code is not None else "").strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if text.isdigit():
+        text = str(int(text))
+    return text
+
+
 class AreaQuerySet(models.QuerySet["Area"]):
     def of_kind(self, kind: str) -> "AreaQuerySet":
         return self.filter(kind=kind)

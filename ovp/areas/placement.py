@@ -41,7 +41,7 @@ class AreaIndex:
         usable = np.flatnonzero(np.isfinite(x) & np.isfinite(y) & ~((x == 0) & (y == 0)))
         if usable.size == 0 or not self.geometries:
             return placed
-        order = usable[np.argsort(x[usable], kind="stable")]
+        order = usable[np.argsort(x[usable])]
         sorted_x = x[order]
         for area_id, geometry, (minx, miny, maxx, maxy) in zip(
             self.area_ids, self.geometries, self.bounds, strict=True

@@ -9,7 +9,7 @@ import shapely
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ovp.areas.models import Area, AreaKind
+from ovp.areas.models import Area, AreaKind, normalize_area_code
 
 POLYGONAL = {"Polygon", "MultiPolygon"}
 
@@ -72,12 +72,10 @@ def areas_load_geojson(
     rows: dict[str, dict[str, Any]] = {}
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") or {}
-        code = str(properties.get(code_field) or "").strip()
+        code = normalize_area_code(properties.get(code_field))
         if not code:
             problems.append(f"feature {number}: no value in {code_field!r}")
             continue
-        if code.endswith(".0") and code[:-2].isdigit():
-            code = code[:-2]  # numbers stored as floats in some exports: 75.0 -> 75
         if code in rows:
             problems.append(f"feature {number}: code {code} appears twice")
             continue

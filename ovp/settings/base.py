@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "ovp.core",
     "ovp.accounts",
     "ovp.areas",
+    "ovp.incidents",
     "stakeholders",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
@@ -179,6 +181,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = env(
 )
 # The schedule lives here, in code; staff see it, with each job's purpose, at /office/schedule/.
 OVP_SCHEDULED_JOBS: dict[str, dict] = {
+    "incidents-nightly": {
+        "task": "ovp.incidents.tasks.nightly",
+        "schedule": crontab(hour=2, minute=30),
+        "description": "Pull each incident source set to update nightly, then aggregate the "
+        "weeks and months that changed.",
+    },
     "clear-expired-sessions": {
         "task": "ovp.accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=15),
@@ -206,3 +214,10 @@ OVP_ROLE_HOMES = {
     "grantee": "stakeholders:grantee_home",
     "board": "core:board_home",
 }
+
+# Public pages hide counts from 1 to OVP_SUPPRESSION_THRESHOLD - 1 (and what would reveal them).
+OVP_SUPPRESSION_THRESHOLD = env.int("OVP_SUPPRESSION_THRESHOLD", default=10)
+# Uploaded exports larger than this are refused.
+OVP_MAX_UPLOAD_MB = env.int("OVP_MAX_UPLOAD_MB", default=500)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

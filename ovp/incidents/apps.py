@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+from ovp.core.navigation import NavItem
+
+
+class IncidentsConfig(AppConfig):
+    name = "ovp.incidents"
+    label = "incidents"
+    verbose_name = "Incident data"
+    nav_items = (
+        NavItem("Violence dashboard", "incidents:dashboard", ("admin", "staff")),
+        NavItem("Incident data", "incidents:imports", ("admin", "staff")),
+    )

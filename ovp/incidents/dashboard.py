@@ -1,0 +1,128 @@
+"""The violence dashboard's contents for a scope: figures, charts and their tables, cached
+under a key the nightly aggregation changes."""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from django.conf import settings
+from django.core.cache import cache
+
+from ovp.areas.maps import area_map
+from ovp.incidents import charts, selectors
+from ovp.incidents.aggregation import aggregates_version
+from ovp.incidents.charts import LAYOUT, PALETTE, Chart
+from ovp.incidents.selectors import DataRange, Scope, YearToDate
+from ovp.incidents.suppression import suppress, suppress_total
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    ytd: YearToDate
+    not_placed: int
+    charts: list[Chart]
+    top_share: dict[str, Any]
+
+
+def _fatal_chart(ytd: YearToDate) -> Chart:
+    unknown = ytd.victims - ytd.fatal - ytd.nonfatal
+    table = pd.DataFrame(
+        {"Outcome": ["Killed", "Wounded", "Not recorded"], "People shot": [ytd.fatal, ytd.nonfatal, unknown]}
+    )
+    figure = go.Figure(go.Bar(x=table["Outcome"], y=table["People shot"], marker_color=[PALETTE["this"], PALETTE["bar"], "#bbbbbb"]))
+    figure.update_layout(**LAYOUT, yaxis_title="People shot", showlegend=False)
+    return Chart("fatal", "Killed and wounded", "Bar chart of people killed, wounded, and with no outcome recorded.", figure, table)
+
+
+def _top_share(totals: pd.DataFrame) -> dict[str, Any]:
+    """How concentrated the violence is: the share of the top tenth of areas."""
+    if totals.empty or totals["victims"].sum() == 0:
+        return {}
+    top = max(1, round(len(totals) / 10))
+    share = totals["victims"].head(top).sum() / totals["victims"].sum()
+    return {"areas": top, "of": len(totals), "share": share}
+
+
+def build(scope: Scope, data: DataRange) -> Dashboard:
+    weekly = selectors.weekly_counts(scope)
+    ytd = selectors.year_to_date(weekly, scope, data.first_week)
+    totals = selectors.area_totals(scope)
+    areas = selectors.areas_of_kind(scope.area_kind)
+    chart_list = [
+        charts.weekly_trend(weekly, scope),
+        charts.area_chart([a for a in areas], totals, scope),
+        _fatal_chart(ytd),
+        *charts.breakdown_charts(selectors.breakdowns(scope)),
+    ]
+    return Dashboard(
+        scope=scope,
+        ytd=ytd,
+        not_placed=selectors.not_placed(scope),
+        charts=chart_list,
+        top_share=_top_share(totals),
+    )
+
+
+def cached(scope: Scope, data: DataRange) -> Dashboard:
+    key = ":".join(
+        ["dashboard", str(aggregates_version()), str(scope.year), scope.area_kind, scope.area.code if scope.area else "", scope.through_week.isoformat()]
+    )
+    dashboard = cache.get(key)
+    if dashboard is None:
+        dashboard = build(scope, data)
+        cache.set(key, dashboard, 60 * 60 * 24)
+    return dashboard
+
+
+def _public_figure(chart: Chart, table: pd.DataFrame, areas: list) -> go.Figure:
+    """Redraw a chart from its suppressed table, so no hidden number reaches the page."""
+    numeric = table.apply(lambda column: pd.to_numeric(column, errors="coerce"))
+    figure = go.Figure()
+    if chart.slug == "weekly":
+        for column, colour in zip(table.columns[1:], (PALETTE["this"], PALETTE["last"], PALETTE["average"]), strict=False):
+            figure.add_scatter(x=table.iloc[:, 0], y=numeric[column], name=str(column), line={"color": colour})
+        figure.update_layout(**LAYOUT, xaxis_title="Week of the year", yaxis_title="People shot")
+    elif chart.slug == "areas":
+        values = {
+            area_id: float(count)
+            for area_id, count in zip(table["area_id"], numeric["People shot"], strict=True)
+            if pd.notna(count)
+        }
+        figure = area_map(areas, values, value_label="people shot")
+    else:
+        figure.add_bar(x=table.iloc[:, 0], y=numeric["People shot"], marker_color=PALETTE["bar"])
+        figure.update_layout(**LAYOUT, yaxis_title="People shot", showlegend=False)
+    return figure
+
+
+def public(dashboard: Dashboard, areas: list) -> tuple[Dashboard, dict[str, int | None]]:
+    """The same citywide figures with small counts suppressed (OVP_SUPPRESSION_THRESHOLD):
+    tables and charts are rebuilt from the suppressed numbers."""
+    threshold = settings.OVP_SUPPRESSION_THRESHOLD
+    hidden = f"fewer than {threshold}"
+    public_charts = []
+    for chart in dashboard.charts:
+        table = chart.table.copy()
+        if chart.slug == "areas":
+            table = table.drop(columns=["Per 100,000 residents", "Share of the city"])
+            table.insert(0, "area_id", table["Code"].map({a.code: a.pk for a in areas}))
+        counts = [c for c in table.columns if c in ("People shot", "Killed") or str(c).isdigit()]
+        for column in counts:
+            values = [int(v) if pd.notna(v) else 0 for v in table[column]]
+            table[column] = pd.Series(suppress(values, threshold), dtype=object).fillna(hidden).to_numpy()
+        figure = _public_figure(chart, table, areas)
+        if "area_id" in table.columns:
+            table = table.drop(columns=["area_id"])
+        public_charts.append(Chart(chart.slug, chart.title, chart.description, figure, table))
+    ytd = dashboard.ytd
+    figures = {
+        "victims": suppress_total(ytd.victims, threshold),
+        "fatal": suppress_total(ytd.fatal, threshold),
+        "incidents": suppress_total(ytd.incidents, threshold),
+    }
+    return (
+        Dashboard(scope=dashboard.scope, ytd=ytd, not_placed=0, charts=public_charts, top_share=dashboard.top_share),
+        figures,
+    )

@@ -1,0 +1,61 @@
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from ovp.incidents.mapping import PRESETS, mapping_for
+from ovp.incidents.services import incidents_import, source_for
+
+
+class Command(BaseCommand):
+    help = "Import a city's shooting export (a file or an http(s) URL) into the incident data."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("location", help="path or URL of the CSV export")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--preset", choices=sorted(PRESETS))
+        which.add_argument("--mapping", help="JSON file mapping the export's columns")
+        parser.add_argument(
+            "--source", help="name of the source (default: the preset or file name)"
+        )
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            mapping_json = None
+            if options["mapping"]:
+                try:
+                    mapping_json = json.loads(Path(options["mapping"]).read_text())
+                except (OSError, json.JSONDecodeError) as error:
+                    raise ValidationError(
+                        f"Cannot read the mapping {options['mapping']}: {error}"
+                    ) from error
+            mapping = mapping_for(preset=options["preset"], mapping_json=mapping_json)
+            name = options["source"] or options["preset"] or Path(options["location"]).stem[:64]
+            source = source_for(name=name, preset=options["preset"] or "", mapping=mapping)
+            run = incidents_import(
+                location=options["location"],
+                mapping=mapping,
+                source=source,
+                file_name=Path(str(options["location"])).name,
+            )
+        except ValidationError as error:
+            raise CommandError("Nothing was imported: " + " ".join(error.messages)) from error
+        if options["json"]:
+            self.stdout.write(json.dumps(run.summary))
+            return
+        summary = run.summary
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {summary['victims']:,} victims in {summary['incidents']:,} incidents "
+                f"from {summary['rows_read']:,} rows ({summary['rejected']:,} rejected) in {summary['seconds']} s."
+            )
+        )
+        self.stdout.write(
+            f"Placed by point {summary['placed_by_point']:,}, by area code {summary['placed_by_code']:,}, "
+            f"not placed {summary['unplaced']:,}. Added {summary['added']:,}, changed {summary['changed']:,}, "
+            f"removed {summary['removed']:,}."
+        )

@@ -1,0 +1,186 @@
+"""How a city's export maps onto victims: presets for known exports, or a JSON mapping file.
+
+A mapping names the columns that hold each field and how to read their values:
+
+    {
+      "shape": "victim",                  # a row per victim, or "incident" (a row per
+                                           # incident with "killed" and "injured" counts)
+      "incident_key": "INCIDENT_KEY",
+      "victim_key": null,                 # a column unique per victim, if the export has one;
+                                           # otherwise victims are numbered within their incident
+      "date": "OCCUR_DATE", "date_format": "%m/%d/%Y",
+      "time": "OCCUR_TIME", "time_format": "%H:%M:%S",
+      "fatal": "STATISTICAL_MURDER_FLAG", "fatal_true": ["TRUE", "Y"], "fatal_false": ["FALSE", "N"],
+      "killed": null, "injured": null,    # incident shape only
+      "latitude": "Latitude", "longitude": "Longitude",
+      "area_code": "PRECINCT", "area_kind": "precinct",
+      "age": "VIC_AGE_GROUP", "age_values": {"<18": "<18", ...} or "years",
+      "sex": "VIC_SEX", "sex_values": {"M": "male", "F": "female"},
+      "race": "VIC_RACE", "race_values": {"BLACK": "black", ...},
+      "hispanic": null, "hispanic_true": [],  # a separate Hispanic/Latino flag column
+      "missing": ["", "(null)"]           # values that mean "not recorded"
+    }
+
+Values not in a value map count as unknown; a fatal flag outside both lists rejects the row.
+"""
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from ovp.areas.models import AreaKind
+from ovp.incidents.models import AgeBand, Race, Sex
+
+
+@dataclass(frozen=True)
+class Mapping:
+    incident_key: str
+    date: str
+    date_format: str
+    shape: str = "victim"
+    victim_key: str | None = None
+    time: str | None = None
+    time_format: str = "%H:%M:%S"
+    fatal: str | None = None
+    fatal_true: list[str] = field(default_factory=list)
+    fatal_false: list[str] = field(default_factory=list)
+    killed: str | None = None
+    injured: str | None = None
+    latitude: str | None = None
+    longitude: str | None = None
+    area_code: str | None = None
+    area_kind: str = AreaKind.PRECINCT
+    age: str | None = None
+    age_values: dict[str, str] | str = field(default_factory=dict)
+    sex: str | None = None
+    sex_values: dict[str, str] = field(default_factory=dict)
+    race: str | None = None
+    race_values: dict[str, str] = field(default_factory=dict)
+    hispanic: str | None = None
+    hispanic_true: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=lambda: [""])
+
+    def columns(self) -> list[str]:
+        """Every column of the export this mapping reads."""
+        names = [
+            self.incident_key, self.victim_key, self.date, self.time, self.fatal, self.killed,
+            self.injured, self.latitude, self.longitude, self.area_code, self.age, self.sex,
+            self.race, self.hispanic,
+        ]  # fmt: skip
+        return [name for name in dict.fromkeys(names) if name]
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _check_values(
+    problems: list[str], name: str, values: dict[str, str], allowed: list[str]
+) -> None:
+    wrong = sorted({v for v in values.values() if v not in allowed})
+    if wrong:
+        problems.append(f"{name} maps to {', '.join(wrong)}; use {', '.join(allowed)}")
+
+
+def mapping_from_json(document: Any) -> Mapping:
+    """A Mapping from a JSON object, or a ValidationError naming every problem."""
+    if not isinstance(document, dict):
+        raise ValidationError("A mapping is a JSON object.")
+    known = {f.name for f in fields(Mapping)}
+    problems = [f"unknown setting {name!r}" for name in document if name not in known]
+    for required in ("incident_key", "date", "date_format"):
+        if not document.get(required):
+            problems.append(f"{required!r} is required")
+    if problems:
+        raise ValidationError(problems)
+    try:
+        mapping = Mapping(**document)
+    except TypeError as error:
+        raise ValidationError(f"The mapping is malformed: {error}") from error
+    if mapping.shape not in ("victim", "incident"):
+        problems.append("'shape' is 'victim' (a row per victim) or 'incident' (a row per incident)")
+    if mapping.shape == "victim" and not mapping.fatal:
+        problems.append("a row-per-victim export needs the 'fatal' column")
+    if mapping.shape == "incident" and not (mapping.killed and mapping.injured):
+        problems.append("a row-per-incident export needs 'killed' and 'injured' columns")
+    if mapping.area_kind not in AreaKind.values:
+        problems.append(f"'area_kind' is one of {', '.join(AreaKind.values)}")
+    if bool(mapping.latitude) != bool(mapping.longitude):
+        problems.append("give both 'latitude' and 'longitude', or neither")
+    if isinstance(mapping.age_values, str) and mapping.age_values != "years":
+        problems.append(
+            "'age_values' is a map of values to age bands, or \"years\" for ages in years"
+        )
+    elif isinstance(mapping.age_values, dict):
+        _check_values(problems, "age_values", mapping.age_values, AgeBand.values)
+    _check_values(problems, "sex_values", mapping.sex_values, Sex.values)
+    _check_values(problems, "race_values", mapping.race_values, Race.values)
+    if problems:
+        raise ValidationError(problems)
+    return mapping
+
+
+NYPD_RACES = {
+    "BLACK": "black",
+    "WHITE HISPANIC": "hispanic",
+    "BLACK HISPANIC": "hispanic",
+    "WHITE": "white",
+    "ASIAN / PACIFIC ISLANDER": "asian_pacific",
+    "AMERICAN INDIAN/ALASKAN NATIVE": "native",
+}
+
+PRESETS: dict[str, Mapping] = {
+    # NYPD Shooting Incident Data: Historic and Year-To-Date layouts (TRUE/FALSE or Y/N,
+    # "(null)" for missing values); a row per victim, no victim id.
+    "nypd": Mapping(
+        incident_key="INCIDENT_KEY",
+        date="OCCUR_DATE",
+        date_format="%m/%d/%Y",
+        time="OCCUR_TIME",
+        fatal="STATISTICAL_MURDER_FLAG",
+        fatal_true=["TRUE", "True", "true", "Y"],
+        fatal_false=["FALSE", "False", "false", "N"],
+        latitude="Latitude",
+        longitude="Longitude",
+        area_code="PRECINCT",
+        area_kind=AreaKind.PRECINCT,
+        age="VIC_AGE_GROUP",
+        age_values={b: b for b in ("<18", "18-24", "25-44", "45-64", "65+")},
+        sex="VIC_SEX",
+        sex_values={"M": "male", "F": "female"},
+        race="VIC_RACE",
+        race_values=NYPD_RACES,
+        missing=["", "(null)", "(NULL)", "UNKNOWN", "U"],
+    ),
+    # Philadelphia shooting victims (City Controller's export); objectid is per victim.
+    "philadelphia": Mapping(
+        incident_key="dc_key",
+        victim_key="objectid",
+        date="date_",
+        date_format="%Y-%m-%d",
+        time="time",
+        fatal="fatal",
+        fatal_true=["1", "1.0"],
+        fatal_false=["0", "0.0"],
+        latitude="lat",
+        longitude="lng",
+        area_code="dist",
+        area_kind=AreaKind.DISTRICT,
+        age="age",
+        age_values="years",
+        sex="sex",
+        sex_values={"M": "male", "F": "female"},
+        race="race",
+        race_values={"B": "black", "W": "white", "A": "asian_pacific", "I": "native", "O": "other"},
+        hispanic="latino",
+        hispanic_true=["1", "1.0"],
+    ),
+}
+
+
+def mapping_for(*, preset: str | None = None, mapping_json: Any = None) -> Mapping:
+    if preset:
+        if preset not in PRESETS:
+            raise ValidationError(f"Unknown preset {preset!r}; use one of {', '.join(PRESETS)}.")
+        return PRESETS[preset]
+    return mapping_from_json(mapping_json)

@@ -1,0 +1,259 @@
+"""The city's shooting data (a row per victim) and the aggregates dashboards read.
+
+Victims come from imports of the city's exports (`services.incidents_import`); dashboards
+never read them per request, only the aggregates that `services.incidents_aggregate` builds.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+
+class AgeBand(models.TextChoices):
+    UNDER_18 = "<18", "Under 18"
+    AGE_18_24 = "18-24", "18 to 24"
+    AGE_25_44 = "25-44", "25 to 44"
+    AGE_45_64 = "45-64", "45 to 64"
+    AGE_65_PLUS = "65+", "65 and over"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Race(models.TextChoices):
+    BLACK = "black", "Black"
+    HISPANIC = "hispanic", "Hispanic/Latino"
+    WHITE = "white", "White"
+    ASIAN_PACIFIC = "asian_pacific", "Asian/Pacific Islander"
+    NATIVE = "native", "American Indian/Alaska Native"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Placement(models.TextChoices):
+    POINT = "point", "By coordinates"
+    CODE = "code", "By the export's area code"
+    NONE = "none", "Not placed"
+
+
+class IncidentSource(models.Model):
+    """One export of one city: a preset or a mapping, and optionally a URL pulled nightly."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.SlugField(max_length=64, unique=True)
+    preset = models.CharField(max_length=32, blank=True)
+    mapping = models.JSONField(null=True, blank=True, help_text="Column mapping, when no preset.")
+    url = models.URLField(blank=True, help_text="The open-data export, pulled nightly when set.")
+    pull_nightly = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class ImportRun(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(IncidentSource, on_delete=models.PROTECT, related_name="imports")
+    file_name = models.CharField(max_length=500)
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    progress_note = models.CharField(max_length=200, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    rejected_report = models.TextField(blank=True, help_text="CSV: line, key, reason.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.file_name} ({self.status})"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class VictimQuerySet(models.QuerySet["Victim"]):
+    def current(self) -> "VictimQuerySet":
+        """Victims in the latest export of their source (removed ones are kept for audit)."""
+        return self.filter(removed_at__isnull=True)
+
+
+class Victim(models.Model):
+    """One person shot. No names or addresses: only what the city's open data publishes.
+
+    Written in bulk by COPY, so references to the source and import are plain columns
+    without per-row foreign-key triggers; `record_key` is unique within a source.
+    """
+
+    source = models.ForeignKey(
+        IncidentSource, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False
+    )
+    record_key = models.CharField(max_length=100)
+    incident_key = models.CharField(max_length=100)
+    first_of_incident = models.BooleanField(help_text="Counts the incident once.")
+    occurred_on = models.DateField()
+    hour = models.SmallIntegerField(null=True)
+    fatal = models.BooleanField(null=True, help_text="Empty when the export does not say.")
+    age_band = models.CharField(max_length=8, choices=AgeBand.choices)
+    sex = models.CharField(max_length=8, choices=Sex.choices)
+    race = models.CharField(max_length=16, choices=Race.choices)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    reported_area_code = models.CharField(max_length=64, null=True)
+    placement = models.CharField(max_length=5, choices=Placement.choices)
+    area_ids = ArrayField(models.IntegerField(), default=list, help_text="One area of each kind.")
+    row_hash = models.BigIntegerField()
+    first_import = models.ForeignKey(
+        ImportRun,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    last_import = models.ForeignKey(
+        ImportRun,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    removed_at = models.DateTimeField(null=True)
+    removed_by = models.ForeignKey(
+        ImportRun,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+
+    objects = VictimQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "record_key"], name="victim_unique_source_key"
+            )
+        ]
+        indexes = [models.Index(fields=["occurred_on"], name="victim_occurred_on")]
+
+
+class VictimChange(models.Model):
+    """What a revised export changed or removed: the values before, kept for audit."""
+
+    class Kind(models.TextChoices):
+        CHANGED = "changed", "Changed"
+        REMOVED = "removed", "Removed"
+        RESTORED = "restored", "Back in the export"
+
+    import_run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="changes")
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    previous = models.JSONField()
+
+    class Meta:
+        indexes = [models.Index(fields=["import_run", "kind"])]
+
+
+class DirtyDay(models.Model):
+    """A day whose victims changed since the last aggregation (incremental runs read these)."""
+
+    day = models.DateField(primary_key=True)
+
+
+class Period(models.TextChoices):
+    WEEK = "W", "Week"
+    MONTH = "M", "Month"
+
+
+class PeriodCount(models.Model):
+    """Victims and incidents per period, per area or citywide.
+
+    area set: that area. area empty and area_kind empty: the whole city, placed or not.
+    area empty and area_kind set: victims not placed in any area of that kind.
+    """
+
+    period = models.CharField(max_length=1, choices=Period.choices)
+    period_start = models.DateField()
+    area = models.ForeignKey(
+        "areas.Area", null=True, on_delete=models.CASCADE, db_constraint=False, db_index=False
+    )
+    area_kind = models.CharField(max_length=32, blank=True)
+    victims = models.IntegerField()
+    fatal = models.IntegerField()
+    nonfatal = models.IntegerField()
+    incidents = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["period", "period_start"], name="periodcount_period")]
+
+
+class Dimension(models.TextChoices):
+    AGE = "age", "Age band"
+    SEX = "sex", "Sex"
+    RACE = "race", "Race/ethnicity"
+    HOUR = "hour", "Time of day"
+    WEEKDAY = "weekday", "Day of week"
+
+
+class Breakdown(models.Model):
+    """Victims per month by one attribute (age band, sex, race, hour, weekday), per area or citywide."""
+
+    month = models.DateField()
+    area = models.ForeignKey(
+        "areas.Area", null=True, on_delete=models.CASCADE, db_constraint=False, db_index=False
+    )
+    dimension = models.CharField(max_length=8, choices=Dimension.choices)
+    value = models.CharField(max_length=16)
+    victims = models.IntegerField()
+    fatal = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "dimension"], name="breakdown_month")]
+
+
+class AggregationRun(models.Model):
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    full = models.BooleanField()
+    succeeded = models.BooleanField(default=False)
+    days = models.IntegerField(default=0, help_text="Days recomputed.")
+    rows_written = models.IntegerField(default=0)
+    error = models.TextField(blank=True)
+    version = models.BigIntegerField(default=0, help_text="Bumped on success; cache keys use it.")
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None

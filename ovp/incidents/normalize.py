@@ -1,0 +1,246 @@
+"""Turn an export's rows into victims with the portal's own values.
+
+The file is read by Arrow's multithreaded CSV reader with every column dictionary-encoded:
+exports repeat the same dates, codes and flags thousands of times, so each distinct value is
+converted once and the rows take the result by index. Rows that cannot be read are rejected
+with their line number and reason; the rest go on.
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from django.core.exceptions import ValidationError
+
+from ovp.areas.models import normalize_area_code
+from ovp.incidents.mapping import Mapping
+
+FIRST_LINE = 2  # line 1 is the header
+MISSING = -1
+
+
+@dataclass
+class Coded:
+    """A column as codes into its distinct (cleaned) values; MISSING where not recorded."""
+
+    codes: np.ndarray
+    uniques: pa.Array  # of str
+
+    def convert(self, function: Callable[[pd.Series], pd.Series], fill: Any = None) -> np.ndarray:
+        """`function` applied to each distinct value once, then spread over the rows."""
+        converted = function(pd.Series(self.uniques.to_pylist(), dtype=object)).to_numpy(dtype=object)
+        return np.append(converted, fill)[self.codes]  # MISSING (-1) takes the fill
+
+    @property
+    def missing(self) -> np.ndarray:
+        return self.codes == MISSING
+
+    def keys(self) -> pa.Array:
+        """The values as keys: text, without the ".0" some exports add to numbers."""
+        cleaned = pc.replace_substring_regex(self.uniques, pattern=r"\.0$", replacement="")
+        return pc.take(cleaned, pa.array(self.codes, mask=self.codes == MISSING))
+
+
+@dataclass
+class Normalized:
+    victims: pd.DataFrame  # one row per victim, columns as Victim's
+    rejected: pd.DataFrame  # line, key, reason
+    rows_read: int
+
+
+def read_export(source: str | IO[bytes], mapping: Mapping) -> pa.Table:
+    """Read the columns the mapping needs, every value as text, nothing guessed."""
+    if hasattr(source, "seek"):
+        source.seek(0)
+    try:
+        header = pacsv.open_csv(source, read_options=pacsv.ReadOptions(block_size=1 << 16))
+        columns = header.schema.names
+        header.close()
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
+        raise ValidationError(f"The file cannot be read as CSV: {error}") from error
+    missing = [name for name in mapping.columns() if name not in columns]
+    if missing:
+        raise ValidationError(
+            f"The file has no column {', '.join(repr(m) for m in missing)}. "
+            f"Its columns are: {', '.join(columns)}."
+        )
+    if hasattr(source, "seek"):
+        source.seek(0)
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        return pacsv.read_csv(
+            source,
+            convert_options=pacsv.ConvertOptions(
+                include_columns=mapping.columns(),
+                column_types={name: text for name in mapping.columns()},
+                strings_can_be_null=False,
+            ),
+        ).unify_dictionaries()
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
+        raise ValidationError(f"The file cannot be read as CSV: {error}") from error
+
+
+def _coded(table: pa.Table, column: str | None, missing: set[str]) -> Coded:
+    rows = table.num_rows
+    if not column:
+        return Coded(codes=np.full(rows, MISSING, dtype=np.int64), uniques=np.array([], dtype=object))
+    array = table.column(column).combine_chunks()
+    dictionary = pc.utf8_trim_whitespace(array.dictionary)
+    absent = np.append(pc.is_in(dictionary, pa.array(sorted(missing), pa.string())).to_numpy(zero_copy_only=False), True)
+    codes = array.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    codes[absent[codes]] = MISSING
+    return Coded(codes=codes, uniques=dictionary)
+
+
+def _width(fmt: str) -> int:
+    return len(datetime(2000, 12, 31, 23, 59, 59).strftime(fmt))
+
+
+def _dates(values: pd.Series, fmt: str) -> pd.Series:
+    # exports add a time or zone after the date ("2021-08-01 00:00:00+00"): read the date part
+    parsed = pd.to_datetime(values.str.slice(0, _width(fmt)), format=fmt, errors="coerce")
+    return pd.Series(parsed.dt.date.to_numpy(dtype=object), dtype=object).where(parsed.notna(), None)
+
+
+def _hours(values: pd.Series, fmt: str) -> pd.Series:
+    parsed = pd.to_datetime(values.str.slice(0, _width(fmt)), format=fmt, errors="coerce")
+    return pd.Series(parsed.dt.hour.to_numpy(dtype=object), dtype=object).where(parsed.notna(), None)
+
+
+def _age_bands(values: pd.Series, age_values: dict[str, str] | str) -> pd.Series:
+    if age_values == "years":
+        years = pd.to_numeric(values, errors="coerce")
+        bands = pd.cut(
+            years, bins=[-1, 17, 24, 44, 64, 130], labels=["<18", "18-24", "25-44", "45-64", "65+"]
+        )
+        return bands.astype(object).where(bands.notna(), "unknown")
+    assert isinstance(age_values, dict)
+    return values.map(age_values).fillna("unknown")
+
+
+def normalize(table: pa.Table, mapping: Mapping, *, today: date) -> Normalized:
+    missing = set(mapping.missing)
+    rows_read = table.num_rows
+    reasons = np.full(rows_read, None, dtype=object)
+
+    def reject(mask: np.ndarray, reason: str) -> None:
+        reasons[np.asarray(mask, dtype=bool) & (reasons == None)] = reason  # noqa: E711
+
+    column = {name: _coded(table, name, missing) for name in [*mapping.columns(), None]}
+
+    incident = column[mapping.incident_key]
+    incident_key = incident.keys()
+    reject(incident.missing, f"no incident key in {mapping.incident_key}")
+
+    date_column = column[mapping.date]
+    dates = date_column.convert(lambda v: _dates(v, mapping.date_format))
+    reject(date_column.missing, f"no date in {mapping.date}")
+    reject(pd.isna(dates) & ~date_column.missing, f"date is not {mapping.date_format}")
+    known = ~pd.isna(dates)
+    too_late = np.zeros(rows_read, dtype=bool)
+    too_late[known] = dates[known] > today
+    reject(too_late, "date is in the future")
+    too_early = np.zeros(rows_read, dtype=bool)
+    too_early[known] = dates[known] < date(1900, 1, 1)
+    reject(too_early, "date is before 1900")
+
+    hours = column[mapping.time].convert(lambda v: _hours(v, mapping.time_format))
+
+    if mapping.shape == "victim":
+        flags = column[mapping.fatal]
+        allowed = {**{v: True for v in mapping.fatal_true}, **{v: False for v in mapping.fatal_false}}
+        fatal = flags.convert(lambda v: v.map(allowed))
+        reject(~flags.missing & pd.isna(fatal), f"fatal flag is not one of {', '.join(allowed)}")
+        victim_counts = np.ones(rows_read, dtype=np.int64)
+        killed_counts = np.zeros(rows_read, dtype=np.int64)
+    else:
+        killed = column[mapping.killed].convert(lambda v: pd.to_numeric(v, errors="coerce"))
+        injured = column[mapping.injured].convert(lambda v: pd.to_numeric(v, errors="coerce"))
+        killed = pd.to_numeric(pd.Series(killed), errors="coerce").to_numpy()
+        injured = pd.to_numeric(pd.Series(injured), errors="coerce").to_numpy()
+        bad = np.isnan(killed) | np.isnan(injured)
+        with np.errstate(invalid="ignore"):
+            bad |= (killed < 0) | (injured < 0) | (killed % 1 != 0) | (injured % 1 != 0)
+        reject(bad, "killed and injured must be whole numbers, 0 or more")
+        killed_counts = np.nan_to_num(killed).astype(np.int64)
+        victim_counts = killed_counts + np.nan_to_num(injured).astype(np.int64)
+        reject(victim_counts == 0, "no one was killed or injured")
+        fatal = None
+
+    def coordinate(name: str | None) -> np.ndarray:
+        values = column[name].convert(lambda v: pd.to_numeric(v, errors="coerce"), fill=np.nan)
+        return values.astype(np.float64)
+
+    latitude, longitude = coordinate(mapping.latitude), coordinate(mapping.longitude)
+    area_code = column[mapping.area_code].convert(lambda v: v.map(normalize_area_code))
+    age = column[mapping.age].convert(lambda v: _age_bands(v, mapping.age_values), fill="unknown")
+    sex = column[mapping.sex].convert(lambda v: v.map(mapping.sex_values).fillna("unknown"), fill="unknown")
+    race = column[mapping.race].convert(lambda v: v.map(mapping.race_values).fillna("unknown"), fill="unknown")
+    if mapping.hispanic:
+        hispanic = column[mapping.hispanic].convert(lambda v: v.isin(mapping.hispanic_true), fill=False)
+        race = np.where(hispanic.astype(bool), "hispanic", race).astype(object)
+
+    if mapping.victim_key:
+        victim = column[mapping.victim_key]
+        victim_key = victim.keys()
+        reject(victim.missing, f"no victim key in {mapping.victim_key}")
+        seen_before = pd.Series(victim.codes).duplicated().to_numpy() & ~victim.missing
+        reject(seen_before, f"{mapping.victim_key} appears twice")
+
+    ok = reasons == None  # noqa: E711
+    lines = np.arange(FIRST_LINE, FIRST_LINE + rows_read)
+    rejected = pd.DataFrame(
+        {
+            "line": lines[~ok],
+            "key": pc.take(incident_key, pa.array(np.flatnonzero(~ok))).to_pandas().fillna(""),
+            "reason": reasons[~ok],
+        }
+    )
+
+    # one row per victim: a row-per-incident export repeats each incident once per victim
+    index = np.repeat(np.flatnonzero(ok), victim_counts[ok])
+    incident_codes = incident.codes[index]
+    ordinal = pd.Series(incident_codes).groupby(incident_codes, sort=False).cumcount().to_numpy() + 1
+    incident_keys = pc.take(incident_key, pa.array(index))
+    if mapping.victim_key:
+        record_key = pc.take(victim_key, pa.array(index))
+    else:
+        record_key = pc.binary_join_element_wise(
+            incident_keys, pc.cast(pa.array(ordinal), pa.string()), "#"
+        )
+    if fatal is not None:
+        fatal_values = pd.array(fatal[index], dtype="boolean")
+    else:
+        within = pd.Series(index).groupby(index).cumcount().to_numpy()
+        fatal_values = pd.array(within < killed_counts[index], dtype="boolean")
+
+    victims = pd.DataFrame(
+        {
+            "record_key": record_key.to_pandas(),
+            "incident_key": incident_keys.to_pandas(),
+            "first_of_incident": ordinal == 1,
+            "occurred_on": dates[index],
+            "hour": pd.array(hours[index], dtype="Int16"),
+            "fatal": fatal_values,
+            "age_band": age[index],
+            "sex": sex[index],
+            "race": race[index],
+            "latitude": latitude[index],
+            "longitude": longitude[index],
+            "reported_area_code": area_code[index],
+        }
+    )
+    return Normalized(victims=victims, rejected=rejected, rows_read=rows_read)
+
+
+def rejected_csv(rejected: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    rejected.to_csv(buffer, index=False)
+    return buffer.getvalue()

@@ -1,0 +1,220 @@
+"""Reads of the incident aggregates for dashboards. A fixed number of queries per call,
+whatever the size of the data: dashboards never touch the victims table."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from django.db.models import Count, Max, Min, Q, Sum
+
+from ovp.areas.models import Area
+from ovp.incidents.models import Breakdown, Period, PeriodCount
+
+YEARS_FOR_AVERAGE = 5
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard looks at: a year up to a week, an area kind, maybe one area."""
+
+    year: int
+    through_week: date  # the last week counted (its Monday)
+    area_kind: str
+    area: Area | None = None
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 1, 1)
+
+    def same_window(self, year: int) -> tuple[date, date]:
+        """Weeks starting from Jan 1 up to the same week of the year as `through_week`."""
+        days_in = (self.through_week - self.start).days
+        begin = date(year, 1, 1)
+        return begin, begin + timedelta(days=days_in)
+
+
+@dataclass
+class DataRange:
+    first_week: date | None
+    last_week: date | None
+    years: list[int] = field(default_factory=list)
+
+
+def data_range() -> DataRange:
+    bounds = PeriodCount.objects.filter(period=Period.WEEK, area__isnull=True, area_kind="").aggregate(
+        first=Min("period_start"), last=Max("period_start")
+    )
+    first, last = bounds["first"], bounds["last"]
+    years = list(range(last.year, first.year - 1, -1)) if first and last else []
+    return DataRange(first_week=first, last_week=last, years=years)
+
+
+def _scope_filter(scope: Scope) -> Q:
+    if scope.area is not None:
+        return Q(area=scope.area)
+    return Q(area__isnull=True, area_kind="")
+
+
+def weekly_counts(scope: Scope) -> pd.DataFrame:
+    """Weekly victims, fatal, non-fatal and incidents for the scope, this year and the five
+    before, with each week's year and week number (1 = first week starting in the year)."""
+    first_year = scope.year - YEARS_FOR_AVERAGE
+    rows = (
+        PeriodCount.objects.filter(_scope_filter(scope), period=Period.WEEK)
+        .filter(period_start__gte=date(first_year, 1, 1), period_start__lt=date(scope.year + 1, 1, 1))
+        .values("period_start", "victims", "fatal", "nonfatal", "incidents")
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["period_start", "victims", "fatal", "nonfatal", "incidents"]
+    )
+    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    frame["year"] = frame["period_start"].dt.year
+    frame["week"] = (frame["period_start"].dt.dayofyear - 1) // 7 + 1
+    return frame
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    victims: int
+    fatal: int
+    nonfatal: int
+    incidents: int
+    last_year: int | None
+    average: float | None  # the five years before
+    years_in_average: int
+
+    @property
+    def change_from_last_year(self) -> float | None:
+        if not self.last_year:
+            return None
+        return (self.victims - self.last_year) / self.last_year
+
+    @property
+    def change_from_average(self) -> float | None:
+        if not self.average:
+            return None
+        return (self.victims - self.average) / self.average
+
+    @property
+    def fatal_share(self) -> float | None:
+        known = self.fatal + self.nonfatal
+        return self.fatal / known if known else None
+
+
+def year_to_date(weekly: pd.DataFrame, scope: Scope, first_week: date | None) -> YearToDate:
+    totals: dict[int, dict[str, int]] = {}
+    for year in range(scope.year - YEARS_FOR_AVERAGE, scope.year + 1):
+        begin, end = scope.same_window(year)
+        window = weekly[(weekly["period_start"] >= pd.Timestamp(begin)) & (weekly["period_start"] <= pd.Timestamp(end))]
+        totals[year] = {c: int(window[c].sum()) for c in ("victims", "fatal", "nonfatal", "incidents")}
+    # only years the data fully covers count in the comparisons
+    covered = [
+        year
+        for year in range(scope.year - YEARS_FOR_AVERAGE, scope.year)
+        if first_week is not None and first_week <= date(year, 1, 7)
+    ]
+    average_years = covered
+    this = totals[scope.year]
+    return YearToDate(
+        victims=this["victims"],
+        fatal=this["fatal"],
+        nonfatal=this["nonfatal"],
+        incidents=this["incidents"],
+        last_year=totals[scope.year - 1]["victims"] if scope.year - 1 in covered else None,
+        average=(sum(totals[y]["victims"] for y in average_years) / len(average_years)) if average_years else None,
+        years_in_average=len(average_years),
+    )
+
+
+def area_totals(scope: Scope) -> pd.DataFrame:
+    """Victims year to date in each area of the scope's kind, with population and rate."""
+    begin, end = scope.same_window(scope.year)
+    areas = list(Area.objects.of_kind(scope.area_kind).order_by("code"))
+    sums = {
+        row["area_id"]: row
+        for row in PeriodCount.objects.filter(
+            period=Period.WEEK,
+            area__kind=scope.area_kind,
+            period_start__gte=begin,
+            period_start__lte=end,
+        )
+        .values("area_id")
+        .annotate(victims=Sum("victims"), fatal=Sum("fatal"))
+    }
+    frame = pd.DataFrame(
+        {
+            "area_id": [a.pk for a in areas],
+            "code": [a.code for a in areas],
+            "name": [a.name for a in areas],
+            "population": [a.population for a in areas],
+            "victims": [int(sums.get(a.pk, {}).get("victims") or 0) for a in areas],
+            "fatal": [int(sums.get(a.pk, {}).get("fatal") or 0) for a in areas],
+        }
+    )
+    frame["rate"] = frame["victims"] / frame["population"].astype(float) * 100_000
+    total = frame["victims"].sum()
+    frame["share"] = frame["victims"] / total if total else 0.0
+    return frame.sort_values(["victims", "code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def not_placed(scope: Scope) -> int:
+    begin, end = scope.same_window(scope.year)
+    return int(
+        PeriodCount.objects.filter(
+            period=Period.WEEK,
+            area__isnull=True,
+            area_kind=scope.area_kind,
+            period_start__gte=begin,
+            period_start__lte=end,
+        ).aggregate(total=Sum("victims"))["total"]
+        or 0
+    )
+
+
+def breakdowns(scope: Scope) -> pd.DataFrame:
+    """Victims by age band, sex, race, hour and weekday in the months of the scope."""
+    rows = (
+        Breakdown.objects.filter(
+            Q(area=scope.area) if scope.area else Q(area__isnull=True),
+            month__gte=scope.start,
+            month__lte=scope.through_week,
+        )
+        .values("dimension", "value")
+        .annotate(victims=Sum("victims"), fatal=Sum("fatal"))
+        .order_by("dimension", "value")
+    )
+    return pd.DataFrame.from_records(list(rows), columns=["dimension", "value", "victims", "fatal"])
+
+
+def area_kinds() -> list[str]:
+    """Kinds of area, the finest (most areas) first: the dashboards' default."""
+    rows = Area.objects.values("kind").annotate(areas=Count("id")).order_by("-areas", "kind")
+    return [row["kind"] for row in rows]
+
+
+def areas_of_kind(kind: str) -> list[Area]:
+    return list(Area.objects.of_kind(kind).only("id", "code", "name", "kind").order_by("code"))
+
+
+def scope_from(params: dict[str, Any], data: DataRange) -> Scope | None:
+    """The scope a dashboard's GET parameters ask for, within the data there is."""
+    if data.last_week is None or data.first_week is None:
+        return None
+    kinds = area_kinds()
+    kind = params.get("kind") if params.get("kind") in kinds else (kinds[0] if kinds else "")
+    try:
+        year = int(params.get("year") or data.last_week.year)
+    except ValueError:
+        year = data.last_week.year
+    year = min(max(year, data.first_week.year), data.last_week.year)
+    through = data.last_week if year == data.last_week.year else _last_week_start(year)
+    area = None
+    if params.get("area"):
+        area = Area.objects.of_kind(kind).filter(code=params["area"]).first()
+    return Scope(year=year, through_week=through, area_kind=kind, area=area)
+
+
+def _last_week_start(year: int) -> date:
+    last_day = date(year, 12, 31)
+    return last_day - timedelta(days=last_day.weekday())

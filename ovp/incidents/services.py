@@ -1,0 +1,397 @@
+"""Importing the city's exports and aggregating them: the writes of the incident data.
+
+Both are set-based (Postgres COPY and INSERT ... SELECT), idempotent and transactional: an
+import lands whole or not at all, and an aggregation run that fails leaves the last good
+aggregates in place.
+"""
+
+import io
+import logging
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ovp.areas.models import Area
+from ovp.areas.placement import UNPLACED, area_index
+from ovp.incidents.mapping import Mapping, mapping_for
+from ovp.incidents.models import (
+    ImportRun,
+    ImportStatus,
+    IncidentSource,
+    Placement,
+    Victim,
+)
+from ovp.incidents.normalize import normalize, read_export, rejected_csv
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]
+
+VICTIM_COLUMNS = [
+    "source_id", "record_key", "incident_key", "first_of_incident", "occurred_on", "hour",
+    "fatal", "age_band", "sex", "race", "latitude", "longitude", "reported_area_code",
+    "placement", "area_ids", "row_hash", "first_import_id", "last_import_id",
+]  # fmt: skip
+# what a change is judged on (and what VictimChange keeps of the version before)
+CONTENT_COLUMNS = VICTIM_COLUMNS[2:14] + ["area_ids"]
+MAX_DOWNLOAD_BYTES = 2 * 1024**3
+
+
+def _no_progress(percent: int, note: str) -> None:
+    return None
+
+
+@dataclass
+class Placed:
+    area_ids: pd.Series  # Postgres array literals
+    placement: np.ndarray
+    counts: dict[str, int]
+
+
+def place_victims(victims: pd.DataFrame, *, area_kind: str) -> Placed:
+    """Place each victim in one area of every kind: by point; for the export's own kind,
+    by its area code where the point is missing, 0,0 or outside the city."""
+    lons = victims["longitude"].to_numpy(dtype=np.float64, na_value=np.nan)
+    lats = victims["latitude"].to_numpy(dtype=np.float64, na_value=np.nan)
+    kinds = list(Area.objects.values_list("kind", flat=True).distinct().order_by("kind"))
+    by_kind: list[np.ndarray] = []
+    placement = np.full(len(victims), Placement.NONE, dtype=object)
+    for kind in kinds:
+        placed = area_index(kind).place(lons, lats)
+        if kind == area_kind:
+            placement[placed != UNPLACED] = Placement.POINT
+            codes = dict(Area.objects.of_kind(kind).values_list("code", "id"))
+            by_code = (
+                victims["reported_area_code"].map(codes).to_numpy(dtype=np.float64, na_value=np.nan)
+            )
+            fallback = (placed == UNPLACED) & ~np.isnan(by_code)
+            placed[fallback] = by_code[fallback].astype(np.int64)
+            placement[fallback] = Placement.CODE
+        by_kind.append(placed)
+    literal = _array_literals(by_kind, len(victims))
+    counts = {
+        "placed_by_point": int((placement == Placement.POINT).sum()),
+        "placed_by_code": int((placement == Placement.CODE).sum()),
+        "unplaced": int((placement == Placement.NONE).sum()),
+    }
+    return Placed(area_ids=literal, placement=placement, counts=counts)
+
+
+def _array_literals(by_kind: list[np.ndarray], rows: int) -> pd.Series:
+    """Postgres array literals ("{12,40}") of each row's areas. Rows share few combinations
+    of areas, so each distinct combination is written once."""
+    if not by_kind:
+        return pd.Series(np.full(rows, "{}", dtype=object))
+    stacked = np.column_stack(by_kind)
+    combined = np.zeros(rows, dtype=np.int64)
+    for placed in by_kind:  # one integer per combination (area ids are far below 2**20)
+        combined = combined * (1 << 21) + (placed + 1)
+    inverse, firsts = pd.factorize(combined)
+    first_rows = stacked[pd.Series(inverse).drop_duplicates().index.to_numpy()]
+    literals = np.array(
+        ["{" + ",".join(str(a) for a in row if a != UNPLACED) + "}" for row in first_rows.tolist()],
+        dtype=object,
+    )
+    return pd.Series(literals[inverse])
+
+
+def _victim_table(
+    victims: pd.DataFrame, placed: Placed, *, source_id: int, run_id: int
+) -> pa.Table:
+    content = victims.assign(placement=placed.placement, area_ids=placed.area_ids.to_numpy())
+    row_hash = pd.util.hash_pandas_object(content[CONTENT_COLUMNS], index=False).to_numpy()
+    n = len(content)
+    return pa.table(
+        {
+            "source_id": pa.array(np.full(n, source_id, dtype=np.int64)),
+            "record_key": pa.array(content["record_key"].astype(str), pa.string()),
+            "incident_key": pa.array(content["incident_key"].astype(str), pa.string()),
+            "first_of_incident": pa.array(content["first_of_incident"].to_numpy(bool)),
+            "occurred_on": pa.array(content["occurred_on"], pa.date32()),
+            "hour": pa.array(content["hour"], pa.int16(), from_pandas=True),
+            "fatal": pa.array(content["fatal"], pa.bool_(), from_pandas=True),
+            "age_band": pa.array(content["age_band"].astype(str), pa.string()),
+            "sex": pa.array(content["sex"].astype(str), pa.string()),
+            "race": pa.array(content["race"].astype(str), pa.string()),
+            "latitude": pa.array(content["latitude"], pa.float64(), from_pandas=True),
+            "longitude": pa.array(content["longitude"], pa.float64(), from_pandas=True),
+            "reported_area_code": pa.array(
+                content["reported_area_code"], pa.string(), from_pandas=True
+            ),
+            "placement": pa.array(content["placement"].astype(str), pa.string()),
+            "area_ids": pa.array(content["area_ids"], pa.string()),
+            "row_hash": pa.array(row_hash.view(np.int64)),
+            "first_import_id": pa.array(np.full(n, run_id, dtype=np.int64)),
+            "last_import_id": pa.array(np.full(n, run_id, dtype=np.int64)),
+        }
+    )
+
+
+def _copy(cursor: Any, table_name: str, table: pa.Table) -> None:
+    """COPY an Arrow table into Postgres as CSV, written by Arrow's C++ writer."""
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
+    columns = ", ".join(table.column_names)
+    with cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+        view = buffer.getbuffer()
+        for start in range(0, len(view), 8 * 1024 * 1024):
+            copy.write(view[start : start + 8 * 1024 * 1024])
+
+
+def _mark_dirty_days(cursor: Any, days_sql: str, params: list[Any]) -> None:
+    cursor.execute(
+        f"INSERT INTO incidents_dirtyday (day) SELECT DISTINCT d FROM ({days_sql}) AS days(d) "
+        "WHERE d IS NOT NULL ON CONFLICT DO NOTHING",
+        params,
+    )
+
+
+def _merge(cursor: Any, table: pa.Table, *, source_id: int, run_id: int) -> dict[str, int]:
+    """Write the export's victims: insert new ones, update changed ones, mark missing ones
+    removed. Versions before a change and removed victims are kept (VictimChange)."""
+    victim = Victim._meta.db_table
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {victim} WHERE source_id = %s)", [source_id])
+    if not cursor.fetchone()[0]:
+        # a source's first import: straight into the table, nothing to compare
+        cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {victim})")
+        if cursor.fetchone()[0]:
+            # an empty table: building the indexes once afterwards is several times
+            # faster than keeping them up to date row by row (DDL is transactional)
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            cursor.execute(f"ALTER TABLE {victim} DROP CONSTRAINT victim_unique_source_key")
+            cursor.execute("DROP INDEX victim_occurred_on")
+            _copy(cursor, victim, table)
+            cursor.execute(
+                f"ALTER TABLE {victim} ADD CONSTRAINT victim_unique_source_key "
+                "UNIQUE (source_id, record_key)"
+            )
+            cursor.execute(f"CREATE INDEX victim_occurred_on ON {victim} (occurred_on)")
+        else:
+            _copy(cursor, victim, table)
+        cursor.execute(f"ANALYZE {victim}")
+        days = pa.compute.unique(table["occurred_on"]).to_pylist()
+        _mark_dirty_days(cursor, "SELECT unnest(%s::date[])", [days])
+        return {"added": table.num_rows, "changed": 0, "removed": 0}
+
+    columns = ", ".join(VICTIM_COLUMNS)
+    cursor.execute(f"CREATE TEMP TABLE staging ({_column_defs()}) ON COMMIT DROP")
+    _copy(cursor, "staging", table)
+    cursor.execute("CREATE INDEX ON staging (record_key)")
+    cursor.execute("ANALYZE staging")
+    previous = "jsonb_build_object(" + ", ".join(f"'{c}', v.{c}" for c in CONTENT_COLUMNS) + ")"
+    # changed, or back in the export after being removed
+    cursor.execute(
+        f"""INSERT INTO incidents_victimchange (import_run_id, victim_id, kind, previous)
+            SELECT %s, v.id, CASE WHEN v.removed_at IS NULL THEN 'changed' ELSE 'restored' END, {previous}
+            FROM {victim} v JOIN staging s ON s.record_key = v.record_key
+            WHERE v.source_id = %s AND (v.row_hash <> s.row_hash OR v.removed_at IS NOT NULL)""",
+        [run_id, source_id],
+    )
+    changed = cursor.rowcount
+    _mark_dirty_days(
+        cursor,
+        f"""SELECT unnest(ARRAY[v.occurred_on, s.occurred_on]) FROM {victim} v
+            JOIN staging s ON s.record_key = v.record_key
+            WHERE v.source_id = %s AND (v.row_hash <> s.row_hash OR v.removed_at IS NOT NULL)""",
+        [source_id],
+    )
+    assignments = ", ".join(f"{c} = s.{c}" for c in VICTIM_COLUMNS[2:16])
+    cursor.execute(
+        f"""UPDATE {victim} v SET {assignments}, last_import_id = %s, removed_at = NULL, removed_by_id = NULL
+            FROM staging s WHERE v.source_id = %s AND s.record_key = v.record_key
+            AND (v.row_hash <> s.row_hash OR v.removed_at IS NOT NULL)""",
+        [run_id, source_id],
+    )
+    new_rows = f"""FROM staging s WHERE NOT EXISTS (
+        SELECT 1 FROM {victim} v WHERE v.source_id = %s AND v.record_key = s.record_key)"""
+    _mark_dirty_days(cursor, f"SELECT s.occurred_on {new_rows}", [source_id])
+    cursor.execute(f"INSERT INTO {victim} ({columns}) SELECT {columns} {new_rows}", [source_id])
+    added = cursor.rowcount
+    gone = """v.source_id = %s AND v.removed_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.record_key = v.record_key)"""
+    cursor.execute(
+        f"""INSERT INTO incidents_victimchange (import_run_id, victim_id, kind, previous)
+            SELECT %s, v.id, 'removed', {previous} FROM {victim} v WHERE {gone}""",
+        [run_id, source_id],
+    )
+    _mark_dirty_days(cursor, f"SELECT v.occurred_on FROM {victim} v WHERE {gone}", [source_id])
+    cursor.execute(
+        f"UPDATE {victim} v SET removed_at = now(), removed_by_id = %s WHERE {gone}",
+        [run_id, source_id],
+    )
+    removed = cursor.rowcount
+    return {"added": added, "changed": changed, "removed": removed}
+
+
+def _column_defs() -> str:
+    types = {
+        "source_id": "integer", "record_key": "varchar(100)", "incident_key": "varchar(100)",
+        "first_of_incident": "boolean", "occurred_on": "date", "hour": "smallint",
+        "fatal": "boolean", "age_band": "varchar(8)", "sex": "varchar(8)", "race": "varchar(16)",
+        "latitude": "double precision", "longitude": "double precision",
+        "reported_area_code": "varchar(64)", "placement": "varchar(5)", "area_ids": "integer[]",
+        "row_hash": "bigint", "first_import_id": "bigint", "last_import_id": "bigint",
+    }  # fmt: skip
+    return ", ".join(f"{name} {types[name]}" for name in VICTIM_COLUMNS)
+
+
+def _open_source(location: str | Path | IO[bytes]) -> str | IO[bytes]:
+    """A local path, an uploaded file, or an http(s) URL of the city's export."""
+    if isinstance(location, str) and location.startswith(("http://", "https://")):
+        try:
+            with urllib.request.urlopen(location, timeout=300) as response:  # noqa: S310
+                body = response.read(MAX_DOWNLOAD_BYTES + 1)
+        except OSError as error:
+            raise ValidationError(f"Cannot download {location}: {error}") from error
+        if len(body) > MAX_DOWNLOAD_BYTES:
+            raise ValidationError(f"{location} is larger than {MAX_DOWNLOAD_BYTES // 1024**3} GB.")
+        return io.BytesIO(body)
+    if isinstance(location, (str, Path)):
+        if not Path(location).is_file():
+            raise ValidationError(f"There is no file at {location}.")
+        return str(location)
+    return location
+
+
+def incidents_import(
+    *,
+    location: str | Path | IO[bytes],
+    mapping: Mapping,
+    source: IncidentSource,
+    run: ImportRun | None = None,
+    file_name: str = "",
+    progress: Progress = _no_progress,
+    today: date | None = None,
+) -> ImportRun:
+    """Import one export of a source. Re-importing the same file changes nothing; a revised
+    export records what it added, changed and removed. The victims land in one transaction;
+    the ImportRun records the outcome either way (a failure raises after recording it)."""
+    if run is None:
+        run = ImportRun.objects.create(source=source, file_name=file_name or str(location)[:500])
+    run.status, run.started_at, run.error = ImportStatus.RUNNING, timezone.now(), ""
+    run.save(update_fields=["status", "started_at", "error"])
+    started = time.perf_counter()
+    try:
+        progress(5, "Reading the file")
+        frame = read_export(_open_source(location), mapping)
+        progress(25, "Checking the rows")
+        normalized = normalize(frame, mapping, today=today or timezone.localdate())
+        victims = normalized.victims
+        progress(45, "Placing victims in areas")
+        placed = place_victims(victims, area_kind=mapping.area_kind)
+        table = _victim_table(victims, placed, source_id=source.pk, run_id=run.pk)
+        progress(60, "Saving")
+        with transaction.atomic(), connection.cursor() as cursor:
+            # one import of a source at a time; the nightly pull and an upload may meet
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [8_432, source.pk])
+            changes = _merge(cursor.cursor, table, source_id=source.pk, run_id=run.pk)
+        progress(95, "Summing up")
+    except ValidationError as error:
+        _fail(run, "; ".join(error.messages))
+        raise
+    except Exception as error:
+        logger.exception("Import %s failed", run.pk)
+        _fail(run, f"The import failed and nothing was saved: {error}")
+        raise
+    run.summary = {
+        "source": source.name,
+        "area_kind": mapping.area_kind,
+        "rows_read": normalized.rows_read,
+        "victims": len(victims),
+        "incidents": int(victims["incident_key"].nunique()),
+        "fatal_victims": int(victims["fatal"].sum()),
+        "fatal_unknown": int(victims["fatal"].isna().sum()),
+        "rejected": len(normalized.rejected),
+        **placed.counts,
+        **changes,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    run.rejected_report = rejected_csv(normalized.rejected) if len(normalized.rejected) else ""
+    run.status, run.finished_at, run.progress, run.progress_note = (
+        ImportStatus.SUCCEEDED,
+        timezone.now(),
+        100,
+        "Done",
+    )
+    run.save()
+    return run
+
+
+def _fail(run: ImportRun, message: str) -> None:
+    run.status, run.error, run.finished_at = ImportStatus.FAILED, message, timezone.now()
+    run.save(update_fields=["status", "error", "finished_at"])
+
+
+def source_mapping(source: IncidentSource) -> Mapping:
+    return mapping_for(preset=source.preset or None, mapping_json=source.mapping)
+
+
+def import_enqueue(*, uploaded: UploadedFile, source: IncidentSource, user: Any) -> ImportRun:
+    """Keep an uploaded export and queue its import (a Celery task, after commit)."""
+    from ovp.incidents import tasks
+
+    source_mapping(source)  # a source without a usable mapping fails here, not in the worker
+    run = ImportRun.objects.create(source=source, file_name=uploaded.name[:500], created_by=user)
+    path = Path(settings.MEDIA_ROOT) / "imports" / f"{run.uuid}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as target:
+        for chunk in uploaded.chunks():
+            target.write(chunk)
+    transaction.on_commit(lambda: tasks.import_run.delay(run.pk))
+    return run
+
+
+def import_run_queued(*, run_id: int) -> ImportRun:
+    """Run a queued import (what the Celery task does), reporting progress on the run."""
+    run = ImportRun.objects.select_related("source").get(pk=run_id)
+    if run.status == ImportStatus.SUCCEEDED:
+        return run  # a task delivered twice
+    path = Path(settings.MEDIA_ROOT) / "imports" / f"{run.uuid}.csv"
+
+    def progress(percent: int, note: str) -> None:
+        ImportRun.objects.filter(pk=run.pk).update(progress=percent, progress_note=note)
+
+    return incidents_import(
+        location=path, mapping=source_mapping(run.source), source=run.source, run=run, progress=progress
+    )
+
+
+def sources_pull() -> list[ImportRun]:
+    """The nightly pull: import each source that has a URL and asks for it."""
+    runs = []
+    for source in IncidentSource.objects.filter(pull_nightly=True).exclude(url=""):
+        try:
+            runs.append(
+                incidents_import(
+                    location=source.url, mapping=source_mapping(source), source=source, file_name=source.url
+                )
+            )
+        except (ValidationError, OSError):
+            logger.warning("Nightly pull of %s failed", source.name, exc_info=True)
+    return runs
+
+
+def source_for(*, name: str, preset: str = "", mapping: Mapping | None = None) -> IncidentSource:
+    """The source of this name, created on first use."""
+    source, _ = IncidentSource.objects.get_or_create(
+        name=name,
+        defaults={
+            "preset": preset,
+            "mapping": mapping.as_json() if mapping and not preset else None,
+        },
+    )
+    return source
