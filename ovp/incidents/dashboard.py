@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from ovp.areas.maps import area_map
+from ovp.areas.models import Area
 from ovp.incidents import charts, selectors
 from ovp.incidents.aggregation import aggregates_version
 from ovp.incidents.charts import LAYOUT, PALETTE, Chart
@@ -48,11 +49,11 @@ def _top_share(totals: pd.DataFrame) -> dict[str, Any]:
 def build(scope: Scope, data: DataRange) -> Dashboard:
     weekly = selectors.weekly_counts(scope)
     ytd = selectors.year_to_date(weekly, scope, data.first_week)
-    totals = selectors.area_totals(scope)
-    areas = selectors.areas_of_kind(scope.area_kind)
+    areas = list(Area.objects.of_kind(scope.area_kind).order_by("code"))
+    totals = selectors.area_totals(scope, areas)
     chart_list = [
         charts.weekly_trend(weekly, scope),
-        charts.area_chart([a for a in areas], totals, scope),
+        charts.area_chart(areas, totals, scope),
         _fatal_chart(ytd),
         *charts.breakdown_charts(selectors.breakdowns(scope)),
     ]

@@ -90,7 +90,7 @@ def read_export(source: str | IO[bytes], mapping: Mapping) -> pa.Table:
 def _coded(table: pa.Table, column: str | None, missing: set[str]) -> Coded:
     rows = table.num_rows
     if not column:
-        return Coded(codes=np.full(rows, MISSING, dtype=np.int64), uniques=np.array([], dtype=object))
+        return Coded(codes=np.full(rows, MISSING, dtype=np.int64), uniques=pa.array([], pa.string()))
     array = table.column(column).combine_chunks()
     dictionary = pc.utf8_trim_whitespace(array.dictionary)
     absent = np.append(pc.is_in(dictionary, pa.array(sorted(missing), pa.string())).to_numpy(zero_copy_only=False), True)

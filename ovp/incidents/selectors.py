@@ -70,7 +70,7 @@ def weekly_counts(scope: Scope) -> pd.DataFrame:
     )
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["year"] = frame["period_start"].dt.year
-    frame["week"] = (frame["period_start"].dt.dayofyear - 1) // 7 + 1
+    frame["week"] = (frame["period_start"].dt.day_of_year - 1) // 7 + 1
     return frame
 
 
@@ -127,10 +127,9 @@ def year_to_date(weekly: pd.DataFrame, scope: Scope, first_week: date | None) ->
     )
 
 
-def area_totals(scope: Scope) -> pd.DataFrame:
-    """Victims year to date in each area of the scope's kind, with population and rate."""
+def area_totals(scope: Scope, areas: list[Area]) -> pd.DataFrame:
+    """Victims year to date in each of these areas (of the scope's kind), with rate."""
     begin, end = scope.same_window(scope.year)
-    areas = list(Area.objects.of_kind(scope.area_kind).order_by("code"))
     sums = {
         row["area_id"]: row
         for row in PeriodCount.objects.filter(
@@ -178,7 +177,7 @@ def breakdowns(scope: Scope) -> pd.DataFrame:
         Breakdown.objects.filter(
             Q(area=scope.area) if scope.area else Q(area__isnull=True),
             month__gte=scope.start,
-            month__lte=scope.through_week,
+            month__lte=scope.through_week + timedelta(days=6),
         )
         .values("dimension", "value")
         .annotate(victims=Sum("victims"), fatal=Sum("fatal"))
@@ -197,11 +196,10 @@ def areas_of_kind(kind: str) -> list[Area]:
     return list(Area.objects.of_kind(kind).only("id", "code", "name", "kind").order_by("code"))
 
 
-def scope_from(params: dict[str, Any], data: DataRange) -> Scope | None:
+def scope_from(params: dict[str, Any], data: DataRange, kinds: list[str]) -> Scope | None:
     """The scope a dashboard's GET parameters ask for, within the data there is."""
     if data.last_week is None or data.first_week is None:
         return None
-    kinds = area_kinds()
     kind = params.get("kind") if params.get("kind") in kinds else (kinds[0] if kinds else "")
     try:
         year = int(params.get("year") or data.last_week.year)

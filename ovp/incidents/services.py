@@ -188,6 +188,8 @@ def _merge(cursor: Any, table: pa.Table, *, source_id: int, run_id: int) -> dict
         return {"added": table.num_rows, "changed": 0, "removed": 0}
 
     columns = ", ".join(VICTIM_COLUMNS)
+    # dropped at commit; also here, for imports inside one outer transaction (tests)
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.staging")
     cursor.execute(f"CREATE TEMP TABLE staging ({_column_defs()}) ON COMMIT DROP")
     _copy(cursor, "staging", table)
     cursor.execute("CREATE INDEX ON staging (record_key)")

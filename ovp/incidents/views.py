@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 
 from ovp.accounts.permissions import office_required
+from ovp.areas.models import Area
 from ovp.incidents import dashboard as dashboards
 from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm
@@ -18,8 +19,9 @@ from ovp.incidents.services import import_enqueue
 
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     data = selectors.data_range()
-    scope = selectors.scope_from(request.GET, data)
-    context: dict[str, Any] = {"data": data, "scope": scope, "kinds": selectors.area_kinds()}
+    kinds = selectors.area_kinds()
+    scope = selectors.scope_from(request.GET, data, kinds)
+    context: dict[str, Any] = {"data": data, "scope": scope, "kinds": kinds}
     if scope is not None:
         context["areas"] = selectors.areas_of_kind(scope.area_kind)
         context["dashboard"] = dashboards.cached(scope, data)
@@ -64,10 +66,10 @@ def _csv_cell(value: Any) -> Any:
 
 def _public_context(request: HttpRequest) -> dict[str, Any]:
     data = selectors.data_range()
-    scope = selectors.scope_from({"year": request.GET.get("year")}, data)
+    scope = selectors.scope_from({"year": request.GET.get("year")}, data, selectors.area_kinds())
     context: dict[str, Any] = {"data": data, "scope": scope}
     if scope is not None:
-        areas = selectors.areas_of_kind(scope.area_kind)
+        areas = list(Area.objects.of_kind(scope.area_kind).order_by("code"))
         board, figures = dashboards.public(dashboards.cached(scope, data), areas)
         context.update(dashboard=board, figures=figures)
     return context
