@@ -42,3 +42,153 @@ class ImportUploadForm(forms.Form):
         if self.cleaned_data.get("source"):
             return self.cleaned_data["source"]
         return source_for(name=self.cleaned_data["preset"], preset=self.cleaned_data["preset"])
+
+
+class SourceForm(forms.ModelForm):
+    mapping_text = forms.CharField(
+        label="Column mapping (JSON)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
+        help_text="Leave empty when a layout preset is chosen. Build one from a sample file on the mapping page.",
+    )
+
+    class Meta:
+        model = IncidentSource
+        fields = ["name", "preset", "url", "pull_nightly"]
+        widgets = {"preset": forms.Select(choices=[("", "No preset: use the mapping")] + [(p, p) for p in sorted(PRESETS)])}
+        help_texts = {"name": "Letters, numbers and dashes, e.g. nypd-historic."}
+        field_classes = {"url": forms.URLField}
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.mapping:
+            import json
+
+            self.fields["mapping_text"].initial = json.dumps(self.instance.mapping, indent=2)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        import json
+
+        from ovp.incidents.mapping import mapping_for
+
+        cleaned = super().clean()
+        preset, text = cleaned.get("preset"), (cleaned.get("mapping_text") or "").strip()
+        if preset and text:
+            raise ValidationError("Choose a preset or give a mapping, not both.")
+        if not preset and not text:
+            raise ValidationError("Choose a layout preset or give a column mapping.")
+        if text:
+            try:
+                document = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise ValidationError(f"The mapping is not valid JSON: {error}") from error
+            mapping_for(mapping_json=document)
+            cleaned["mapping"] = document
+        if cleaned.get("pull_nightly") and not cleaned.get("url"):
+            raise ValidationError("Give the export's URL to pull it every night.")
+        return cleaned
+
+    def save(self, commit: bool = True) -> IncidentSource:
+        source = super().save(commit=False)
+        source.mapping = self.cleaned_data.get("mapping")
+        if commit:
+            source.full_clean()
+            source.save()
+        return source
+
+
+class SampleUploadForm(forms.Form):
+    sample = forms.FileField(label="A sample of the export (CSV)", help_text="The first rows are enough.")
+
+
+def _choices(columns: list[str]) -> list[tuple[str, str]]:
+    return [("", "---")] + [(c, c) for c in columns]
+
+
+class MappingBuilderForm(forms.Form):
+    """The fields of a Mapping, with the sample's columns to choose from."""
+
+    shape = forms.ChoiceField(choices=[("victim", "A row per victim"), ("incident", "A row per incident, with counts of killed and injured")])
+    incident_key = forms.ChoiceField(label="Incident key column")
+    victim_key = forms.ChoiceField(label="Victim key column (if the export has one)", required=False)
+    date = forms.ChoiceField(label="Date column")
+    date_format = forms.CharField(initial="%Y-%m-%d", help_text="As in Python: %m/%d/%Y is 08/23/2019, %Y-%m-%d is 2019-08-23.")
+    time = forms.ChoiceField(label="Time column", required=False)
+    time_format = forms.CharField(initial="%H:%M:%S", required=False)
+    fatal = forms.ChoiceField(label="Fatal flag column (row per victim)", required=False)
+    fatal_true = forms.CharField(label="Values that mean fatal", required=False, help_text="Separated by commas.")
+    fatal_false = forms.CharField(label="Values that mean not fatal", required=False)
+    killed = forms.ChoiceField(label="Killed count column (row per incident)", required=False)
+    injured = forms.ChoiceField(label="Injured count column (row per incident)", required=False)
+    latitude = forms.ChoiceField(required=False)
+    longitude = forms.ChoiceField(required=False)
+    area_code = forms.ChoiceField(label="Area code column", required=False)
+    area_kind = forms.ChoiceField(label="Kind of area the codes name", choices=[])
+    age = forms.ChoiceField(label="Victim age column", required=False)
+    age_in_years = forms.BooleanField(label="Ages are in years (not bands)", required=False)
+    sex = forms.ChoiceField(label="Victim sex column", required=False)
+    sex_values = forms.CharField(label="Sex values", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text="One per line: M=male, F=female.")
+    race = forms.ChoiceField(label="Victim race column", required=False)
+    race_values = forms.CharField(label="Race values", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                  help_text="One per line, e.g. B=black. Use black, hispanic, white, asian_pacific, native, other.")
+    missing = forms.CharField(label="Values that mean not recorded", required=False, initial="(null), UNKNOWN")
+
+    def __init__(self, *args, columns: list[str], **kwargs):  # type: ignore[no-untyped-def]
+        from ovp.areas.models import AreaKind
+
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField) and name not in ("shape", "area_kind"):
+                field.choices = _choices(columns)
+        self.fields["area_kind"].choices = AreaKind.choices
+
+    @staticmethod
+    def _list(text: str) -> list[str]:
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+    @staticmethod
+    def _pairs(text: str) -> dict[str, str]:
+        pairs = {}
+        for line in text.splitlines():
+            if "=" in line:
+                raw, value = line.split("=", 1)
+                pairs[raw.strip()] = value.strip()
+        return pairs
+
+    def mapping_json(self) -> dict:
+        data = self.cleaned_data
+        document = {
+            "shape": data["shape"],
+            "incident_key": data["incident_key"],
+            "victim_key": data["victim_key"] or None,
+            "date": data["date"],
+            "date_format": data["date_format"],
+            "time": data["time"] or None,
+            "time_format": data["time_format"] or "%H:%M:%S",
+            "fatal": data["fatal"] or None,
+            "fatal_true": self._list(data["fatal_true"]),
+            "fatal_false": self._list(data["fatal_false"]),
+            "killed": data["killed"] or None,
+            "injured": data["injured"] or None,
+            "latitude": data["latitude"] or None,
+            "longitude": data["longitude"] or None,
+            "area_code": data["area_code"] or None,
+            "area_kind": data["area_kind"],
+            "age": data["age"] or None,
+            "age_values": "years" if data["age_in_years"] else {b: b for b in ("<18", "18-24", "25-44", "45-64", "65+")},
+            "sex": data["sex"] or None,
+            "sex_values": self._pairs(data["sex_values"]),
+            "race": data["race"] or None,
+            "race_values": self._pairs(data["race_values"]),
+            "missing": ["", *self._list(data["missing"])],
+        }
+        return document
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        from ovp.incidents.mapping import mapping_from_json
+
+        cleaned = super().clean()
+        if not self.errors:
+            mapping_from_json(self.mapping_json())
+        return cleaned

@@ -357,12 +357,24 @@ def import_enqueue(*, uploaded: UploadedFile, source: IncidentSource, user: Any)
     return run
 
 
+def source_pull_enqueue(*, source: IncidentSource, user: Any) -> ImportRun:
+    """Queue an import of the source's URL now (the same as the nightly pull)."""
+    from ovp.incidents import tasks
+
+    source_mapping(source)
+    run = ImportRun.objects.create(source=source, file_name=source.url[:500], created_by=user)
+    transaction.on_commit(lambda: tasks.import_run.delay(run.pk))
+    return run
+
+
 def import_run_queued(*, run_id: int) -> ImportRun:
     """Run a queued import (what the Celery task does), reporting progress on the run."""
     run = ImportRun.objects.select_related("source").get(pk=run_id)
     if run.status == ImportStatus.SUCCEEDED:
         return run  # a task delivered twice
-    path = Path(settings.MEDIA_ROOT) / "imports" / f"{run.uuid}.csv"
+    path: str | Path = Path(settings.MEDIA_ROOT) / "imports" / f"{run.uuid}.csv"
+    if run.file_name == run.source.url and not Path(path).exists():
+        path = run.source.url  # a pull of the source's URL
 
     def progress(percent: int, note: str) -> None:
         ImportRun.objects.filter(pk=run.pk).update(progress=percent, progress_note=note)

@@ -1,20 +1,27 @@
 import csv
+import io
+import json
 from typing import Any
+
+import pandas as pd
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 
 from ovp.accounts.permissions import office_required
 from ovp.areas.models import Area
 from ovp.incidents import dashboard as dashboards
 from ovp.incidents import selectors
-from ovp.incidents.forms import ImportUploadForm
-from ovp.incidents.models import AggregationRun, ImportRun
-from ovp.incidents.services import import_enqueue
+from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
+from ovp.incidents.mapping import mapping_from_json
+from ovp.incidents.models import AggregationRun, ImportRun, IncidentSource
+from ovp.incidents.normalize import normalize, read_export
+from ovp.incidents.services import import_enqueue, source_pull_enqueue
 
 
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
@@ -135,3 +142,96 @@ def import_rejected(request: HttpRequest, uuid: str) -> HttpResponse:
     return response
 
 
+
+
+@office_required
+def sources(request: HttpRequest) -> HttpResponse:
+    return render(request, "incidents/sources.html", {"sources": IncidentSource.objects.all()})
+
+
+@office_required
+def source_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+    source = get_object_or_404(IncidentSource, uuid=uuid) if uuid else None
+    initial = {}
+    if source is None and request.session.get("built_mapping"):
+        initial["mapping_text"] = json.dumps(request.session["built_mapping"], indent=2)
+    form = SourceForm(request.POST or None, instance=source, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        request.session.pop("built_mapping", None)
+        messages.success(request, f"Source {saved.name} saved.")
+        return redirect("incidents:sources")
+    return render(request, "incidents/source_form.html", {"form": form, "source": source})
+
+
+@office_required
+def source_pull(request: HttpRequest, uuid: str) -> HttpResponse:
+    source = get_object_or_404(IncidentSource, uuid=uuid)
+    if request.method != "POST":
+        return redirect("incidents:sources")
+    if not source.url:
+        messages.error(request, "This source has no URL to pull.")
+        return redirect("incidents:sources")
+    run = source_pull_enqueue(source=source, user=request.user)
+    return redirect("incidents:import_detail", uuid=run.uuid)
+
+
+SAMPLE_ROWS = 200
+
+
+@office_required
+def mapping_builder(request: HttpRequest) -> HttpResponse:
+    """Build a column mapping from a sample of another city's export, and try it on the sample."""
+    sample = request.session.get("mapping_sample")
+    if request.method == "POST" and "sample" in request.FILES:
+        upload = SampleUploadForm(request.POST, request.FILES)
+        if upload.is_valid():
+            raw = upload.cleaned_data["sample"].read(512 * 1024).decode("utf-8-sig", errors="replace")
+            lines = raw.splitlines()[: SAMPLE_ROWS + 1]
+            if len(lines) < 2:
+                upload.add_error("sample", "The sample needs a header line and at least one row.")
+            else:
+                request.session["mapping_sample"] = "\n".join(lines) + "\n"
+                return redirect("incidents:mapping_builder")
+        return render(request, "incidents/mapping_builder.html", {"upload": upload})
+    if not sample:
+        return render(request, "incidents/mapping_builder.html", {"upload": SampleUploadForm()})
+    table = pd.read_csv(io.StringIO(sample), dtype=str, keep_default_na=False)
+    columns = [str(c) for c in table.columns]
+    examples = {c: list(dict.fromkeys(table[c].head(50)))[:6] for c in columns}
+    form = MappingBuilderForm(request.POST or None, columns=columns)
+    context: dict[str, Any] = {"form": form, "examples": examples, "rows": len(table)}
+    if request.method == "POST" and form.is_valid():
+        document = form.mapping_json()
+        mapping = mapping_from_json(document)
+        try:
+            preview = normalize(read_export(io.BytesIO(sample.encode()), mapping), mapping, today=timezone.localdate())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            request.session["built_mapping"] = document
+            context.update(
+                mapping_json=json.dumps(document, indent=2),
+                preview=preview.victims.head(10),
+                rejected=preview.rejected.head(20),
+                rejected_count=len(preview.rejected),
+            )
+    return render(request, "incidents/mapping_builder.html", context)
+
+
+@office_required
+def mapping_download(request: HttpRequest) -> HttpResponse:
+    document = request.session.get("built_mapping")
+    if not document:
+        raise Http404("Build a mapping first.")
+    response = HttpResponse(json.dumps(document, indent=2), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="mapping.json"'
+    return response
+
+
+@office_required
+def mapping_reset(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        request.session.pop("mapping_sample", None)
+        request.session.pop("built_mapping", None)
+    return redirect("incidents:mapping_builder")

@@ -1,0 +1,57 @@
+"""Real Chromium, real Celery worker: staff import an export and read the dashboard."""
+
+import re
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from playwright.sync_api import expect
+
+from ovp.celery import app
+from tests.browser.test_login_journeys import log_in
+from tests.factories import AreaFactory, square
+from tests.incidents.helpers import nypd_csv, nypd_row
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_import_an_export_and_read_the_dashboard(page, staff, tmp_path):
+    AreaFactory(kind="precinct", code="1", name="First", population=50_000, min_lon=-75.0, max_lon=-74.99, boundary=square(-75.0, 40.0))
+    AreaFactory(kind="precinct", code="2", name="Second", population=20_000, min_lon=-74.99, max_lon=-74.98, boundary=square(-74.99, 40.0))
+    rows = [nypd_row(str(n), f"0{1 + n % 6}/1{n % 10}/2024", lon="-74.995" if n % 3 else "-74.985",
+                     fatal="TRUE" if n % 5 == 0 else "FALSE") for n in range(60)]  # fmt: skip
+    rows.append(nypd_row("bad", "31/31/2024"))
+    export = nypd_csv(rows, path=tmp_path / "NYPD_Shooting_Incident_Data.csv")
+
+    log_in(page, staff.email)
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
+        page.get_by_role("link", name="Incident data").click()
+        page.get_by_label("Layout of a new source").select_option("nypd")
+        page.get_by_label("Export (CSV)").set_input_files(str(export))
+        page.get_by_role("button", name="Import").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Import of NYPD_Shooting_Incident_Data.csv")
+        # the progress bar is replaced by the summary when the worker is done
+        expect(page.get_by_role("rowheader", name="Rows read")).to_be_visible(timeout=60_000)
+    summary = page.get_by_role("table", name="What the import found and did")
+    expect(summary).to_contain_text("61")
+    expect(page.get_by_role("link", name="download the list with reasons")).to_be_visible()
+
+    page.get_by_role("link", name="Open the dashboard").click()
+    expect(page.get_by_role("heading", name="Violence dashboard")).to_be_visible()
+    # the aggregation task queued after the import may still be running: reload until it lands
+    for _ in range(20):
+        if page.get_by_text("people shot, year to date").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.get_by_text("people shot, year to date")).to_be_visible()
+    expect(page.locator("#chart-weekly .main-svg").first).to_be_visible()
+    expect(page.locator("#chart-areas .main-svg").first).to_be_visible()
+    page.get_by_text("Table of these figures").nth(1).click()
+    expect(page.get_by_role("cell", name="First")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("CSV of People shot by area")).click()
+    assert download.value.suggested_filename.startswith("ovp-areas-2024")
+
+    page.get_by_label("Area", exact=True).select_option("2")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("Second, 2024 up to")).to_be_visible()
