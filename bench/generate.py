@@ -21,7 +21,9 @@ def grid_areas(count: int) -> dict:
     features = []
     for number in range(count):
         col, row = number % 20, number // 20
-        box = shapely.box(WEST + col * CELL, SOUTH + row * CELL, WEST + (col + 1) * CELL, SOUTH + (row + 1) * CELL)
+        box = shapely.box(
+            WEST + col * CELL, SOUTH + row * CELL, WEST + (col + 1) * CELL, SOUTH + (row + 1) * CELL
+        )
         features.append(
             {
                 "type": "Feature",
@@ -32,7 +34,9 @@ def grid_areas(count: int) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def nypd_export(*, victims: int, areas: int, first_year: int, years: int, seed: int = 1) -> pd.DataFrame:
+def nypd_export(
+    *, victims: int, areas: int, first_year: int, years: int, seed: int = 1
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     incidents = int(victims / 1.27)
     days = (pd.Timestamp(f"{first_year + years}-01-01") - pd.Timestamp(f"{first_year}-01-01")).days
@@ -63,16 +67,33 @@ def nypd_export(*, victims: int, areas: int, first_year: int, years: int, seed: 
             "PERP_AGE_GROUP": "",
             "PERP_SEX": "",
             "PERP_RACE": "",
-            "VIC_AGE_GROUP": rng.choice(["<18", "18-24", "25-44", "45-64", "65+", "UNKNOWN"], n, p=[0.1, 0.35, 0.45, 0.07, 0.01, 0.02]),
+            "VIC_AGE_GROUP": rng.choice(
+                ["<18", "18-24", "25-44", "45-64", "65+", "UNKNOWN"],
+                n,
+                p=[0.1, 0.35, 0.45, 0.07, 0.01, 0.02],
+            ),
             "VIC_SEX": rng.choice(["M", "F", "U"], n, p=[0.9, 0.09, 0.01]),
-            "VIC_RACE": rng.choice(["BLACK", "WHITE HISPANIC", "BLACK HISPANIC", "WHITE", "ASIAN / PACIFIC ISLANDER", "UNKNOWN"], n, p=[0.7, 0.15, 0.08, 0.04, 0.02, 0.01]),
+            "VIC_RACE": rng.choice(
+                [
+                    "BLACK",
+                    "WHITE HISPANIC",
+                    "BLACK HISPANIC",
+                    "WHITE",
+                    "ASIAN / PACIFIC ISLANDER",
+                    "UNKNOWN",
+                ],
+                n,
+                p=[0.7, 0.15, 0.08, 0.04, 0.02, 0.01],
+            ),
             "X_COORD_CD": "1000000",
             "Y_COORD_CD": "200000",
             "Latitude": lat[index].round(8),
             "Longitude": lon[index].round(8),
         }
     )
-    frame["Lon_Lat"] = "POINT (" + frame["Longitude"].astype(str) + " " + frame["Latitude"].astype(str) + ")"
+    frame["Lon_Lat"] = (
+        "POINT (" + frame["Longitude"].astype(str) + " " + frame["Latitude"].astype(str) + ")"
+    )
     return frame[NYPD_COLUMNS]
 
 

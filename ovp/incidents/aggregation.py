@@ -136,7 +136,8 @@ def _recompute(cursor, *, weeks: list[date] | None, months: list[date] | None) -
         breakdown_having = "HAVING m = ANY(%s)"
         breakdown_params = [*params, months]
         period_filter = (
-            "((period = 'W' AND period_start = ANY(%s)) OR (period = 'M' AND period_start = ANY(%s)))"
+            "((period = 'W' AND period_start = ANY(%s)) "
+            "OR (period = 'M' AND period_start = ANY(%s)))"
         )
         placed_where = "WHERE " + period_filter.replace("period", "p.period")
         city_where = "AND " + period_filter.replace("period", "city.period")

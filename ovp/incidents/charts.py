@@ -47,20 +47,38 @@ def weekly_trend(weekly: pd.DataFrame, scope: Scope) -> Chart:
             "Week of the year": weeks,
             f"{scope.year}": [int(this.get(w)) if w in this.index else None for w in weeks],
             f"{scope.year - 1}": [int(last.get(w, 0)) for w in weeks],
-            f"Average of {YEARS_FOR_AVERAGE} years before": [round(float(average.get(w, 0)), 1) for w in weeks],
+            f"Average of {YEARS_FOR_AVERAGE} years before": [
+                round(float(average.get(w, 0)), 1) for w in weeks
+            ],
         }
     )
     through = (scope.through_week.timetuple().tm_yday - 1) // 7 + 1
     table.loc[table["Week of the year"] > through, f"{scope.year}"] = None
     figure = go.Figure()
-    figure.add_scatter(x=weeks, y=table.iloc[:, 3], name=f"{YEARS_FOR_AVERAGE}-year average", line={"color": PALETTE["average"], "width": 3})
-    figure.add_scatter(x=weeks, y=table.iloc[:, 2], name=str(scope.year - 1), line={"color": PALETTE["last"], "dash": "dot"})
-    figure.add_scatter(x=weeks, y=table.iloc[:, 1], name=str(scope.year), line={"color": PALETTE["this"], "width": 3})
+    figure.add_scatter(
+        x=weeks,
+        y=table.iloc[:, 3],
+        name=f"{YEARS_FOR_AVERAGE}-year average",
+        line={"color": PALETTE["average"], "width": 3},
+    )
+    figure.add_scatter(
+        x=weeks,
+        y=table.iloc[:, 2],
+        name=str(scope.year - 1),
+        line={"color": PALETTE["last"], "dash": "dot"},
+    )
+    figure.add_scatter(
+        x=weeks,
+        y=table.iloc[:, 1],
+        name=str(scope.year),
+        line={"color": PALETTE["this"], "width": 3},
+    )
     figure.update_layout(**LAYOUT, xaxis_title="Week of the year", yaxis_title="People shot")
     return Chart(
         "weekly",
         "People shot each week",
-        f"Line chart of people shot each week of {scope.year}, with {scope.year - 1} and the average of the years before.",
+        f"Line chart of people shot each week of {scope.year}, "
+        f"with {scope.year - 1} and the average of the years before.",
         figure,
         table,
     )
@@ -70,11 +88,30 @@ def area_chart(areas: list[Area], totals: pd.DataFrame, scope: Scope) -> Chart:
     rates = {row.area_id: row.rate for row in totals.itertuples() if pd.notna(row.rate)}
     by_victims = {row.area_id: float(row.victims) for row in totals.itertuples()}
     values = rates or by_victims
-    figure = area_map(areas, values, value_label="per 100,000" if rates else "people shot", number_format=",.1f")
+    figure = area_map(
+        areas, values, value_label="per 100,000" if rates else "people shot", number_format=",.1f"
+    )
     table = totals.rename(
-        columns={"code": "Code", "name": "Area", "population": "Residents", "victims": "People shot",
-                 "fatal": "Killed", "rate": "Per 100,000 residents", "share": "Share of the city"}
-    )[["Code", "Area", "Residents", "People shot", "Killed", "Per 100,000 residents", "Share of the city"]]
+        columns={
+            "code": "Code",
+            "name": "Area",
+            "population": "Residents",
+            "victims": "People shot",
+            "fatal": "Killed",
+            "rate": "Per 100,000 residents",
+            "share": "Share of the city",
+        }
+    )[
+        [
+            "Code",
+            "Area",
+            "Residents",
+            "People shot",
+            "Killed",
+            "Per 100,000 residents",
+            "Share of the city",
+        ]
+    ]
     table["Per 100,000 residents"] = table["Per 100,000 residents"].round(1)
     table["Share of the city"] = (table["Share of the city"] * 100).round(1)
     return Chart(
@@ -86,7 +123,9 @@ def area_chart(areas: list[Area], totals: pd.DataFrame, scope: Scope) -> Chart:
     )
 
 
-def _bar(slug: str, title: str, frame: pd.DataFrame, order: list[tuple[str, str]], description: str) -> Chart:
+def _bar(
+    slug: str, title: str, frame: pd.DataFrame, order: list[tuple[str, str]], description: str
+) -> Chart:
     counts = dict(zip(frame["value"], frame["victims"], strict=True)) if len(frame) else {}
     fatal = dict(zip(frame["value"], frame["fatal"], strict=True)) if len(frame) else {}
     labels = [label for value, label in order]
@@ -97,7 +136,9 @@ def _bar(slug: str, title: str, frame: pd.DataFrame, order: list[tuple[str, str]
             "Killed": [int(fatal.get(value, 0)) for value, _ in order],
         }
     )
-    figure = go.Figure(go.Bar(x=labels, y=table["People shot"], marker_color=PALETTE["bar"], name="People shot"))
+    figure = go.Figure(
+        go.Bar(x=labels, y=table["People shot"], marker_color=PALETTE["bar"], name="People shot")
+    )
     figure.update_layout(**LAYOUT, yaxis_title="People shot", showlegend=False)
     return Chart(slug, title, description, figure, table)
 
@@ -109,9 +150,33 @@ def breakdown_charts(breakdowns: pd.DataFrame) -> list[Chart]:
     hours = [(str(h), f"{h:02d}:00") for h in range(24)] + [("unknown", "Not recorded")]
     weekdays = [(str(i + 1), name) for i, name in enumerate(WEEKDAYS)]
     return [
-        _bar("age", "Age band", part("age"), list(AgeBand.choices), "Bar chart of people shot by age band."),
+        _bar(
+            "age",
+            "Age band",
+            part("age"),
+            list(AgeBand.choices),
+            "Bar chart of people shot by age band.",
+        ),
         _bar("sex", "Sex", part("sex"), list(Sex.choices), "Bar chart of people shot by sex."),
-        _bar("race", "Race/ethnicity", part("race"), list(Race.choices), "Bar chart of people shot by race or ethnicity."),
-        _bar("hour", "Time of day", part("hour"), hours, "Bar chart of people shot by hour of the day."),
-        _bar("weekday", "Day of week", part("weekday"), weekdays, "Bar chart of people shot by day of the week."),
+        _bar(
+            "race",
+            "Race/ethnicity",
+            part("race"),
+            list(Race.choices),
+            "Bar chart of people shot by race or ethnicity.",
+        ),
+        _bar(
+            "hour",
+            "Time of day",
+            part("hour"),
+            hours,
+            "Bar chart of people shot by hour of the day.",
+        ),
+        _bar(
+            "weekday",
+            "Day of week",
+            part("weekday"),
+            weekdays,
+            "Bar chart of people shot by day of the week.",
+        ),
     ]

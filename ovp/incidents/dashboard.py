@@ -30,11 +30,26 @@ class Dashboard:
 def _fatal_chart(ytd: YearToDate) -> Chart:
     unknown = ytd.victims - ytd.fatal - ytd.nonfatal
     table = pd.DataFrame(
-        {"Outcome": ["Killed", "Wounded", "Not recorded"], "People shot": [ytd.fatal, ytd.nonfatal, unknown]}
+        {
+            "Outcome": ["Killed", "Wounded", "Not recorded"],
+            "People shot": [ytd.fatal, ytd.nonfatal, unknown],
+        }
     )
-    figure = go.Figure(go.Bar(x=table["Outcome"], y=table["People shot"], marker_color=[PALETTE["this"], PALETTE["bar"], "#bbbbbb"]))
+    figure = go.Figure(
+        go.Bar(
+            x=table["Outcome"],
+            y=table["People shot"],
+            marker_color=[PALETTE["this"], PALETTE["bar"], "#bbbbbb"],
+        )
+    )
     figure.update_layout(**LAYOUT, yaxis_title="People shot", showlegend=False)
-    return Chart("fatal", "Killed and wounded", "Bar chart of people killed, wounded, and with no outcome recorded.", figure, table)
+    return Chart(
+        "fatal",
+        "Killed and wounded",
+        "Bar chart of people killed, wounded, and with no outcome recorded.",
+        figure,
+        table,
+    )
 
 
 def _top_share(totals: pd.DataFrame) -> dict[str, Any]:
@@ -68,7 +83,14 @@ def build(scope: Scope, data: DataRange) -> Dashboard:
 
 def cached(scope: Scope, data: DataRange) -> Dashboard:
     key = ":".join(
-        ["dashboard", str(aggregates_version()), str(scope.year), scope.area_kind, scope.area.code if scope.area else "", scope.through_week.isoformat()]
+        [
+            "dashboard",
+            str(aggregates_version()),
+            str(scope.year),
+            scope.area_kind,
+            scope.area.code if scope.area else "",
+            scope.through_week.isoformat(),
+        ]
     )
     dashboard = cache.get(key)
     if dashboard is None:
@@ -82,8 +104,12 @@ def _public_figure(chart: Chart, table: pd.DataFrame, areas: list) -> go.Figure:
     numeric = table.apply(lambda column: pd.to_numeric(column, errors="coerce"))
     figure = go.Figure()
     if chart.slug == "weekly":
-        for column, colour in zip(table.columns[1:], (PALETTE["this"], PALETTE["last"], PALETTE["average"]), strict=False):
-            figure.add_scatter(x=table.iloc[:, 0], y=numeric[column], name=str(column), line={"color": colour})
+        for column, colour in zip(
+            table.columns[1:], (PALETTE["this"], PALETTE["last"], PALETTE["average"]), strict=False
+        ):
+            figure.add_scatter(
+                x=table.iloc[:, 0], y=numeric[column], name=str(column), line={"color": colour}
+            )
         figure.update_layout(**LAYOUT, xaxis_title="Week of the year", yaxis_title="People shot")
     elif chart.slug == "areas":
         values = {
@@ -112,7 +138,9 @@ def public(dashboard: Dashboard, areas: list) -> tuple[Dashboard, dict[str, int 
         counts = [c for c in table.columns if c in ("People shot", "Killed") or str(c).isdigit()]
         for column in counts:
             values = [int(v) if pd.notna(v) else 0 for v in table[column]]
-            table[column] = pd.Series(suppress(values, threshold), dtype=object).fillna(hidden).to_numpy()
+            table[column] = (
+                pd.Series(suppress(values, threshold), dtype=object).fillna(hidden).to_numpy()
+            )
         figure = _public_figure(chart, table, areas)
         if "area_id" in table.columns:
             table = table.drop(columns=["area_id"])
@@ -124,6 +152,12 @@ def public(dashboard: Dashboard, areas: list) -> tuple[Dashboard, dict[str, int 
         "incidents": suppress_total(ytd.incidents, threshold),
     }
     return (
-        Dashboard(scope=dashboard.scope, ytd=ytd, not_placed=0, charts=public_charts, top_share=dashboard.top_share),
+        Dashboard(
+            scope=dashboard.scope,
+            ytd=ytd,
+            not_placed=0,
+            charts=public_charts,
+            top_share=dashboard.top_share,
+        ),
         figures,
     )

@@ -65,7 +65,12 @@ def riverton_export(city: DemoCity) -> pd.DataFrame:
     rng = np.random.default_rng(city.seed)
     neighbourhoods = list(Area.objects.of_kind(AreaKind.NEIGHBOURHOOD).order_by("code"))
     # a handful of neighbourhoods near the river carry most of the shootings
-    weights = np.array([1.0 + 14.0 * (n.code in {"N03", "N04", "N10", "N11", "N12", "N19"}) for n in neighbourhoods])
+    weights = np.array(
+        [
+            1.0 + 14.0 * (n.code in {"N03", "N04", "N10", "N11", "N12", "N19"})
+            for n in neighbourhoods
+        ]
+    )
     weights /= weights.sum()
     start = date(DEMO_END.year - DEMO_YEARS, 1, 1)
     days = np.arange((DEMO_END - start).days + 1)
@@ -82,7 +87,10 @@ def riverton_export(city: DemoCity) -> pd.DataFrame:
     rows = []
     victim_id = 1
     polygons = [shapely.from_geojson(json.dumps(n.boundary)) for n in neighbourhoods]
-    points = {i: iter(_points_in(polygons[i], int((incident_areas == i).sum()) + 1, rng)) for i in range(len(neighbourhoods))}
+    points = {
+        i: iter(_points_in(polygons[i], int((incident_areas == i).sum()) + 1, rng))
+        for i in range(len(neighbourhoods))
+    }
     for number in range(incidents):
         area = incident_areas[number]
         lon, lat = next(points[area])
@@ -100,7 +108,10 @@ def riverton_export(city: DemoCity) -> pd.DataFrame:
                     "neighbourhood": neighbourhoods[area].code,
                     "victim_age": int(np.clip(rng.normal(27, 9), 12, 80)),
                     "victim_sex": rng.choice(["Male", "Female"], p=[0.88, 0.12]),
-                    "victim_race": rng.choice(["Black", "Hispanic", "White", "Asian", "Other"], p=[0.68, 0.2, 0.08, 0.02, 0.02]),
+                    "victim_race": rng.choice(
+                        ["Black", "Hispanic", "White", "Asian", "Other"],
+                        p=[0.68, 0.2, 0.08, 0.02, 0.02],
+                    ),
                 }
             )
             victim_id += 1
@@ -115,7 +126,9 @@ def riverton_export(city: DemoCity) -> pd.DataFrame:
 
 
 def _hour_weights() -> np.ndarray:
-    weights = np.array([9, 8, 7, 5, 3, 2, 1.5, 1.5, 1.5, 1.5, 2, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 10])
+    weights = np.array(
+        [9, 8, 7, 5, 3, 2, 1.5, 1.5, 1.5, 1.5, 2, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 9, 10, 10]
+    )
     return weights / weights.sum()
 
 
@@ -126,7 +139,11 @@ def seed_shootings(city: DemoCity) -> None:
     mapping = mapping_from_json(RIVERTON_MAPPING)
     source = source_for(name="riverton-police", mapping=mapping)
     run = incidents_import(
-        location=buffer, mapping=mapping, source=source, file_name="riverton_shootings.csv", today=DEMO_END
+        location=buffer,
+        mapping=mapping,
+        source=source,
+        file_name="riverton_shootings.csv",
+        today=DEMO_END,
     )
     incidents_aggregate(full=True)
     summary = run.summary

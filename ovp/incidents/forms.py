@@ -1,8 +1,11 @@
+import json
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from ovp.incidents.mapping import PRESETS
+from ovp.areas.models import AreaKind
+from ovp.incidents.mapping import PRESETS, mapping_for, mapping_from_json
 from ovp.incidents.models import IncidentSource
 
 
@@ -31,12 +34,14 @@ class ImportUploadForm(forms.Form):
         return upload
 
     def clean(self):  # type: ignore[no-untyped-def]
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not cleaned.get("source") and not cleaned.get("preset"):
-            raise ValidationError("Choose the source this export belongs to, or the layout of a new one.")
+            raise ValidationError(
+                "Choose the source this export belongs to, or the layout of a new one."
+            )
         return cleaned
 
-    def source(self) -> IncidentSource:
+    def chosen_source(self) -> IncidentSource:
         from ovp.incidents.services import source_for
 
         if self.cleaned_data.get("source"):
@@ -49,29 +54,28 @@ class SourceForm(forms.ModelForm):
         label="Column mapping (JSON)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace"}),
-        help_text="Leave empty when a layout preset is chosen. Build one from a sample file on the mapping page.",
+        help_text="Leave empty when a layout preset is chosen. "
+        "Build one from a sample file on the mapping page.",
     )
 
     class Meta:
         model = IncidentSource
         fields = ["name", "preset", "url", "pull_nightly"]
-        widgets = {"preset": forms.Select(choices=[("", "No preset: use the mapping")] + [(p, p) for p in sorted(PRESETS)])}
+        widgets = {
+            "preset": forms.Select(
+                choices=[("", "No preset: use the mapping")] + [(p, p) for p in sorted(PRESETS)]
+            )
+        }
         help_texts = {"name": "Letters, numbers and dashes, e.g. nypd-historic."}
         field_classes = {"url": forms.URLField}
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.mapping:
-            import json
-
             self.fields["mapping_text"].initial = json.dumps(self.instance.mapping, indent=2)
 
     def clean(self):  # type: ignore[no-untyped-def]
-        import json
-
-        from ovp.incidents.mapping import mapping_for
-
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         preset, text = cleaned.get("preset"), (cleaned.get("mapping_text") or "").strip()
         if preset and text:
             raise ValidationError("Choose a preset or give a mapping, not both.")
@@ -98,7 +102,9 @@ class SourceForm(forms.ModelForm):
 
 
 class SampleUploadForm(forms.Form):
-    sample = forms.FileField(label="A sample of the export (CSV)", help_text="The first rows are enough.")
+    sample = forms.FileField(
+        label="A sample of the export (CSV)", help_text="The first rows are enough."
+    )
 
 
 def _choices(columns: list[str]) -> list[tuple[str, str]]:
@@ -108,15 +114,27 @@ def _choices(columns: list[str]) -> list[tuple[str, str]]:
 class MappingBuilderForm(forms.Form):
     """The fields of a Mapping, with the sample's columns to choose from."""
 
-    shape = forms.ChoiceField(choices=[("victim", "A row per victim"), ("incident", "A row per incident, with counts of killed and injured")])
+    shape = forms.ChoiceField(
+        choices=[
+            ("victim", "A row per victim"),
+            ("incident", "A row per incident, with counts of killed and injured"),
+        ]
+    )
     incident_key = forms.ChoiceField(label="Incident key column")
-    victim_key = forms.ChoiceField(label="Victim key column (if the export has one)", required=False)
+    victim_key = forms.ChoiceField(
+        label="Victim key column (if the export has one)", required=False
+    )
     date = forms.ChoiceField(label="Date column")
-    date_format = forms.CharField(initial="%Y-%m-%d", help_text="As in Python: %m/%d/%Y is 08/23/2019, %Y-%m-%d is 2019-08-23.")
+    date_format = forms.CharField(
+        initial="%Y-%m-%d",
+        help_text="As in Python: %m/%d/%Y is 08/23/2019, %Y-%m-%d is 2019-08-23.",
+    )
     time = forms.ChoiceField(label="Time column", required=False)
     time_format = forms.CharField(initial="%H:%M:%S", required=False)
     fatal = forms.ChoiceField(label="Fatal flag column (row per victim)", required=False)
-    fatal_true = forms.CharField(label="Values that mean fatal", required=False, help_text="Separated by commas.")
+    fatal_true = forms.CharField(
+        label="Values that mean fatal", required=False, help_text="Separated by commas."
+    )
     fatal_false = forms.CharField(label="Values that mean not fatal", required=False)
     killed = forms.ChoiceField(label="Killed count column (row per incident)", required=False)
     injured = forms.ChoiceField(label="Injured count column (row per incident)", required=False)
@@ -127,21 +145,30 @@ class MappingBuilderForm(forms.Form):
     age = forms.ChoiceField(label="Victim age column", required=False)
     age_in_years = forms.BooleanField(label="Ages are in years (not bands)", required=False)
     sex = forms.ChoiceField(label="Victim sex column", required=False)
-    sex_values = forms.CharField(label="Sex values", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                 help_text="One per line: M=male, F=female.")
+    sex_values = forms.CharField(
+        label="Sex values",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One per line: M=male, F=female.",
+    )
     race = forms.ChoiceField(label="Victim race column", required=False)
-    race_values = forms.CharField(label="Race values", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                  help_text="One per line, e.g. B=black. Use black, hispanic, white, asian_pacific, native, other.")
-    missing = forms.CharField(label="Values that mean not recorded", required=False, initial="(null), UNKNOWN")
+    race_values = forms.CharField(
+        label="Race values",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line, e.g. B=black. "
+        "Use black, hispanic, white, asian_pacific, native, other.",
+    )
+    missing = forms.CharField(
+        label="Values that mean not recorded", required=False, initial="(null), UNKNOWN"
+    )
 
     def __init__(self, *args, columns: list[str], **kwargs):  # type: ignore[no-untyped-def]
-        from ovp.areas.models import AreaKind
-
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if isinstance(field, forms.ChoiceField) and name not in ("shape", "area_kind"):
                 field.choices = _choices(columns)
-        self.fields["area_kind"].choices = AreaKind.choices
+        self.fields["area_kind"].choices = AreaKind.choices  # type: ignore[attr-defined]
 
     @staticmethod
     def _list(text: str) -> list[str]:
@@ -176,7 +203,9 @@ class MappingBuilderForm(forms.Form):
             "area_code": data["area_code"] or None,
             "area_kind": data["area_kind"],
             "age": data["age"] or None,
-            "age_values": "years" if data["age_in_years"] else {b: b for b in ("<18", "18-24", "25-44", "45-64", "65+")},
+            "age_values": "years"
+            if data["age_in_years"]
+            else {b: b for b in ("<18", "18-24", "25-44", "45-64", "65+")},
             "sex": data["sex"] or None,
             "sex_values": self._pairs(data["sex_values"]),
             "race": data["race"] or None,
@@ -186,9 +215,7 @@ class MappingBuilderForm(forms.Form):
         return document
 
     def clean(self):  # type: ignore[no-untyped-def]
-        from ovp.incidents.mapping import mapping_from_json
-
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not self.errors:
             mapping_from_json(self.mapping_json())
         return cleaned

@@ -10,7 +10,8 @@ A mapping names the columns that hold each field and how to read their values:
                                            # otherwise victims are numbered within their incident
       "date": "OCCUR_DATE", "date_format": "%m/%d/%Y",
       "time": "OCCUR_TIME", "time_format": "%H:%M:%S",
-      "fatal": "STATISTICAL_MURDER_FLAG", "fatal_true": ["TRUE", "Y"], "fatal_false": ["FALSE", "N"],
+      "fatal": "STATISTICAL_MURDER_FLAG",
+      "fatal_true": ["TRUE", "Y"], "fatal_false": ["FALSE", "N"],
       "killed": null, "injured": null,    # incident shape only
       "latitude": "Latitude", "longitude": "Longitude",
       "area_code": "PRECINCT", "area_kind": "precinct",

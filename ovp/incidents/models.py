@@ -126,7 +126,8 @@ class Victim(models.Model):
     race = models.CharField(max_length=16, choices=Race.choices)
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
-    reported_area_code = models.CharField(max_length=64, null=True)
+    # NULL, not "", when the export gives no code: rows arrive by COPY, where empty is NULL
+    reported_area_code = models.CharField(max_length=64, null=True)  # noqa: DJ001
     placement = models.CharField(max_length=5, choices=Placement.choices)
     area_ids = ArrayField(models.IntegerField(), default=list, help_text="One area of each kind.")
     row_hash = models.BigIntegerField()
@@ -164,6 +165,9 @@ class Victim(models.Model):
         ]
         indexes = [models.Index(fields=["occurred_on"], name="victim_occurred_on")]
 
+    def __str__(self) -> str:
+        return f"victim {self.record_key} of {self.occurred_on}"
+
 
 class VictimChange(models.Model):
     """What a revised export changed or removed: the values before, kept for audit."""
@@ -181,11 +185,17 @@ class VictimChange(models.Model):
     class Meta:
         indexes = [models.Index(fields=["import_run", "kind"])]
 
+    def __str__(self) -> str:
+        return f"{self.kind} by import {self.import_run_id}"
+
 
 class DirtyDay(models.Model):
     """A day whose victims changed since the last aggregation (incremental runs read these)."""
 
     day = models.DateField(primary_key=True)
+
+    def __str__(self) -> str:
+        return self.day.isoformat()
 
 
 class Period(models.TextChoices):
@@ -214,6 +224,9 @@ class PeriodCount(models.Model):
     class Meta:
         indexes = [models.Index(fields=["period", "period_start"], name="periodcount_period")]
 
+    def __str__(self) -> str:
+        return f"{self.period} {self.period_start} area {self.area_id or self.area_kind or 'city'}"
+
 
 class Dimension(models.TextChoices):
     AGE = "age", "Age band"
@@ -224,7 +237,8 @@ class Dimension(models.TextChoices):
 
 
 class Breakdown(models.Model):
-    """Victims per month by one attribute (age band, sex, race, hour, weekday), per area or citywide."""
+    """Victims per month by one attribute (age band, sex, race, hour, weekday), per area or
+    citywide."""
 
     month = models.DateField()
     area = models.ForeignKey(
@@ -237,6 +251,9 @@ class Breakdown(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["month", "dimension"], name="breakdown_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.dimension}={self.value}"
 
 
 class AggregationRun(models.Model):
@@ -251,6 +268,9 @@ class AggregationRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"aggregation of {self.started_at:%Y-%m-%d %H:%M}"
 
     @property
     def seconds(self) -> float | None:

@@ -35,7 +35,9 @@ class Coded:
 
     def convert(self, function: Callable[[pd.Series], pd.Series], fill: Any = None) -> np.ndarray:
         """`function` applied to each distinct value once, then spread over the rows."""
-        converted = function(pd.Series(self.uniques.to_pylist(), dtype=object)).to_numpy(dtype=object)
+        converted = function(pd.Series(self.uniques.to_pylist(), dtype=object)).to_numpy(
+            dtype=object
+        )
         return np.append(converted, fill)[self.codes]  # MISSING (-1) takes the fill
 
     @property
@@ -90,10 +92,15 @@ def read_export(source: str | IO[bytes], mapping: Mapping) -> pa.Table:
 def _coded(table: pa.Table, column: str | None, missing: set[str]) -> Coded:
     rows = table.num_rows
     if not column:
-        return Coded(codes=np.full(rows, MISSING, dtype=np.int64), uniques=pa.array([], pa.string()))
+        return Coded(
+            codes=np.full(rows, MISSING, dtype=np.int64), uniques=pa.array([], pa.string())
+        )
     array = table.column(column).combine_chunks()
     dictionary = pc.utf8_trim_whitespace(array.dictionary)
-    absent = np.append(pc.is_in(dictionary, pa.array(sorted(missing), pa.string())).to_numpy(zero_copy_only=False), True)
+    absent = np.append(
+        pc.is_in(dictionary, pa.array(sorted(missing), pa.string())).to_numpy(zero_copy_only=False),
+        True,
+    )
     codes = array.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     codes[absent[codes]] = MISSING
     return Coded(codes=codes, uniques=dictionary)
@@ -106,12 +113,16 @@ def _width(fmt: str) -> int:
 def _dates(values: pd.Series, fmt: str) -> pd.Series:
     # exports add a time or zone after the date ("2021-08-01 00:00:00+00"): read the date part
     parsed = pd.to_datetime(values.str.slice(0, _width(fmt)), format=fmt, errors="coerce")
-    return pd.Series(parsed.dt.date.to_numpy(dtype=object), dtype=object).where(parsed.notna(), None)
+    return pd.Series(parsed.dt.date.to_numpy(dtype=object), dtype=object).where(
+        parsed.notna(), None
+    )
 
 
 def _hours(values: pd.Series, fmt: str) -> pd.Series:
     parsed = pd.to_datetime(values.str.slice(0, _width(fmt)), format=fmt, errors="coerce")
-    return pd.Series(parsed.dt.hour.to_numpy(dtype=object), dtype=object).where(parsed.notna(), None)
+    return pd.Series(parsed.dt.hour.to_numpy(dtype=object), dtype=object).where(
+        parsed.notna(), None
+    )
 
 
 def _age_bands(values: pd.Series, age_values: dict[str, str] | str) -> pd.Series:
@@ -155,7 +166,10 @@ def normalize(table: pa.Table, mapping: Mapping, *, today: date) -> Normalized:
 
     if mapping.shape == "victim":
         flags = column[mapping.fatal]
-        allowed = {**{v: True for v in mapping.fatal_true}, **{v: False for v in mapping.fatal_false}}
+        allowed = {
+            **{v: True for v in mapping.fatal_true},
+            **{v: False for v in mapping.fatal_false},
+        }
         fatal = flags.convert(lambda v: v.map(allowed))
         reject(~flags.missing & pd.isna(fatal), f"fatal flag is not one of {', '.join(allowed)}")
         victim_counts = np.ones(rows_read, dtype=np.int64)
@@ -181,10 +195,16 @@ def normalize(table: pa.Table, mapping: Mapping, *, today: date) -> Normalized:
     latitude, longitude = coordinate(mapping.latitude), coordinate(mapping.longitude)
     area_code = column[mapping.area_code].convert(lambda v: v.map(normalize_area_code))
     age = column[mapping.age].convert(lambda v: _age_bands(v, mapping.age_values), fill="unknown")
-    sex = column[mapping.sex].convert(lambda v: v.map(mapping.sex_values).fillna("unknown"), fill="unknown")
-    race = column[mapping.race].convert(lambda v: v.map(mapping.race_values).fillna("unknown"), fill="unknown")
+    sex = column[mapping.sex].convert(
+        lambda v: v.map(mapping.sex_values).fillna("unknown"), fill="unknown"
+    )
+    race = column[mapping.race].convert(
+        lambda v: v.map(mapping.race_values).fillna("unknown"), fill="unknown"
+    )
     if mapping.hispanic:
-        hispanic = column[mapping.hispanic].convert(lambda v: v.isin(mapping.hispanic_true), fill=False)
+        hispanic = column[mapping.hispanic].convert(
+            lambda v: v.isin(mapping.hispanic_true), fill=False
+        )
         race = np.where(hispanic.astype(bool), "hispanic", race).astype(object)
 
     if mapping.victim_key:
@@ -207,7 +227,9 @@ def normalize(table: pa.Table, mapping: Mapping, *, today: date) -> Normalized:
     # one row per victim: a row-per-incident export repeats each incident once per victim
     index = np.repeat(np.flatnonzero(ok), victim_counts[ok])
     incident_codes = incident.codes[index]
-    ordinal = pd.Series(incident_codes).groupby(incident_codes, sort=False).cumcount().to_numpy() + 1
+    ordinal = (
+        pd.Series(incident_codes).groupby(incident_codes, sort=False).cumcount().to_numpy() + 1
+    )
     incident_keys = pc.take(incident_key, pa.array(index))
     if mapping.victim_key:
         record_key = pc.take(victim_key, pa.array(index))

@@ -42,9 +42,9 @@ class DataRange:
 
 
 def data_range() -> DataRange:
-    bounds = PeriodCount.objects.filter(period=Period.WEEK, area__isnull=True, area_kind="").aggregate(
-        first=Min("period_start"), last=Max("period_start")
-    )
+    bounds = PeriodCount.objects.filter(
+        period=Period.WEEK, area__isnull=True, area_kind=""
+    ).aggregate(first=Min("period_start"), last=Max("period_start"))
     first, last = bounds["first"], bounds["last"]
     years = list(range(last.year, first.year - 1, -1)) if first and last else []
     return DataRange(first_week=first, last_week=last, years=years)
@@ -62,7 +62,9 @@ def weekly_counts(scope: Scope) -> pd.DataFrame:
     first_year = scope.year - YEARS_FOR_AVERAGE
     rows = (
         PeriodCount.objects.filter(_scope_filter(scope), period=Period.WEEK)
-        .filter(period_start__gte=date(first_year, 1, 1), period_start__lt=date(scope.year + 1, 1, 1))
+        .filter(
+            period_start__gte=date(first_year, 1, 1), period_start__lt=date(scope.year + 1, 1, 1)
+        )
         .values("period_start", "victims", "fatal", "nonfatal", "incidents")
     )
     frame = pd.DataFrame.from_records(
@@ -106,8 +108,13 @@ def year_to_date(weekly: pd.DataFrame, scope: Scope, first_week: date | None) ->
     totals: dict[int, dict[str, int]] = {}
     for year in range(scope.year - YEARS_FOR_AVERAGE, scope.year + 1):
         begin, end = scope.same_window(year)
-        window = weekly[(weekly["period_start"] >= pd.Timestamp(begin)) & (weekly["period_start"] <= pd.Timestamp(end))]
-        totals[year] = {c: int(window[c].sum()) for c in ("victims", "fatal", "nonfatal", "incidents")}
+        window = weekly[
+            (weekly["period_start"] >= pd.Timestamp(begin))
+            & (weekly["period_start"] <= pd.Timestamp(end))
+        ]
+        totals[year] = {
+            c: int(window[c].sum()) for c in ("victims", "fatal", "nonfatal", "incidents")
+        }
     # only years the data fully covers count in the comparisons
     covered = [
         year
@@ -122,7 +129,9 @@ def year_to_date(weekly: pd.DataFrame, scope: Scope, first_week: date | None) ->
         nonfatal=this["nonfatal"],
         incidents=this["incidents"],
         last_year=totals[scope.year - 1]["victims"] if scope.year - 1 in covered else None,
-        average=(sum(totals[y]["victims"] for y in average_years) / len(average_years)) if average_years else None,
+        average=(sum(totals[y]["victims"] for y in average_years) / len(average_years))
+        if average_years
+        else None,
         years_in_average=len(average_years),
     )
 
@@ -130,8 +139,8 @@ def year_to_date(weekly: pd.DataFrame, scope: Scope, first_week: date | None) ->
 def area_totals(scope: Scope, areas: list[Area]) -> pd.DataFrame:
     """Victims year to date in each of these areas (of the scope's kind), with rate."""
     begin, end = scope.same_window(scope.year)
-    sums = {
-        row["area_id"]: row
+    sums: dict[int, dict[str, Any]] = {
+        row["area_id"]: dict(row)
         for row in PeriodCount.objects.filter(
             period=Period.WEEK,
             area__kind=scope.area_kind,
@@ -200,7 +209,8 @@ def scope_from(params: dict[str, Any], data: DataRange, kinds: list[str]) -> Sco
     """The scope a dashboard's GET parameters ask for, within the data there is."""
     if data.last_week is None or data.first_week is None:
         return None
-    kind = params.get("kind") if params.get("kind") in kinds else (kinds[0] if kinds else "")
+    requested = str(params.get("kind") or "")
+    kind = requested if requested in kinds else (kinds[0] if kinds else "")
     try:
         year = int(params.get("year") or data.last_week.year)
     except ValueError:

@@ -47,7 +47,7 @@ VICTIM_COLUMNS = [
     "placement", "area_ids", "row_hash", "first_import_id", "last_import_id",
 ]  # fmt: skip
 # what a change is judged on (and what VictimChange keeps of the version before)
-CONTENT_COLUMNS = VICTIM_COLUMNS[2:14] + ["area_ids"]
+CONTENT_COLUMNS = [*VICTIM_COLUMNS[2:14], "area_ids"]
 MAX_DOWNLOAD_BYTES = 2 * 1024**3
 
 
@@ -100,7 +100,7 @@ def _array_literals(by_kind: list[np.ndarray], rows: int) -> pd.Series:
     combined = np.zeros(rows, dtype=np.int64)
     for placed in by_kind:  # one integer per combination (area ids are far below 2**20)
         combined = combined * (1 << 21) + (placed + 1)
-    inverse, firsts = pd.factorize(combined)
+    inverse, _ = pd.factorize(combined)
     first_rows = stacked[pd.Series(inverse).drop_duplicates().index.to_numpy()]
     literals = np.array(
         ["{" + ",".join(str(a) for a in row if a != UNPLACED) + "}" for row in first_rows.tolist()],
@@ -198,7 +198,8 @@ def _merge(cursor: Any, table: pa.Table, *, source_id: int, run_id: int) -> dict
     # changed, or back in the export after being removed
     cursor.execute(
         f"""INSERT INTO incidents_victimchange (import_run_id, victim_id, kind, previous)
-            SELECT %s, v.id, CASE WHEN v.removed_at IS NULL THEN 'changed' ELSE 'restored' END, {previous}
+            SELECT %s, v.id,
+                   CASE WHEN v.removed_at IS NULL THEN 'changed' ELSE 'restored' END, {previous}
             FROM {victim} v JOIN staging s ON s.record_key = v.record_key
             WHERE v.source_id = %s AND (v.row_hash <> s.row_hash OR v.removed_at IS NOT NULL)""",
         [run_id, source_id],
@@ -213,7 +214,8 @@ def _merge(cursor: Any, table: pa.Table, *, source_id: int, run_id: int) -> dict
     )
     assignments = ", ".join(f"{c} = s.{c}" for c in VICTIM_COLUMNS[2:16])
     cursor.execute(
-        f"""UPDATE {victim} v SET {assignments}, last_import_id = %s, removed_at = NULL, removed_by_id = NULL
+        f"""UPDATE {victim} v
+            SET {assignments}, last_import_id = %s, removed_at = NULL, removed_by_id = NULL
             FROM staging s WHERE v.source_id = %s AND s.record_key = v.record_key
             AND (v.row_hash <> s.row_hash OR v.removed_at IS NOT NULL)""",
         [run_id, source_id],
@@ -347,7 +349,9 @@ def import_enqueue(*, uploaded: UploadedFile, source: IncidentSource, user: Any)
     from ovp.incidents import tasks
 
     source_mapping(source)  # a source without a usable mapping fails here, not in the worker
-    run = ImportRun.objects.create(source=source, file_name=uploaded.name[:500], created_by=user)
+    run = ImportRun.objects.create(
+        source=source, file_name=(uploaded.name or "upload.csv")[:500], created_by=user
+    )
     path = Path(settings.MEDIA_ROOT) / "imports" / f"{run.uuid}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as target:
@@ -380,7 +384,11 @@ def import_run_queued(*, run_id: int) -> ImportRun:
         ImportRun.objects.filter(pk=run.pk).update(progress=percent, progress_note=note)
 
     return incidents_import(
-        location=path, mapping=source_mapping(run.source), source=run.source, run=run, progress=progress
+        location=path,
+        mapping=source_mapping(run.source),
+        source=run.source,
+        run=run,
+        progress=progress,
     )
 
 
@@ -391,7 +399,10 @@ def sources_pull() -> list[ImportRun]:
         try:
             runs.append(
                 incidents_import(
-                    location=source.url, mapping=source_mapping(source), source=source, file_name=source.url
+                    location=source.url,
+                    mapping=source_mapping(source),
+                    source=source,
+                    file_name=source.url,
                 )
             )
         except (ValidationError, OSError):

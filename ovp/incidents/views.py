@@ -4,7 +4,6 @@ import json
 from typing import Any
 
 import pandas as pd
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -54,7 +53,9 @@ def _chart_csv(board: dashboards.Dashboard, slug: str, scope: selectors.Scope) -
         raise Http404("No such chart.")
     where = scope.area.code if scope.area else "city"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ovp-{slug}-{scope.year}-{slugify(where)}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="ovp-{slug}-{scope.year}-{slugify(where)}.csv"'
+    )
     writer = csv.writer(response)
     writer.writerow([str(c) for c in chart.table.columns])
     for row in chart.table.itertuples(index=False):
@@ -106,7 +107,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         try:
             run = import_enqueue(
                 uploaded=form.cleaned_data["file"],
-                source=form.source(),
+                source=form.chosen_source(),
                 user=request.user,
             )
         except ValidationError as error:
@@ -128,7 +129,11 @@ def imports(request: HttpRequest) -> HttpResponse:
 @office_required
 def import_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     run = get_object_or_404(ImportRun.objects.select_related("source"), uuid=uuid)
-    template = "incidents/partials/import_progress.html" if request.headers.get("HX-Request") else "incidents/import_detail.html"
+    template = (
+        "incidents/partials/import_progress.html"
+        if request.headers.get("HX-Request")
+        else "incidents/import_detail.html"
+    )
     return render(request, template, {"run": run})
 
 
@@ -140,8 +145,6 @@ def import_rejected(request: HttpRequest, uuid: str) -> HttpResponse:
     response = HttpResponse(run.rejected_report, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rejected-rows-{run.uuid}.csv"'
     return response
-
-
 
 
 @office_required
@@ -186,7 +189,9 @@ def mapping_builder(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "sample" in request.FILES:
         upload = SampleUploadForm(request.POST, request.FILES)
         if upload.is_valid():
-            raw = upload.cleaned_data["sample"].read(512 * 1024).decode("utf-8-sig", errors="replace")
+            raw = (
+                upload.cleaned_data["sample"].read(512 * 1024).decode("utf-8-sig", errors="replace")
+            )
             lines = raw.splitlines()[: SAMPLE_ROWS + 1]
             if len(lines) < 2:
                 upload.add_error("sample", "The sample needs a header line and at least one row.")
@@ -205,7 +210,11 @@ def mapping_builder(request: HttpRequest) -> HttpResponse:
         document = form.mapping_json()
         mapping = mapping_from_json(document)
         try:
-            preview = normalize(read_export(io.BytesIO(sample.encode()), mapping), mapping, today=timezone.localdate())
+            preview = normalize(
+                read_export(io.BytesIO(sample.encode()), mapping),
+                mapping,
+                today=timezone.localdate(),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

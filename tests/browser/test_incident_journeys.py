@@ -15,8 +15,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_import_an_export_and_read_the_dashboard(page, staff, tmp_path):
-    AreaFactory(kind="precinct", code="1", name="First", population=50_000, min_lon=-75.0, max_lon=-74.99, boundary=square(-75.0, 40.0))
-    AreaFactory(kind="precinct", code="2", name="Second", population=20_000, min_lon=-74.99, max_lon=-74.98, boundary=square(-74.99, 40.0))
+    AreaFactory(
+        kind="precinct",
+        code="1",
+        name="First",
+        population=50_000,
+        min_lon=-75.0,
+        max_lon=-74.99,
+        boundary=square(-75.0, 40.0),
+    )
+    AreaFactory(
+        kind="precinct",
+        code="2",
+        name="Second",
+        population=20_000,
+        min_lon=-74.99,
+        max_lon=-74.98,
+        boundary=square(-74.99, 40.0),
+    )
     rows = [nypd_row(str(n), f"0{1 + n % 6}/1{n % 10}/2024", lon="-74.995" if n % 3 else "-74.985",
                      fatal="TRUE" if n % 5 == 0 else "FALSE") for n in range(60)]  # fmt: skip
     rows.append(nypd_row("bad", "31/31/2024"))
@@ -28,7 +44,9 @@ def test_staff_import_an_export_and_read_the_dashboard(page, staff, tmp_path):
         page.get_by_label("Layout of a new source").select_option("nypd")
         page.get_by_label("Export (CSV)").set_input_files(str(export))
         page.get_by_role("button", name="Import").click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Import of NYPD_Shooting_Incident_Data.csv")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(
+            "Import of NYPD_Shooting_Incident_Data.csv"
+        )
         # the progress bar is replaced by the summary when the worker is done
         expect(page.get_by_role("rowheader", name="Rows read")).to_be_visible(timeout=60_000)
     summary = page.get_by_role("table", name="What the import found and did")

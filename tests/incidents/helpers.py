@@ -12,8 +12,19 @@ NYPD_HEADER = [
 ]  # fmt: skip
 
 
-def nypd_row(key, day, *, fatal="FALSE", precinct="1", lat="40.005", lon="-74.995", time="21:15:00",
-             age="25-44", sex="M", race="BLACK") -> dict:
+def nypd_row(
+    key,
+    day,
+    *,
+    fatal="FALSE",
+    precinct="1",
+    lat="40.005",
+    lon="-74.995",
+    time="21:15:00",
+    age="25-44",
+    sex="M",
+    race="BLACK",
+) -> dict:
     return {
         "INCIDENT_KEY": key, "OCCUR_DATE": day, "OCCUR_TIME": time, "BORO": "BROOKLYN",
         "PRECINCT": precinct, "JURISDICTION_CODE": "0", "LOCATION_DESC": "",
@@ -23,7 +34,9 @@ def nypd_row(key, day, *, fatal="FALSE", precinct="1", lat="40.005", lon="-74.99
     }  # fmt: skip
 
 
-def nypd_csv(rows: list[dict], path: Path | None = None, header: list[str] = NYPD_HEADER) -> Path | io.BytesIO:
+def nypd_csv(
+    rows: list[dict], path: Path | None = None, header: list[str] = NYPD_HEADER
+) -> Path | io.BytesIO:
     text = io.StringIO()
     writer = csv.DictWriter(text, fieldnames=header, lineterminator="\r\n")
     writer.writeheader()

@@ -38,13 +38,18 @@ def random_rows(seed: int, count: int = 400) -> list[dict]:
 
 
 def import_rows(rows, source):
-    return incidents_import(location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source, today=date(2025, 1, 1))
+    return incidents_import(
+        location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source, today=date(2025, 1, 1)
+    )
 
 
 def snapshot() -> tuple:
     counts = sorted(PeriodCount.objects.values_list("period", "period_start", "area_id", "area_kind", "victims",
                                                     "fatal", "nonfatal", "incidents"), key=str)  # fmt: skip
-    parts = sorted(Breakdown.objects.values_list("month", "area_id", "dimension", "value", "victims", "fatal"), key=str)
+    parts = sorted(
+        Breakdown.objects.values_list("month", "area_id", "dimension", "value", "victims", "fatal"),
+        key=str,
+    )
     return counts, parts
 
 
@@ -52,7 +57,9 @@ def expected_weekly(rows: list[dict], precinct_id: dict[str, int]) -> dict:
     frame = pd.DataFrame(rows)
     frame["day"] = pd.to_datetime(frame["OCCUR_DATE"], format="%m/%d/%Y")
     frame["week"] = (frame["day"] - pd.to_timedelta(frame["day"].dt.day_of_week, unit="D")).dt.date
-    frame["area"] = frame["Longitude"].map({"-74.995": precinct_id["1"], "-74.985": precinct_id["2"]})
+    frame["area"] = frame["Longitude"].map(
+        {"-74.995": precinct_id["1"], "-74.985": precinct_id["2"]}
+    )
     grouped = frame.dropna(subset=["area"]).groupby(["week", "area"]).size()
     return {(week, int(area)): int(n) for (week, area), n in grouped.items()}
 
@@ -62,7 +69,10 @@ def test_weekly_counts_per_area_match_a_count_of_the_rows(two_precincts, nypd_so
     import_rows(rows, nypd_source)
     incidents_aggregate()
     ids = {a.code: a.pk for a in two_precincts}
-    got = {(p.period_start, p.area_id): p.victims for p in PeriodCount.objects.filter(period="W", area__isnull=False)}
+    got = {
+        (p.period_start, p.area_id): p.victims
+        for p in PeriodCount.objects.filter(period="W", area__isnull=False)
+    }
     assert got == expected_weekly(rows, ids)
 
 
@@ -70,14 +80,33 @@ def test_every_kind_adds_up_to_the_city_total_with_its_not_placed_row(two_precin
     import_rows(random_rows(2), nypd_source)
     incidents_aggregate()
     for period in ("W", "M"):
-        city = sum(PeriodCount.objects.filter(period=period, area__isnull=True, area_kind="").values_list("victims", flat=True))
-        placed = sum(PeriodCount.objects.filter(period=period, area__isnull=False).values_list("victims", flat=True))
-        not_placed = sum(PeriodCount.objects.filter(period=period, area__isnull=True, area_kind="precinct").values_list("victims", flat=True))
+        city = sum(
+            PeriodCount.objects.filter(period=period, area__isnull=True, area_kind="").values_list(
+                "victims", flat=True
+            )
+        )
+        placed = sum(
+            PeriodCount.objects.filter(period=period, area__isnull=False).values_list(
+                "victims", flat=True
+            )
+        )
+        not_placed = sum(
+            PeriodCount.objects.filter(
+                period=period, area__isnull=True, area_kind="precinct"
+            ).values_list("victims", flat=True)
+        )
         assert city == 400
         assert placed + not_placed == city
         assert not_placed > 0
     for dimension in ("age", "sex", "race", "hour", "weekday"):
-        assert sum(Breakdown.objects.filter(area__isnull=True, dimension=dimension).values_list("victims", flat=True)) == 400
+        assert (
+            sum(
+                Breakdown.objects.filter(area__isnull=True, dimension=dimension).values_list(
+                    "victims", flat=True
+                )
+            )
+            == 400
+        )
 
 
 def test_incremental_run_after_a_revised_export_equals_a_full_rebuild(two_precincts, nypd_source):
@@ -85,7 +114,12 @@ def test_incremental_run_after_a_revised_export_equals_a_full_rebuild(two_precin
     import_rows(rows, nypd_source)
     incidents_aggregate()
     revised = rows[:350] + random_rows(4, 30)  # 50 removed, some changed keys, 30 new
-    revised[10] = {**revised[10], "STATISTICAL_MURDER_FLAG": "TRUE" if revised[10]["STATISTICAL_MURDER_FLAG"] == "FALSE" else "FALSE"}
+    revised[10] = {
+        **revised[10],
+        "STATISTICAL_MURDER_FLAG": "TRUE"
+        if revised[10]["STATISTICAL_MURDER_FLAG"] == "FALSE"
+        else "FALSE",
+    }
     import_rows(revised, nypd_source)
     result = incidents_aggregate()
     assert result.run.days > 0 and not result.run.full
@@ -104,13 +138,17 @@ def test_running_twice_changes_nothing(two_precincts, nypd_source):
     assert snapshot() == first
 
 
-def test_a_failed_run_leaves_the_last_good_aggregates_and_the_work_to_do(two_precincts, nypd_source, monkeypatch):
+def test_a_failed_run_leaves_the_last_good_aggregates_and_the_work_to_do(
+    two_precincts, nypd_source, monkeypatch
+):
     import_rows(random_rows(6), nypd_source)
     incidents_aggregate()
     good = snapshot()
     import_rows(random_rows(7), nypd_source)
     pending = set(DirtyDay.objects.values_list("day", flat=True))
-    broken = "SELECT no_such_column FROM ({victims}) x {having}"  # fails after the counts are rewritten
+    broken = (
+        "SELECT no_such_column FROM ({victims}) x {having}"  # fails after the counts are rewritten
+    )
     monkeypatch.setattr(aggregation, "BREAKDOWNS", broken)
     with pytest.raises(Exception, match="no_such_column"):
         incidents_aggregate()
@@ -133,7 +171,10 @@ def test_week_and_month_starts_use_the_city_calendar(two_precincts, nypd_source)
     import_rows([nypd_row("1", "01/01/2023")], nypd_source)
     incidents_aggregate()
     city = PeriodCount.objects.filter(area__isnull=True, area_kind="")
-    assert set(city.values_list("period", "period_start")) == {("W", date(2022, 12, 26)), ("M", date(2023, 1, 1))}
+    assert set(city.values_list("period", "period_start")) == {
+        ("W", date(2022, 12, 26)),
+        ("M", date(2023, 1, 1)),
+    }
     assert Breakdown.objects.get(area__isnull=True, dimension="weekday").value == "7"
     with connection.cursor() as cursor:
         cursor.execute("SHOW TimeZone")

@@ -18,7 +18,9 @@ from tests.incidents.helpers import nypd_csv, nypd_row
 pytestmark = pytest.mark.django_db
 
 
-def shootings(count: int, *, seed: int = 1, first: date = date(2019, 1, 1), last: date = date(2024, 6, 30)) -> list[dict]:
+def shootings(
+    count: int, *, seed: int = 1, first: date = date(2019, 1, 1), last: date = date(2024, 6, 30)
+) -> list[dict]:
     rng = random.Random(seed)
     days = (last - first).days
     return [
@@ -30,7 +32,9 @@ def shootings(count: int, *, seed: int = 1, first: date = date(2019, 1, 1), last
 
 
 def load(rows, source):
-    incidents_import(location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source, today=date(2024, 7, 1))
+    incidents_import(
+        location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source, today=date(2024, 7, 1)
+    )
     incidents_aggregate(full=True)
     cache.clear()
 
@@ -40,10 +44,15 @@ def csv_rows(response) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(
-    ("persona", "status"), [("staff", 200), ("office_admin", 200), ("grantee_a", 403), ("board_member", 403)]
+    ("persona", "status"),
+    [("staff", 200), ("office_admin", 200), ("grantee_a", 403), ("board_member", 403)],
 )
-@pytest.mark.parametrize("path", ["/incidents/dashboard/", "/incidents/dashboard/weekly.csv", "/incidents/data/"])
-def test_office_pages_are_for_office_staff(two_precincts, nypd_source, client_for, request, persona, status, path):
+@pytest.mark.parametrize(
+    "path", ["/incidents/dashboard/", "/incidents/dashboard/weekly.csv", "/incidents/data/"]
+)
+def test_office_pages_are_for_office_staff(
+    two_precincts, nypd_source, client_for, request, persona, status, path
+):
     load(shootings(50), nypd_source)
     assert client_for(request.getfixturevalue(persona)).get(path).status_code == status
 
@@ -52,11 +61,15 @@ def test_anonymous_visitors_are_sent_to_login_from_the_dashboard(client):
     assert client.get("/incidents/dashboard/").url.startswith("/accounts/login/")
 
 
-def test_year_to_date_compares_with_last_year_and_the_average(two_precincts, nypd_source, client_for, staff):
+def test_year_to_date_compares_with_last_year_and_the_average(
+    two_precincts, nypd_source, client_for, staff
+):
     rows = [nypd_row(f"a{n}", f"01/{10 + n:02d}/2024") for n in range(6)]  # 6 this year
     # weeks that start from January 1 up to the latest week's day of the year count
     rows += [nypd_row(f"b{n}", f"01/{9 + n:02d}/2023") for n in range(3)]  # 3 last year, same weeks
-    rows += [nypd_row(f"c{n}", f"01/{9 + n % 3:02d}/{2019 + n // 3}") for n in range(12)]  # 3 a year, 2019-2022
+    rows += [
+        nypd_row(f"c{n}", f"01/{9 + n % 3:02d}/{2019 + n // 3}") for n in range(12)
+    ]  # 3 a year, 2019-2022
     rows += [nypd_row("late", "12/20/2023")]  # after the same week last year: not compared
     load(rows, nypd_source)
     response = client_for(staff).get("/incidents/dashboard/?year=2024")
@@ -70,26 +83,58 @@ def test_year_to_date_compares_with_last_year_and_the_average(two_precincts, nyp
 
 
 def test_area_filter_narrows_every_figure(two_precincts, nypd_source, client_for, staff):
-    load([nypd_row("1", "03/01/2024"), nypd_row("2", "03/02/2024", lon="-74.985"), nypd_row("3", "03/03/2024")], nypd_source)
+    load(
+        [
+            nypd_row("1", "03/01/2024"),
+            nypd_row("2", "03/02/2024", lon="-74.985"),
+            nypd_row("3", "03/03/2024"),
+        ],
+        nypd_source,
+    )
     city = client_for(staff).get("/incidents/dashboard/?year=2024").context["dashboard"]
-    second = client_for(staff).get("/incidents/dashboard/?year=2024&kind=precinct&area=2").context["dashboard"]
+    second = (
+        client_for(staff)
+        .get("/incidents/dashboard/?year=2024&kind=precinct&area=2")
+        .context["dashboard"]
+    )
     assert (city.ytd.victims, second.ytd.victims) == (3, 1)
     sex = next(c for c in second.charts if c.slug == "sex")
     assert sex.table["People shot"].sum() == 1
 
 
 def test_area_table_has_rates_and_shares(two_precincts, nypd_source, client_for, staff):
-    load([nypd_row(str(n), "03/01/2024") for n in range(4)] + [nypd_row("x", "03/01/2024", lon="-74.985")], nypd_source)
+    load(
+        [nypd_row(str(n), "03/01/2024") for n in range(4)]
+        + [nypd_row("x", "03/01/2024", lon="-74.985")],
+        nypd_source,
+    )
     response = client_for(staff).get("/incidents/dashboard/areas.csv?year=2024")
     rows = csv_rows(response)
-    assert rows[0] == ["Code", "Area", "Residents", "People shot", "Killed", "Per 100,000 residents", "Share of the city"]
+    assert rows[0] == [
+        "Code",
+        "Area",
+        "Residents",
+        "People shot",
+        "Killed",
+        "Per 100,000 residents",
+        "Share of the city",
+    ]
     assert rows[1] == ["1", "First", "50000", "4", "0", "8.0", "80.0"]
     assert rows[2] == ["2", "Second", "25000", "1", "0", "4.0", "20.0"]
-    assert response["Content-Disposition"].startswith('attachment; filename="ovp-areas-2024-city.csv"')
+    assert response["Content-Disposition"].startswith(
+        'attachment; filename="ovp-areas-2024-city.csv"'
+    )
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(nypd_source, client_for, staff):
-    AreaFactory(kind="precinct", code="1", name="=HYPERLINK(1)", min_lon=-75.0, max_lon=-74.99, boundary=square(-75.0, 40.0))
+    AreaFactory(
+        kind="precinct",
+        code="1",
+        name="=HYPERLINK(1)",
+        min_lon=-75.0,
+        max_lon=-74.99,
+        boundary=square(-75.0, 40.0),
+    )
     load([nypd_row("1", "03/01/2024")], nypd_source)
     rows = csv_rows(client_for(staff).get("/incidents/dashboard/areas.csv?year=2024"))
     assert rows[1][1] == "'=HYPERLINK(1)"
@@ -108,7 +153,9 @@ def test_dashboard_queries_do_not_grow_with_the_data(two_precincts, nypd_source,
     assert small == large <= 20
 
 
-def test_a_cached_dashboard_does_not_read_the_aggregates_again(two_precincts, nypd_source, client_for, staff, django_assert_max_num_queries):
+def test_a_cached_dashboard_does_not_read_the_aggregates_again(
+    two_precincts, nypd_source, client_for, staff, django_assert_max_num_queries
+):
     load(shootings(100), nypd_source)
     client = client_for(staff)
     client.get("/incidents/dashboard/?year=2024")
@@ -121,7 +168,9 @@ def test_dashboard_without_data_says_what_to_do(client_for, staff):
     assert "No shootings have been imported" in page
 
 
-def test_public_page_hides_small_counts_and_what_would_reveal_them(two_precincts, nypd_source, client, settings):
+def test_public_page_hides_small_counts_and_what_would_reveal_them(
+    two_precincts, nypd_source, client, settings
+):
     settings.OVP_SUPPRESSION_THRESHOLD = 10
     rows = [nypd_row(str(n), "03/01/2024") for n in range(25)]
     rows += [nypd_row(f"s{n}", "03/01/2024", lon="-74.985", sex="F") for n in range(3)]

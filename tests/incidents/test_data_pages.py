@@ -15,12 +15,16 @@ def upload(rows, name="shootings.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, nypd_csv(rows).getvalue(), content_type="text/csv")
 
 
-def test_staff_upload_queues_an_import_that_the_worker_runs(two_precincts, client_for, staff, django_capture_on_commit_callbacks, monkeypatch):
-    queued = []
+def test_staff_upload_queues_an_import_that_the_worker_runs(
+    two_precincts, client_for, staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    queued: list[int] = []
     monkeypatch.setattr("ovp.incidents.tasks.import_run.delay", queued.append)
     client = client_for(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/incidents/data/", {"preset": "nypd", "file": upload([nypd_row("1", "03/01/2024")])})
+        response = client.post(
+            "/incidents/data/", {"preset": "nypd", "file": upload([nypd_row("1", "03/01/2024")])}
+        )
     run = ImportRun.objects.get()
     assert response.url == f"/incidents/data/imports/{run.uuid}/"
     assert queued == [run.pk] and run.status == ImportStatus.QUEUED and run.created_by == staff
@@ -36,8 +40,14 @@ def test_staff_upload_queues_an_import_that_the_worker_runs(two_precincts, clien
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"file": upload([nypd_row("1", "03/01/2024")])}, "Choose the source this export belongs to"),
-        ({"preset": "nypd", "file": SimpleUploadedFile("s.xlsx", b"x")}, "Upload the export as a .csv file"),
+        (
+            {"file": upload([nypd_row("1", "03/01/2024")])},
+            "Choose the source this export belongs to",
+        ),
+        (
+            {"preset": "nypd", "file": SimpleUploadedFile("s.xlsx", b"x")},
+            "Upload the export as a .csv file",
+        ),
         ({"preset": "nypd"}, "This field is required"),
     ],
 )
@@ -50,17 +60,26 @@ def test_upload_form_explains_what_is_wrong(client_for, staff, data, message):
 
 def test_a_file_over_the_size_limit_is_refused(client_for, staff, settings):
     settings.OVP_MAX_UPLOAD_MB = 0
-    response = client_for(staff).post("/incidents/data/", {"preset": "nypd", "file": upload([nypd_row("1", "03/01/2024")])})
+    response = client_for(staff).post(
+        "/incidents/data/", {"preset": "nypd", "file": upload([nypd_row("1", "03/01/2024")])}
+    )
     assert "larger than 0 MB" in response.content.decode()
 
 
 def test_a_failed_import_shows_its_reason(client_for, staff, nypd_source):
-    run = ImportRun.objects.create(source=nypd_source, file_name="x.csv", status=ImportStatus.FAILED, error="The file has no column 'OCCUR_DATE'.")
+    run = ImportRun.objects.create(
+        source=nypd_source,
+        file_name="x.csv",
+        status=ImportStatus.FAILED,
+        error="The file has no column 'OCCUR_DATE'.",
+    )
     page = client_for(staff).get(f"/incidents/data/imports/{run.uuid}/").content.decode()
     assert "no column &#x27;OCCUR_DATE&#x27;" in page
 
 
-def test_rejected_rows_download_lists_line_and_reason(two_precincts, client_for, staff, nypd_source, nypd):
+def test_rejected_rows_download_lists_line_and_reason(
+    two_precincts, client_for, staff, nypd_source, nypd
+):
     run = services.incidents_import(location=nypd_csv([nypd_row("1", "03/01/2024"), nypd_row("2", "bad")]),
                                     mapping=nypd, source=nypd_source, today=date(2025, 1, 1))  # fmt: skip
     response = client_for(staff).get(f"/incidents/data/imports/{run.uuid}/rejected.csv")
@@ -68,8 +87,12 @@ def test_rejected_rows_download_lists_line_and_reason(two_precincts, client_for,
 
 
 @pytest.mark.parametrize("persona", ["grantee_a", "board_member"])
-def test_data_pages_are_not_for_grantees_or_board_members(two_precincts, client_for, request, persona, nypd_source, nypd):
-    run = services.incidents_import(location=nypd_csv([nypd_row("2", "bad")]), mapping=nypd, source=nypd_source)
+def test_data_pages_are_not_for_grantees_or_board_members(
+    two_precincts, client_for, request, persona, nypd_source, nypd
+):
+    run = services.incidents_import(
+        location=nypd_csv([nypd_row("2", "bad")]), mapping=nypd, source=nypd_source
+    )
     client = client_for(request.getfixturevalue(persona))
     for path in ["/incidents/data/", f"/incidents/data/imports/{run.uuid}/", f"/incidents/data/imports/{run.uuid}/rejected.csv",
                  "/incidents/data/sources/", "/incidents/data/sources/new/", "/incidents/data/mapping/"]:  # fmt: skip
@@ -79,7 +102,12 @@ def test_data_pages_are_not_for_grantees_or_board_members(two_precincts, client_
 def test_staff_add_a_source_with_a_url_pulled_nightly(client_for, staff):
     response = client_for(staff).post(
         "/incidents/data/sources/new/",
-        {"name": "nypd-ytd", "preset": "nypd", "url": "https://data.example.org/shootings.csv", "pull_nightly": "on"},
+        {
+            "name": "nypd-ytd",
+            "preset": "nypd",
+            "url": "https://data.example.org/shootings.csv",
+            "pull_nightly": "on",
+        },
     )
     assert response.status_code == 302
     source = IncidentSource.objects.get(name="nypd-ytd")
@@ -88,18 +116,26 @@ def test_staff_add_a_source_with_a_url_pulled_nightly(client_for, staff):
 
 def test_a_source_needs_a_layout_and_a_url_to_pull(client_for, staff):
     client = client_for(staff)
-    page = client.post("/incidents/data/sources/new/", {"name": "x", "pull_nightly": "on"}).content.decode()
+    page = client.post(
+        "/incidents/data/sources/new/", {"name": "x", "pull_nightly": "on"}
+    ).content.decode()
     assert "Choose a layout preset or give a column mapping" in page
-    page = client.post("/incidents/data/sources/new/", {"name": "x", "preset": "nypd", "pull_nightly": "on"}).content.decode()
+    page = client.post(
+        "/incidents/data/sources/new/", {"name": "x", "preset": "nypd", "pull_nightly": "on"}
+    ).content.decode()
     assert "Give the export&#x27;s URL" in page
-    page = client.post("/incidents/data/sources/new/", {"name": "x", "mapping_text": '{"date": 1'}).content.decode()
+    page = client.post(
+        "/incidents/data/sources/new/", {"name": "x", "mapping_text": '{"date": 1'}
+    ).content.decode()
     assert "not valid JSON" in page
     assert not IncidentSource.objects.exists()
 
 
 def test_nightly_pull_imports_each_configured_source(two_precincts, monkeypatch, tmp_path):
     export = nypd_csv([nypd_row("1", "03/01/2024")], path=tmp_path / "export.csv")
-    IncidentSource.objects.create(name="city", preset="nypd", url="https://data.example.org/x.csv", pull_nightly=True)
+    IncidentSource.objects.create(
+        name="city", preset="nypd", url="https://data.example.org/x.csv", pull_nightly=True
+    )
     IncidentSource.objects.create(name="manual", preset="nypd")
     monkeypatch.setattr(services, "_open_source", lambda location: str(export))
     runs = services.sources_pull()
@@ -110,7 +146,9 @@ def test_nightly_pull_imports_each_configured_source(two_precincts, monkeypatch,
 def test_mapping_builder_reads_a_sample_and_tries_the_mapping(two_precincts, client_for, staff):
     client = client_for(staff)
     sample = b"id,when,dead,y,x,beat,gender\nA1,2024-05-01,yes,40.005,-74.995,1,M\nA2,2024-05-02,no,,,2,F\nA3,notadate,no,,,2,F\n"
-    response = client.post("/incidents/data/mapping/", {"sample": SimpleUploadedFile("sample.csv", sample)})
+    response = client.post(
+        "/incidents/data/mapping/", {"sample": SimpleUploadedFile("sample.csv", sample)}
+    )
     assert response.status_code == 302
     page = client.get("/incidents/data/mapping/").content.decode()
     assert "<code>beat</code>" in page and "2024-05-01" in page
@@ -123,14 +161,19 @@ def test_mapping_builder_reads_a_sample_and_tries_the_mapping(two_precincts, cli
     assert "The mapping works on the sample" in page
     assert "1 sample rows were rejected" in page
     document = json.loads(client.get("/incidents/data/mapping/mapping.json").content)
-    assert document["sex_values"] == {"M": "male", "F": "female"} and document["area_code"] == "beat"
+    assert (
+        document["sex_values"] == {"M": "male", "F": "female"} and document["area_code"] == "beat"
+    )
     new_source = client.get("/incidents/data/sources/new/").content.decode()
     assert "&quot;incident_key&quot;: &quot;id&quot;" in new_source
 
 
 def test_mapping_builder_reports_a_mapping_that_cannot_work(client_for, staff):
     client = client_for(staff)
-    client.post("/incidents/data/mapping/", {"sample": SimpleUploadedFile("s.csv", b"id,when\n1,2024-01-01\n")})
+    client.post(
+        "/incidents/data/mapping/",
+        {"sample": SimpleUploadedFile("s.csv", b"id,when\n1,2024-01-01\n")},
+    )
     response = client.post("/incidents/data/mapping/", {"shape": "victim", "incident_key": "id", "date": "when",
                                                          "date_format": "%Y-%m-%d", "area_kind": "precinct"})  # fmt: skip
     assert "needs the &#x27;fatal&#x27; column" in response.content.decode()

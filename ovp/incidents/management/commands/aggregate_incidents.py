@@ -30,5 +30,7 @@ class Command(BaseCommand):
         else:
             what = "every period" if run.full else f"{run.days} changed days"
             self.stdout.write(
-                self.style.SUCCESS(f"Aggregated {what}: {run.rows_written:,} rows in {report['seconds']} s.")
+                self.style.SUCCESS(
+                    f"Aggregated {what}: {run.rows_written:,} rows in {report['seconds']} s."
+                )
             )

@@ -51,11 +51,14 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {summary['victims']:,} victims in {summary['incidents']:,} incidents "
-                f"from {summary['rows_read']:,} rows ({summary['rejected']:,} rejected) in {summary['seconds']} s."
+                f"from {summary['rows_read']:,} rows ({summary['rejected']:,} rejected) "
+                f"in {summary['seconds']} s."
             )
         )
         self.stdout.write(
-            f"Placed by point {summary['placed_by_point']:,}, by area code {summary['placed_by_code']:,}, "
-            f"not placed {summary['unplaced']:,}. Added {summary['added']:,}, changed {summary['changed']:,}, "
+            f"Placed by point {summary['placed_by_point']:,}, "
+            f"by area code {summary['placed_by_code']:,}, "
+            f"not placed {summary['unplaced']:,}. "
+            f"Added {summary['added']:,}, changed {summary['changed']:,}, "
             f"removed {summary['removed']:,}."
         )
