@@ -127,14 +127,9 @@ def _bar(
     slug: str, title: str, frame: pd.DataFrame, order: list[tuple[str, str]], description: str
 ) -> Chart:
     counts = dict(zip(frame["value"], frame["victims"], strict=True)) if len(frame) else {}
-    fatal = dict(zip(frame["value"], frame["fatal"], strict=True)) if len(frame) else {}
     labels = [label for value, label in order]
     table = pd.DataFrame(
-        {
-            title: labels,
-            "People shot": [int(counts.get(value, 0)) for value, _ in order],
-            "Killed": [int(fatal.get(value, 0)) for value, _ in order],
-        }
+        {title: labels, "People shot": [int(counts.get(value, 0)) for value, _ in order]}
     )
     figure = go.Figure(
         go.Bar(x=labels, y=table["People shot"], marker_color=PALETTE["bar"], name="People shot")

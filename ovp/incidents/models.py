@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from ovp.areas.models import AreaKind
+
 
 class AgeBand(models.TextChoices):
     UNDER_18 = "<18", "Under 18"
@@ -34,6 +36,20 @@ class Race(models.TextChoices):
     NATIVE = "native", "American Indian/Alaska Native"
     OTHER = "other", "Other"
     UNKNOWN = "unknown", "Unknown"
+
+
+# A victim's `area_ids` holds, for each kind of area there was when it was imported, the id
+# of its area, or that kind's "not placed" marker (a negative number); NO_AREAS when the city
+# had no areas at all. So every kind's rows add up to the city total.
+NO_AREAS = -99
+
+
+def not_placed_marker(kind: str) -> int:
+    return -1 - AreaKind.values.index(kind)
+
+
+def kind_of_marker(marker: int) -> str:
+    return AreaKind.values[-1 - marker]
 
 
 class Placement(models.TextChoices):
@@ -129,7 +145,9 @@ class Victim(models.Model):
     # NULL, not "", when the export gives no code: rows arrive by COPY, where empty is NULL
     reported_area_code = models.CharField(max_length=64, null=True)  # noqa: DJ001
     placement = models.CharField(max_length=5, choices=Placement.choices)
-    area_ids = ArrayField(models.IntegerField(), default=list, help_text="One area of each kind.")
+    area_ids = ArrayField(
+        models.IntegerField(), default=list, help_text="One area (or not-placed marker) per kind."
+    )
     row_hash = models.BigIntegerField()
     first_import = models.ForeignKey(
         ImportRun,
@@ -228,32 +246,21 @@ class PeriodCount(models.Model):
         return f"{self.period} {self.period_start} area {self.area_id or self.area_kind or 'city'}"
 
 
-class Dimension(models.TextChoices):
-    AGE = "age", "Age band"
-    SEX = "sex", "Sex"
-    RACE = "race", "Race/ethnicity"
-    HOUR = "hour", "Time of day"
-    WEEKDAY = "weekday", "Day of week"
-
-
 class Breakdown(models.Model):
-    """Victims per month by one attribute (age band, sex, race, hour, weekday), per area or
-    citywide."""
+    """Victims in one month, per area or citywide (area empty), by age band, sex, race, hour
+    and day of week: `counts` follows the layout of `aggregation.BREAKDOWN_SLOTS`."""
 
     month = models.DateField()
     area = models.ForeignKey(
         "areas.Area", null=True, on_delete=models.CASCADE, db_constraint=False, db_index=False
     )
-    dimension = models.CharField(max_length=8, choices=Dimension.choices)
-    value = models.CharField(max_length=16)
-    victims = models.IntegerField()
-    fatal = models.IntegerField()
+    counts = ArrayField(models.IntegerField())
 
     class Meta:
-        indexes = [models.Index(fields=["month", "dimension"], name="breakdown_month")]
+        indexes = [models.Index(fields=["month"], name="breakdown_month")]
 
     def __str__(self) -> str:
-        return f"{self.month} {self.dimension}={self.value}"
+        return f"breakdown of {self.month} area {self.area_id or 'city'}"
 
 
 class AggregationRun(models.Model):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db.models import Count, Max, Min, Q, Sum
 
@@ -182,17 +183,23 @@ def not_placed(scope: Scope) -> int:
 
 def breakdowns(scope: Scope) -> pd.DataFrame:
     """Victims by age band, sex, race, hour and weekday in the months of the scope."""
-    rows = (
-        Breakdown.objects.filter(
-            Q(area=scope.area) if scope.area else Q(area__isnull=True),
-            month__gte=scope.start,
-            month__lte=scope.through_week + timedelta(days=6),
-        )
-        .values("dimension", "value")
-        .annotate(victims=Sum("victims"), fatal=Sum("fatal"))
-        .order_by("dimension", "value")
+    from ovp.incidents.aggregation import BREAKDOWN_SLOTS
+
+    rows = Breakdown.objects.filter(
+        Q(area=scope.area) if scope.area else Q(area__isnull=True),
+        month__gte=scope.start,
+        month__lte=scope.through_week + timedelta(days=6),
+    ).values_list("counts", flat=True)
+    totals = np.zeros(len(BREAKDOWN_SLOTS), dtype=np.int64)
+    for counts in rows:
+        totals += np.asarray(counts, dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "dimension": [slot[0] for slot in BREAKDOWN_SLOTS],
+            "value": [slot[1] for slot in BREAKDOWN_SLOTS],
+            "victims": totals,
+        }
     )
-    return pd.DataFrame.from_records(list(rows), columns=["dimension", "value", "victims", "fatal"])
 
 
 def area_kinds() -> list[str]:

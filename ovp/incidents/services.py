@@ -29,11 +29,13 @@ from ovp.areas.models import Area
 from ovp.areas.placement import UNPLACED, area_index
 from ovp.incidents.mapping import Mapping, mapping_for
 from ovp.incidents.models import (
+    NO_AREAS,
     ImportRun,
     ImportStatus,
     IncidentSource,
     Placement,
     Victim,
+    not_placed_marker,
 )
 from ovp.incidents.normalize import normalize, read_export, rejected_csv
 
@@ -81,6 +83,8 @@ def place_victims(victims: pd.DataFrame, *, area_kind: str) -> Placed:
             fallback = (placed == UNPLACED) & ~np.isnan(by_code)
             placed[fallback] = by_code[fallback].astype(np.int64)
             placement[fallback] = Placement.CODE
+        # not placed in this kind: the kind's marker, so every kind adds up to the city
+        placed[placed == UNPLACED] = not_placed_marker(kind)
         by_kind.append(placed)
     literal = _array_literals(by_kind, len(victims))
     counts = {
@@ -95,16 +99,15 @@ def _array_literals(by_kind: list[np.ndarray], rows: int) -> pd.Series:
     """Postgres array literals ("{12,40}") of each row's areas. Rows share few combinations
     of areas, so each distinct combination is written once."""
     if not by_kind:
-        return pd.Series(np.full(rows, "{}", dtype=object))
+        return pd.Series(np.full(rows, "{%d}" % NO_AREAS, dtype=object))
     stacked = np.column_stack(by_kind)
     combined = np.zeros(rows, dtype=np.int64)
-    for placed in by_kind:  # one integer per combination (area ids are far below 2**20)
-        combined = combined * (1 << 21) + (placed + 1)
+    for placed in by_kind:  # one integer per combination (ids are far below 2**20)
+        combined = combined * (1 << 21) + (placed + 128)
     inverse, _ = pd.factorize(combined)
     first_rows = stacked[pd.Series(inverse).drop_duplicates().index.to_numpy()]
     literals = np.array(
-        ["{" + ",".join(str(a) for a in row if a != UNPLACED) + "}" for row in first_rows.tolist()],
-        dtype=object,
+        ["{" + ",".join(str(a) for a in row) + "}" for row in first_rows.tolist()], dtype=object
     )
     return pd.Series(literals[inverse])
 

@@ -94,7 +94,7 @@ def test_year_to_date_layout_with_y_n_nulls_and_zero_coordinates(two_precincts, 
         "unknown",
         "unknown",
     )
-    assert by_key["3"].area_ids == [] and by_key["3"].placement == "none"
+    assert by_key["3"].area_ids == [-1] and by_key["3"].placement == "none"  # precinct's marker
 
 
 def test_multi_victim_incidents_count_once(two_precincts, nypd_source):
