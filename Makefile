@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 SERVICES := eval "$$($(PY) -m ovp.localservices env)"
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format lock vendor services stop-services check-compose
+.PHONY: help install run test test-fast lint format lock vendor services stop-services bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -59,3 +59,6 @@ services: install ## Start the embedded Postgres and Redis (when not configured)
 
 stop-services: install ## Stop the embedded Postgres and Redis (their data is kept in .local/)
 	@$(PY) -m ovp.localservices stop
+
+bench: install ## Time import, aggregation and dashboard on 1M victims against the Postgres limits
+	@$(SERVICES); $(PY) -m bench.run

@@ -1,32 +1,39 @@
-"""Maps drawn from the area polygons themselves: no map tiles, nothing from another host."""
+"""Maps drawn from the area polygons themselves: no map tiles, nothing from another host.
+
+Figures are plain plotly JSON (dicts), built without plotly's graph objects, whose checks of
+every property cost more than the whole page for a city of a few hundred areas.
+"""
 
 import json
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import plotly.graph_objects as go
 import shapely
 from plotly.colors import sample_colorscale
 
 from ovp.areas.models import Area
 
 COLORSCALE = "Reds"
+EMPTY_FILL = "rgb(222, 230, 240)"
+_outlines: dict[tuple[int, str, float], tuple[list[float | None], list[float | None]]] = {}
 
 
-def _outline(
-    boundary: dict[str, Any], tolerance: float
-) -> tuple[list[float | None], list[float | None]]:
-    """Longitudes and latitudes of every ring, separated by None (plotly's gap marker)."""
-    geometry = shapely.simplify(shapely.from_geojson(json.dumps(boundary)), tolerance)
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for polygon in shapely.get_parts(geometry):
-        for ring in [polygon.exterior, *polygon.interiors]:
-            coords = shapely.get_coordinates(ring)
-            xs.extend([*coords[:, 0].round(5).tolist(), None])
-            ys.extend([*coords[:, 1].round(5).tolist(), None])
-    return xs, ys
+def _outline(area: Area, tolerance: float) -> tuple[list[float | None], list[float | None]]:
+    """Longitudes and latitudes of every ring, separated by None (plotly's gap marker);
+    kept per process until the area changes."""
+    key = (area.pk, area.updated_at.isoformat() if area.updated_at else "", tolerance)
+    if key not in _outlines:
+        geometry = shapely.simplify(shapely.from_geojson(json.dumps(area.boundary)), tolerance)
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for polygon in shapely.get_parts(geometry):
+            for ring in [polygon.exterior, *polygon.interiors]:
+                coords = shapely.get_coordinates(ring)
+                xs.extend([*coords[:, 0].round(5).tolist(), None])
+                ys.extend([*coords[:, 1].round(5).tolist(), None])
+        _outlines[key] = (xs, ys)
+    return _outlines[key]
 
 
 def area_map(
@@ -35,50 +42,49 @@ def area_map(
     *,
     value_label: str = "",
     number_format: str = ",.0f",
-) -> go.Figure:
-    """A choropleth-like figure: each area filled by its value (or plain when no values)."""
+) -> dict[str, Any]:
+    """A choropleth-like figure: each area filled by its value (plain when it has none)."""
     areas = list(areas)
-    figure = go.Figure()
     if not areas:
-        return figure
+        return {"data": [], "layout": {}}
     width = max(a.max_lon for a in areas) - min(a.min_lon for a in areas)
-    tolerance = width / 800  # invisible at page width, a tenth of the points
-    top = max((values or {}).values(), default=0) or 1
+    tolerance = round(width / 800, 7)  # invisible at page width, a tenth of the points
+    values = values or {}
+    top = max(values.values(), default=0) or 1
+    shades = sample_colorscale(COLORSCALE, [0.08 + 0.92 * (v / top) for v in values.values()])
+    colour = dict(zip(values.keys(), shades, strict=True))
+    traces = []
     for area in areas:
-        value = (values or {}).get(area.pk)
-        xs, ys = _outline(area.boundary, tolerance)
-        colour = (
-            sample_colorscale(COLORSCALE, [0.08 + 0.92 * (value / top)])[0]
-            if value is not None and values
-            else "rgb(222, 230, 240)"
-        )
+        value = values.get(area.pk)
+        xs, ys = _outline(area, tolerance)
         text = area.name if value is None else f"{area.name}: {value:{number_format}} {value_label}"
-        figure.add_trace(
-            go.Scatter(
-                x=xs,
-                y=ys,
-                fill="toself",
-                fillcolor=colour,
-                mode="lines",
-                line={"color": "rgb(90, 90, 90)", "width": 0.6},
-                hoverinfo="text",
-                hoveron="fills",
-                text=text,
-                name=area.code,
-                showlegend=False,
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": ys,
+                "fill": "toself",
+                "fillcolor": colour.get(area.pk, EMPTY_FILL),
+                "mode": "lines",
+                "line": {"color": "rgb(90, 90, 90)", "width": 0.6},
+                "hoverinfo": "text",
+                "hoveron": "fills",
+                "text": text,
+                "name": area.code,
+                "showlegend": False,
+            }
         )
     mid_lat = (max(a.max_lat for a in areas) + min(a.min_lat for a in areas)) / 2
-    figure.update_layout(
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=480,
-        plot_bgcolor="white",
-        xaxis={"visible": False},
+    layout = {
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "height": 480,
+        "plot_bgcolor": "white",
+        "xaxis": {"visible": False},
         # a degree of longitude is shorter than a degree of latitude away from the equator
-        yaxis={
+        "yaxis": {
             "visible": False,
             "scaleanchor": "x",
             "scaleratio": 1 / math.cos(math.radians(mid_lat)),
         },
-    )
-    return figure
+    }
+    return {"data": traces, "layout": layout}

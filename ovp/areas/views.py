@@ -1,3 +1,5 @@
+import json
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -25,7 +27,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
             "areas": areas,
             "kind": kind,
             "kinds": [(value, AreaKind(value).label) for value in kinds_present],
-            "figure_json": figure.to_json() if areas else None,
+            "figure_json": json.dumps(figure) if areas else None,
             "total_population": sum(a.population or 0 for a in areas),
         },
     )

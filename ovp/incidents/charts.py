@@ -1,11 +1,14 @@
 """Dashboard charts: each is a plotly figure plus the table a screen reader (and a CSV) gets.
 
-Built from the selectors' small frames, never from raw rows."""
+Built from the selectors' small frames, never from raw rows. Figures are plain plotly JSON
+(dicts), serialised once when the chart is made: the page only pastes the string in."""
 
-from dataclasses import dataclass
+import json
+import numbers
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from ovp.areas.maps import area_map
 from ovp.areas.models import Area
@@ -13,6 +16,7 @@ from ovp.incidents.models import AgeBand, Race, Sex
 from ovp.incidents.selectors import YEARS_FOR_AVERAGE, Scope
 
 PALETTE = {"this": "#b2182b", "last": "#4d4d4d", "average": "#9ecae1", "bar": "#2166ac"}
+PALETTE_BAR = PALETTE["bar"]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 LAYOUT = {
     "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
@@ -28,11 +32,49 @@ class Chart:
     slug: str
     title: str
     description: str  # what the chart shows, for screen readers
-    figure: go.Figure
+    figure: dict[str, Any]
     table: pd.DataFrame  # the same numbers, with readable column names
+    figure_json: str = field(init=False)
+    rows: list[list[str]] = field(init=False)  # the table as text, ready for the template
 
-    def figure_json(self) -> str:
-        return self.figure.to_json()
+    def __post_init__(self) -> None:
+        self.figure_json = json.dumps(self.figure)
+        self.rows = [[_cell(value) for value in row] for row in self.table.itertuples(index=False)]
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, numbers.Real) and value != value):
+        return ""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, numbers.Real):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+def values(column: pd.Series) -> list[Any]:
+    """A column for a figure: plain numbers, None where empty."""
+    numbers = pd.to_numeric(column, errors="coerce").astype(float)
+    return [None if pd.isna(v) else v for v in numbers.tolist()]
+
+
+def line(x: list[Any], y: list[Any], name: str, **style: Any) -> dict[str, Any]:
+    return {"type": "scatter", "mode": "lines", "x": x, "y": y, "name": name, "line": style}
+
+
+def bars(x: list[Any], y: list[Any], colours: Any = PALETTE_BAR) -> dict[str, Any]:
+    return {"type": "bar", "x": x, "y": y, "marker": {"color": colours}, "name": "People shot"}
+
+
+def layout(**axes_titles: str) -> dict[str, Any]:
+    result: dict[str, Any] = {**LAYOUT}
+    if "x" in axes_titles:
+        result["xaxis"] = {"title": {"text": axes_titles["x"]}}
+    result["yaxis"] = {
+        "title": {"text": axes_titles.get("y", "People shot")},
+        "rangemode": "tozero",
+    }
+    return result
 
 
 def weekly_trend(weekly: pd.DataFrame, scope: Scope) -> Chart:
@@ -54,26 +96,7 @@ def weekly_trend(weekly: pd.DataFrame, scope: Scope) -> Chart:
     )
     through = (scope.through_week.timetuple().tm_yday - 1) // 7 + 1
     table.loc[table["Week of the year"] > through, f"{scope.year}"] = None
-    figure = go.Figure()
-    figure.add_scatter(
-        x=weeks,
-        y=table.iloc[:, 3],
-        name=f"{YEARS_FOR_AVERAGE}-year average",
-        line={"color": PALETTE["average"], "width": 3},
-    )
-    figure.add_scatter(
-        x=weeks,
-        y=table.iloc[:, 2],
-        name=str(scope.year - 1),
-        line={"color": PALETTE["last"], "dash": "dot"},
-    )
-    figure.add_scatter(
-        x=weeks,
-        y=table.iloc[:, 1],
-        name=str(scope.year),
-        line={"color": PALETTE["this"], "width": 3},
-    )
-    figure.update_layout(**LAYOUT, xaxis_title="Week of the year", yaxis_title="People shot")
+    figure = weekly_figure(table)
     return Chart(
         "weekly",
         "People shot each week",
@@ -82,6 +105,21 @@ def weekly_trend(weekly: pd.DataFrame, scope: Scope) -> Chart:
         figure,
         table,
     )
+
+
+def weekly_figure(table: pd.DataFrame) -> dict[str, Any]:
+    """Lines of the year, the year before and the average (columns 2, 3 and 4 of the table)."""
+    weeks = table.iloc[:, 0].tolist()
+    styles: list[dict[str, Any]] = [
+        {"color": PALETTE["this"], "width": 3},
+        {"color": PALETTE["last"], "dash": "dot"},
+        {"color": PALETTE["average"], "width": 3},
+    ]
+    traces = [
+        line(weeks, values(table[column]), str(column), **style)
+        for column, style in zip(table.columns[1:], styles, strict=False)
+    ]
+    return {"data": traces[::-1], "layout": layout(x="Week of the year")}
 
 
 def area_chart(areas: list[Area], totals: pd.DataFrame, scope: Scope) -> Chart:
@@ -131,10 +169,7 @@ def _bar(
     table = pd.DataFrame(
         {title: labels, "People shot": [int(counts.get(value, 0)) for value, _ in order]}
     )
-    figure = go.Figure(
-        go.Bar(x=labels, y=table["People shot"], marker_color=PALETTE["bar"], name="People shot")
-    )
-    figure.update_layout(**LAYOUT, yaxis_title="People shot", showlegend=False)
+    figure = {"data": [bars(labels, values(table["People shot"]))], "layout": layout()}
     return Chart(slug, title, description, figure, table)
 
 

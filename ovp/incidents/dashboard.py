@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 from django.conf import settings
 from django.core.cache import cache
 
@@ -13,7 +12,7 @@ from ovp.areas.maps import area_map
 from ovp.areas.models import Area
 from ovp.incidents import charts, selectors
 from ovp.incidents.aggregation import aggregates_version
-from ovp.incidents.charts import LAYOUT, PALETTE, Chart
+from ovp.incidents.charts import PALETTE, Chart, bars, layout, values, weekly_figure
 from ovp.incidents.selectors import DataRange, Scope, YearToDate
 from ovp.incidents.suppression import suppress, suppress_total
 
@@ -35,14 +34,11 @@ def _fatal_chart(ytd: YearToDate) -> Chart:
             "People shot": [ytd.fatal, ytd.nonfatal, unknown],
         }
     )
-    figure = go.Figure(
-        go.Bar(
-            x=table["Outcome"],
-            y=table["People shot"],
-            marker_color=[PALETTE["this"], PALETTE["bar"], "#bbbbbb"],
-        )
-    )
-    figure.update_layout(**LAYOUT, yaxis_title="People shot", showlegend=False)
+    colours = [PALETTE["this"], PALETTE["bar"], "#bbbbbb"]
+    figure = {
+        "data": [bars(table["Outcome"].tolist(), values(table["People shot"]), colours)],
+        "layout": layout(),
+    }
     return Chart(
         "fatal",
         "Killed and wounded",
@@ -99,29 +95,22 @@ def cached(scope: Scope, data: DataRange) -> Dashboard:
     return dashboard
 
 
-def _public_figure(chart: Chart, table: pd.DataFrame, areas: list) -> go.Figure:
+def _public_figure(chart: Chart, table: pd.DataFrame, areas: list[Area]) -> dict[str, Any]:
     """Redraw a chart from its suppressed table, so no hidden number reaches the page."""
-    numeric = table.apply(lambda column: pd.to_numeric(column, errors="coerce"))
-    figure = go.Figure()
     if chart.slug == "weekly":
-        for column, colour in zip(
-            table.columns[1:], (PALETTE["this"], PALETTE["last"], PALETTE["average"]), strict=False
-        ):
-            figure.add_scatter(
-                x=table.iloc[:, 0], y=numeric[column], name=str(column), line={"color": colour}
-            )
-        figure.update_layout(**LAYOUT, xaxis_title="Week of the year", yaxis_title="People shot")
-    elif chart.slug == "areas":
-        values = {
-            area_id: float(count)
-            for area_id, count in zip(table["area_id"], numeric["People shot"], strict=True)
+        return weekly_figure(table)
+    if chart.slug == "areas":
+        shown = pd.to_numeric(table["People shot"], errors="coerce")
+        counts = {
+            int(area_id): float(count)
+            for area_id, count in zip(table["area_id"], shown, strict=True)
             if pd.notna(count)
         }
-        figure = area_map(areas, values, value_label="people shot")
-    else:
-        figure.add_bar(x=table.iloc[:, 0], y=numeric["People shot"], marker_color=PALETTE["bar"])
-        figure.update_layout(**LAYOUT, yaxis_title="People shot", showlegend=False)
-    return figure
+        return area_map(areas, counts, value_label="people shot")
+    return {
+        "data": [bars(table.iloc[:, 0].tolist(), values(table["People shot"]))],
+        "layout": layout(),
+    }
 
 
 def public(dashboard: Dashboard, areas: list) -> tuple[Dashboard, dict[str, int | None]]:

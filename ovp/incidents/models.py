@@ -240,7 +240,9 @@ class PeriodCount(models.Model):
     incidents = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["period", "period_start"], name="periodcount_period")]
+        indexes = [
+            models.Index(fields=["period", "period_start", "area"], name="periodcount_period"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.period} {self.period_start} area {self.area_id or self.area_kind or 'city'}"

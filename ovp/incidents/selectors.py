@@ -144,7 +144,7 @@ def area_totals(scope: Scope, areas: list[Area]) -> pd.DataFrame:
         row["area_id"]: dict(row)
         for row in PeriodCount.objects.filter(
             period=Period.WEEK,
-            area__kind=scope.area_kind,
+            area_id__in=[area.pk for area in areas],
             period_start__gte=begin,
             period_start__lte=end,
         )

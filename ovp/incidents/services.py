@@ -99,7 +99,7 @@ def _array_literals(by_kind: list[np.ndarray], rows: int) -> pd.Series:
     """Postgres array literals ("{12,40}") of each row's areas. Rows share few combinations
     of areas, so each distinct combination is written once."""
     if not by_kind:
-        return pd.Series(np.full(rows, "{%d}" % NO_AREAS, dtype=object))
+        return pd.Series(np.full(rows, f"{{{NO_AREAS}}}", dtype=object))
     stacked = np.column_stack(by_kind)
     combined = np.zeros(rows, dtype=np.int64)
     for placed in by_kind:  # one integer per combination (ids are far below 2**20)

@@ -98,7 +98,13 @@ def test_every_kind_adds_up_to_the_city_total_with_its_not_placed_row(two_precin
         assert city == 400
         assert placed + not_placed == city
         assert not_placed > 0
-    city_counts = [sum(column) for column in zip(*Breakdown.objects.filter(area__isnull=True).values_list("counts", flat=True), strict=True)]
+    city_counts = [
+        sum(column)
+        for column in zip(
+            *Breakdown.objects.filter(area__isnull=True).values_list("counts", flat=True),
+            strict=True,
+        )
+    ]
     for dimension in ("age", "sex", "race", "hour", "weekday"):
         slots = [i for i, slot in enumerate(BREAKDOWN_SLOTS) if slot[0] == dimension]
         assert sum(city_counts[i] for i in slots) == 400
