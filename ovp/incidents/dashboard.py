@@ -124,12 +124,15 @@ def public(dashboard: Dashboard, areas: list) -> tuple[Dashboard, dict[str, int 
         if chart.slug == "areas":
             table = table.drop(columns=["Per 100,000 residents", "Share of the city"])
             table.insert(0, "area_id", table["Code"].map({a.code: a.pk for a in areas}))
-        counts = [c for c in table.columns if c in ("People shot", "Killed") or str(c).isdigit()]
-        for column in counts:
-            values = [int(v) if pd.notna(v) else 0 for v in table[column]]
-            table[column] = (
-                pd.Series(suppress(values, threshold), dtype=object).fillna(hidden).to_numpy()
-            )
+        count_columns = [
+            c for c in table.columns if c in ("People shot", "Killed") or str(c).isdigit()
+        ]
+        for column in count_columns:
+            recorded = table[column].notna().tolist()
+            counts = [int(v) if pd.notna(v) else 0 for v in table[column]]
+            shown = [hidden if s is None else s for s in suppress(counts, threshold)]
+            # weeks still to come stay empty, not "0"
+            table[column] = [s if r else None for s, r in zip(shown, recorded, strict=True)]
         figure = _public_figure(chart, table, areas)
         if "area_id" in table.columns:
             table = table.drop(columns=["area_id"])
