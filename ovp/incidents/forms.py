@@ -50,6 +50,12 @@ class ImportUploadForm(forms.Form):
 
 
 class SourceForm(forms.ModelForm):
+    url = forms.URLField(
+        label="URL",
+        required=False,
+        assume_scheme="https",
+        help_text="The open-data export, pulled nightly when asked.",
+    )
     mapping_text = forms.CharField(
         label="Column mapping (JSON)",
         required=False,
@@ -67,7 +73,6 @@ class SourceForm(forms.ModelForm):
             )
         }
         help_texts = {"name": "Letters, numbers and dashes, e.g. nypd-historic."}
-        field_classes = {"url": forms.URLField}
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
