@@ -7,8 +7,8 @@ with their line number and reason; the rest go on.
 """
 
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -51,14 +51,48 @@ class Coded:
 
 
 @dataclass
+class ImportState:
+    """What one chunk of a file must know of the chunks before it."""
+
+    victims_per_incident: dict[str, int] = field(default_factory=dict)
+    victim_keys: set[str] = field(default_factory=set)
+    first_line: int = 2  # of the chunk; line 1 is the header
+
+
+@dataclass
 class Normalized:
     victims: pd.DataFrame  # one row per victim, columns as Victim's
     rejected: pd.DataFrame  # line, key, reason
     rows_read: int
 
 
-def read_export(source: str | IO[bytes], mapping: Mapping) -> pa.Table:
-    """Read the columns the mapping needs, every value as text, nothing guessed."""
+def read_export_batches(
+    source: str | IO[bytes], mapping: Mapping, *, block_size: int = 32 << 20
+) -> Iterator[pa.Table]:
+    """The file in blocks of rows (each a table like `read_export`'s), so that checking and
+    saving one block can overlap with reading the next."""
+    check_columns(source, mapping)
+    if hasattr(source, "seek"):
+        source.seek(0)
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        reader = pacsv.open_csv(
+            source,
+            read_options=pacsv.ReadOptions(block_size=block_size),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=mapping.columns(),
+                column_types={name: text for name in mapping.columns()},
+                strings_can_be_null=False,
+            ),
+        )
+        for batch in reader:
+            yield pa.Table.from_batches([batch])
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
+        raise ValidationError(f"The file cannot be read as CSV: {error}") from error
+
+
+def check_columns(source: str | IO[bytes], mapping: Mapping) -> None:
+    """A ValidationError naming the columns the mapping needs and the file lacks."""
     if hasattr(source, "seek"):
         source.seek(0)
     try:
@@ -73,20 +107,19 @@ def read_export(source: str | IO[bytes], mapping: Mapping) -> pa.Table:
             f"The file has no column {', '.join(repr(m) for m in missing)}. "
             f"Its columns are: {', '.join(columns)}."
         )
-    if hasattr(source, "seek"):
-        source.seek(0)
-    text = pa.dictionary(pa.int32(), pa.string())
-    try:
-        return pacsv.read_csv(
-            source,
-            convert_options=pacsv.ConvertOptions(
-                include_columns=mapping.columns(),
-                column_types={name: text for name in mapping.columns()},
-                strings_can_be_null=False,
-            ),
-        ).unify_dictionaries()
-    except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
-        raise ValidationError(f"The file cannot be read as CSV: {error}") from error
+
+
+def read_export(source: str | IO[bytes], mapping: Mapping) -> pa.Table:
+    """Read the columns the mapping needs, every value as text, nothing guessed."""
+    batches = list(read_export_batches(source, mapping))
+    if not batches:
+        return pa.table(
+            {
+                name: pa.array([], pa.dictionary(pa.int32(), pa.string()))
+                for name in mapping.columns()
+            }
+        )
+    return pa.concat_tables(batches).unify_dictionaries()
 
 
 def _coded(table: pa.Table, column: str | None, missing: set[str]) -> Coded:
@@ -136,7 +169,12 @@ def _age_bands(values: pd.Series, age_values: dict[str, str] | str) -> pd.Series
     return values.map(age_values).fillna("unknown")
 
 
-def normalize(table: pa.Table, mapping: Mapping, *, today: date) -> Normalized:
+def normalize(
+    table: pa.Table, mapping: Mapping, *, today: date, state: ImportState | None = None
+) -> Normalized:
+    """One chunk of an export (or the whole file) as victims; `state` carries what earlier
+    chunks saw (victims numbered within their incident, victim keys) and is updated."""
+    state = state if state is not None else ImportState()
     missing = set(mapping.missing)
     rows_read = table.num_rows
     reasons = np.full(rows_read, None, dtype=object)
@@ -211,11 +249,14 @@ def normalize(table: pa.Table, mapping: Mapping, *, today: date) -> Normalized:
         victim = column[mapping.victim_key]
         victim_key = victim.keys()
         reject(victim.missing, f"no victim key in {mapping.victim_key}")
-        seen_before = pd.Series(victim.codes).duplicated().to_numpy() & ~victim.missing
+        keys = victim_key.to_pandas()
+        earlier = np.fromiter((k in state.victim_keys for k in keys), dtype=bool, count=len(keys))
+        seen_before = (keys.duplicated().to_numpy() | earlier) & ~victim.missing
         reject(seen_before, f"{mapping.victim_key} appears twice")
 
     ok = reasons == None  # noqa: E711
-    lines = np.arange(FIRST_LINE, FIRST_LINE + rows_read)
+    lines = np.arange(state.first_line, state.first_line + rows_read)
+    state.first_line += rows_read
     rejected = pd.DataFrame(
         {
             "line": lines[~ok],
@@ -231,6 +272,16 @@ def normalize(table: pa.Table, mapping: Mapping, *, today: date) -> Normalized:
         pd.Series(incident_codes).groupby(incident_codes, sort=False).cumcount().to_numpy() + 1
     )
     incident_keys = pc.take(incident_key, pa.array(index))
+    if len(index):
+        # number victims on from where earlier chunks left each incident
+        keys_list = incident_keys.to_pylist()
+        before = state.victims_per_incident
+        ordinal = ordinal + np.fromiter(
+            (before.get(k, 0) for k in keys_list), np.int64, len(keys_list)
+        )
+        before.update(zip(keys_list, ordinal.tolist(), strict=True))  # later rows hold the maxima
+    if mapping.victim_key:
+        state.victim_keys.update(pc.take(victim_key, pa.array(np.flatnonzero(ok))).to_pylist())
     if mapping.victim_key:
         record_key = pc.take(victim_key, pa.array(index))
     else:

@@ -7,12 +7,14 @@ aggregates in place.
 
 import io
 import logging
+import threading
 import time
 import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from queue import Queue
 from typing import IO, Any
 
 import numpy as np
@@ -26,7 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ovp.areas.models import Area
-from ovp.areas.placement import UNPLACED, area_index
+from ovp.areas.placement import UNPLACED, AreaIndex, area_index
 from ovp.incidents.mapping import Mapping, mapping_for
 from ovp.incidents.models import (
     NO_AREAS,
@@ -37,7 +39,13 @@ from ovp.incidents.models import (
     Victim,
     not_placed_marker,
 )
-from ovp.incidents.normalize import normalize, read_export, rejected_csv
+from ovp.incidents.normalize import (
+    ImportState,
+    check_columns,
+    normalize,
+    read_export_batches,
+    rejected_csv,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,35 +72,58 @@ class Placed:
     counts: dict[str, int]
 
 
+@dataclass
+class Placer:
+    """The areas of every kind, ready to place victims; built once per import (it reads the
+    database), then used on each block of rows (it does not)."""
+
+    area_kind: str
+    indexes: dict[str, AreaIndex]
+    codes: dict[str, int]  # the export's own kind: area code -> id
+
+    @classmethod
+    def for_kind(cls, area_kind: str) -> "Placer":
+        kinds = list(Area.objects.values_list("kind", flat=True).distinct().order_by("kind"))
+        return cls(
+            area_kind=area_kind,
+            indexes={kind: area_index(kind) for kind in kinds},
+            codes=dict(Area.objects.of_kind(area_kind).values_list("code", "id")),
+        )
+
+    def place(self, victims: pd.DataFrame) -> Placed:
+        """Each victim in one area of every kind: by point; for the export's own kind, by
+        its area code where the point is missing, 0,0 or outside the city."""
+        lons = victims["longitude"].to_numpy(dtype=np.float64, na_value=np.nan)
+        lats = victims["latitude"].to_numpy(dtype=np.float64, na_value=np.nan)
+        by_kind: list[np.ndarray] = []
+        placement = np.full(len(victims), Placement.NONE, dtype=object)
+        for kind, index in self.indexes.items():
+            placed = index.place(lons, lats)
+            if kind == self.area_kind:
+                placement[placed != UNPLACED] = Placement.POINT
+                by_code = (
+                    victims["reported_area_code"]
+                    .map(self.codes)
+                    .to_numpy(dtype=np.float64, na_value=np.nan)
+                )
+                fallback = (placed == UNPLACED) & ~np.isnan(by_code)
+                placed[fallback] = by_code[fallback].astype(np.int64)
+                placement[fallback] = Placement.CODE
+            # not placed in this kind: the kind's marker, so every kind adds up to the city
+            placed[placed == UNPLACED] = not_placed_marker(kind)
+            by_kind.append(placed)
+        counts = {
+            "placed_by_point": int((placement == Placement.POINT).sum()),
+            "placed_by_code": int((placement == Placement.CODE).sum()),
+            "unplaced": int((placement == Placement.NONE).sum()),
+        }
+        return Placed(
+            area_ids=_array_literals(by_kind, len(victims)), placement=placement, counts=counts
+        )
+
+
 def place_victims(victims: pd.DataFrame, *, area_kind: str) -> Placed:
-    """Place each victim in one area of every kind: by point; for the export's own kind,
-    by its area code where the point is missing, 0,0 or outside the city."""
-    lons = victims["longitude"].to_numpy(dtype=np.float64, na_value=np.nan)
-    lats = victims["latitude"].to_numpy(dtype=np.float64, na_value=np.nan)
-    kinds = list(Area.objects.values_list("kind", flat=True).distinct().order_by("kind"))
-    by_kind: list[np.ndarray] = []
-    placement = np.full(len(victims), Placement.NONE, dtype=object)
-    for kind in kinds:
-        placed = area_index(kind).place(lons, lats)
-        if kind == area_kind:
-            placement[placed != UNPLACED] = Placement.POINT
-            codes = dict(Area.objects.of_kind(kind).values_list("code", "id"))
-            by_code = (
-                victims["reported_area_code"].map(codes).to_numpy(dtype=np.float64, na_value=np.nan)
-            )
-            fallback = (placed == UNPLACED) & ~np.isnan(by_code)
-            placed[fallback] = by_code[fallback].astype(np.int64)
-            placement[fallback] = Placement.CODE
-        # not placed in this kind: the kind's marker, so every kind adds up to the city
-        placed[placed == UNPLACED] = not_placed_marker(kind)
-        by_kind.append(placed)
-    literal = _array_literals(by_kind, len(victims))
-    counts = {
-        "placed_by_point": int((placement == Placement.POINT).sum()),
-        "placed_by_code": int((placement == Placement.CODE).sum()),
-        "unplaced": int((placement == Placement.NONE).sum()),
-    }
-    return Placed(area_ids=literal, placement=placement, counts=counts)
+    return Placer.for_kind(area_kind).place(victims)
 
 
 def _array_literals(by_kind: list[np.ndarray], rows: int) -> pd.Series:
@@ -144,15 +175,80 @@ def _victim_table(
     )
 
 
-def _copy(cursor: Any, table_name: str, table: pa.Table) -> None:
-    """COPY an Arrow table into Postgres as CSV, written by Arrow's C++ writer."""
+def _csv(table: pa.Table) -> bytes:
+    """Victim rows as CSV for COPY, written by Arrow's C++ writer."""
     buffer = io.BytesIO()
     pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-    columns = ", ".join(table.column_names)
+    return buffer.getvalue()
+
+
+def _copy(cursor: Any, table_name: str, blocks: Iterable[bytes]) -> None:
+    """COPY blocks of victim rows (CSV, columns as VICTIM_COLUMNS) into a table."""
+    columns = ", ".join(VICTIM_COLUMNS)
     with cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-        view = buffer.getbuffer()
-        for start in range(0, len(view), 8 * 1024 * 1024):
-            copy.write(view[start : start + 8 * 1024 * 1024])
+        for block in blocks:
+            copy.write(block)
+
+
+@dataclass
+class Tally:
+    """What the blocks of an export added up to."""
+
+    rows_read: int = 0
+    victims: int = 0
+    fatal_victims: int = 0
+    fatal_unknown: int = 0
+    placed_by_point: int = 0
+    placed_by_code: int = 0
+    unplaced: int = 0
+    incidents: int = 0
+    days: set[date] = field(default_factory=set)
+    rejected: list[pd.DataFrame] = field(default_factory=list)
+
+
+def _blocks(
+    source: str | IO[bytes], mapping: Mapping, placer: "Placer", tally: Tally, *, today: date,
+    source_id: int, run_id: int,
+) -> Iterator[bytes]:  # fmt: skip
+    """Read, check and place the export block by block, as CSV ready for COPY."""
+    state = ImportState()
+    for table in read_export_batches(source, mapping):
+        normalized = normalize(table, mapping, today=today, state=state)
+        victims = normalized.victims
+        placed = placer.place(victims)
+        tally.rows_read += normalized.rows_read
+        tally.victims += len(victims)
+        tally.fatal_victims += int(victims["fatal"].sum())
+        tally.fatal_unknown += int(victims["fatal"].isna().sum())
+        for name, count in placed.counts.items():
+            setattr(tally, name, getattr(tally, name) + count)
+        tally.days.update(victims["occurred_on"].unique().tolist())
+        if len(normalized.rejected):
+            tally.rejected.append(normalized.rejected)
+        tally.incidents = len(state.victims_per_incident)
+        yield _csv(_victim_table(victims, placed, source_id=source_id, run_id=run_id))
+
+
+def _in_background(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """Make the blocks in a thread while the caller sends the ones made so far: reading and
+    checking the file (this process) overlaps with Postgres storing it (the server's)."""
+    queue: Queue[bytes | BaseException | None] = Queue(maxsize=2)
+
+    def produce() -> None:
+        try:
+            for block in blocks:
+                queue.put(block)
+            queue.put(None)
+        except BaseException as error:  # handed to the caller, raised there
+            queue.put(error)
+
+    worker = threading.Thread(target=produce, name="import-blocks", daemon=True)
+    worker.start()
+    while (item := queue.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    worker.join()
 
 
 def _mark_dirty_days(cursor: Any, days_sql: str, params: list[Any]) -> None:
@@ -163,7 +259,9 @@ def _mark_dirty_days(cursor: Any, days_sql: str, params: list[Any]) -> None:
     )
 
 
-def _merge(cursor: Any, table: pa.Table, *, source_id: int, run_id: int) -> dict[str, int]:
+def _merge(
+    cursor: Any, blocks: Iterable[bytes], tally: Tally, *, source_id: int, run_id: int
+) -> dict[str, int]:
     """Write the export's victims: insert new ones, update changed ones, mark missing ones
     removed. Versions before a change and removed victims are kept (VictimChange)."""
     victim = Victim._meta.db_table
@@ -177,24 +275,23 @@ def _merge(cursor: Any, table: pa.Table, *, source_id: int, run_id: int) -> dict
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             cursor.execute(f"ALTER TABLE {victim} DROP CONSTRAINT victim_unique_source_key")
             cursor.execute("DROP INDEX victim_occurred_on")
-            _copy(cursor, victim, table)
+            _copy(cursor, victim, blocks)
             cursor.execute(
                 f"ALTER TABLE {victim} ADD CONSTRAINT victim_unique_source_key "
                 "UNIQUE (source_id, record_key)"
             )
             cursor.execute(f"CREATE INDEX victim_occurred_on ON {victim} (occurred_on)")
         else:
-            _copy(cursor, victim, table)
+            _copy(cursor, victim, blocks)
         cursor.execute(f"ANALYZE {victim}")
-        days = pa.compute.unique(table["occurred_on"]).to_pylist()
-        _mark_dirty_days(cursor, "SELECT unnest(%s::date[])", [days])
-        return {"added": table.num_rows, "changed": 0, "removed": 0}
+        _mark_dirty_days(cursor, "SELECT unnest(%s::date[])", [sorted(tally.days)])
+        return {"added": tally.victims, "changed": 0, "removed": 0}
 
     columns = ", ".join(VICTIM_COLUMNS)
     # dropped at commit; also here, for imports inside one outer transaction (tests)
     cursor.execute("DROP TABLE IF EXISTS pg_temp.staging")
     cursor.execute(f"CREATE TEMP TABLE staging ({_column_defs()}) ON COMMIT DROP")
-    _copy(cursor, "staging", table)
+    _copy(cursor, "staging", blocks)
     cursor.execute("CREATE INDEX ON staging (record_key)")
     cursor.execute("ANALYZE staging")
     previous = "jsonb_build_object(" + ", ".join(f"'{c}', v.{c}" for c in CONTENT_COLUMNS) + ")"
@@ -292,20 +389,23 @@ def incidents_import(
     run.status, run.started_at, run.error = ImportStatus.RUNNING, timezone.now(), ""
     run.save(update_fields=["status", "started_at", "error"])
     started = time.perf_counter()
+    tally = Tally()
     try:
         progress(5, "Reading the file")
-        frame = read_export(_open_source(location), mapping)
-        progress(25, "Checking the rows")
-        normalized = normalize(frame, mapping, today=today or timezone.localdate())
-        victims = normalized.victims
-        progress(45, "Placing victims in areas")
-        placed = place_victims(victims, area_kind=mapping.area_kind)
-        table = _victim_table(victims, placed, source_id=source.pk, run_id=run.pk)
-        progress(60, "Saving")
+        export = _open_source(location)
+        check_columns(export, mapping)
+        placer = Placer.for_kind(mapping.area_kind)
+        progress(20, "Reading, checking, placing and saving the rows")
+        blocks = _blocks(
+            export, mapping, placer, tally, today=today or timezone.localdate(),
+            source_id=source.pk, run_id=run.pk,
+        )  # fmt: skip
         with transaction.atomic(), connection.cursor() as cursor:
             # one import of a source at a time; the nightly pull and an upload may meet
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [8_432, source.pk])
-            changes = _merge(cursor.cursor, table, source_id=source.pk, run_id=run.pk)
+            changes = _merge(
+                cursor.cursor, _in_background(blocks), tally, source_id=source.pk, run_id=run.pk
+            )
         progress(95, "Summing up")
     except ValidationError as error:
         _fail(run, "; ".join(error.messages))
@@ -317,17 +417,19 @@ def incidents_import(
     run.summary = {
         "source": source.name,
         "area_kind": mapping.area_kind,
-        "rows_read": normalized.rows_read,
-        "victims": len(victims),
-        "incidents": int(victims["incident_key"].nunique()),
-        "fatal_victims": int(victims["fatal"].sum()),
-        "fatal_unknown": int(victims["fatal"].isna().sum()),
-        "rejected": len(normalized.rejected),
-        **placed.counts,
+        "rows_read": tally.rows_read,
+        "victims": tally.victims,
+        "incidents": tally.incidents,
+        "fatal_victims": tally.fatal_victims,
+        "fatal_unknown": tally.fatal_unknown,
+        "rejected": sum(len(r) for r in tally.rejected),
+        "placed_by_point": tally.placed_by_point,
+        "placed_by_code": tally.placed_by_code,
+        "unplaced": tally.unplaced,
         **changes,
         "seconds": round(time.perf_counter() - started, 2),
     }
-    run.rejected_report = rejected_csv(normalized.rejected) if len(normalized.rejected) else ""
+    run.rejected_report = rejected_csv(pd.concat(tally.rejected)) if tally.rejected else ""
     run.status, run.finished_at, run.progress, run.progress_note = (
         ImportStatus.SUCCEEDED,
         timezone.now(),
