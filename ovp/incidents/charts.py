@@ -77,12 +77,13 @@ def layout(**axes_titles: str) -> dict[str, Any]:
     return result
 
 
-def weekly_trend(weekly: pd.DataFrame, scope: Scope) -> Chart:
+def weekly_trend(weekly: pd.DataFrame, scope: Scope, covered: list[int]) -> Chart:
+    """This year's weeks, last year's, and the average of the years before the data covers
+    in full (the same years as the year-to-date comparison)."""
     this = weekly[weekly["year"] == scope.year].groupby("week")["victims"].sum()
     last = weekly[weekly["year"] == scope.year - 1].groupby("week")["victims"].sum()
-    earlier = weekly[(weekly["year"] < scope.year)]
-    years = max(earlier["year"].nunique(), 1)
-    average = earlier.groupby("week")["victims"].sum() / years
+    earlier = weekly[weekly["year"].isin(covered)]
+    average = earlier.groupby("week")["victims"].sum() / max(len(covered), 1)
     weeks = list(range(1, 54))
     table = pd.DataFrame(
         {

@@ -63,7 +63,7 @@ def build(scope: Scope, data: DataRange) -> Dashboard:
     areas = list(Area.objects.of_kind(scope.area_kind).order_by("code"))
     totals = selectors.area_totals(scope, areas)
     chart_list = [
-        charts.weekly_trend(weekly, scope),
+        charts.weekly_trend(weekly, scope, selectors.covered_years(scope, data.first_week)),
         charts.area_chart(areas, totals, scope),
         _fatal_chart(ytd),
         *charts.breakdown_charts(selectors.breakdowns(scope)),
@@ -124,6 +124,9 @@ def public(dashboard: Dashboard, areas: list) -> tuple[Dashboard, dict[str, int 
         if chart.slug == "areas":
             table = table.drop(columns=["Per 100,000 residents", "Share of the city"])
             table.insert(0, "area_id", table["Code"].map({a.code: a.pk for a in areas}))
+        if chart.slug == "weekly":
+            # an average of few years is close to a year's own counts: not published
+            table = table.iloc[:, :3]
         count_columns = [
             c for c in table.columns if c in ("People shot", "Killed") or str(c).isdigit()
         ]
@@ -138,9 +141,12 @@ def public(dashboard: Dashboard, areas: list) -> tuple[Dashboard, dict[str, int 
             table = table.drop(columns=["area_id"])
         public_charts.append(Chart(chart.slug, chart.title, chart.description, figure, table))
     ytd = dashboard.ytd
+    # the killed figure is the outcome table's own, hidden where that table hides it
+    outcomes = next(c.table for c in public_charts if c.slug == "fatal")
+    killed = outcomes.loc[outcomes["Outcome"] == "Killed", "People shot"].iloc[0]
     figures = {
         "victims": suppress_total(ytd.victims, threshold),
-        "fatal": suppress_total(ytd.fatal, threshold),
+        "fatal": None if killed == hidden else int(killed),
         "incidents": suppress_total(ytd.incidents, threshold),
     }
     return (

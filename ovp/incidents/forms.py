@@ -50,6 +50,11 @@ class ImportUploadForm(forms.Form):
 
 
 class SourceForm(forms.ModelForm):
+    preset = forms.ChoiceField(
+        label="Layout preset",
+        required=False,
+        choices=[("", "No preset: use the mapping")] + [(p, p) for p in sorted(PRESETS)],
+    )
     url = forms.URLField(
         label="URL",
         required=False,
@@ -67,11 +72,6 @@ class SourceForm(forms.ModelForm):
     class Meta:
         model = IncidentSource
         fields = ["name", "preset", "url", "pull_nightly"]
-        widgets = {
-            "preset": forms.Select(
-                choices=[("", "No preset: use the mapping")] + [(p, p) for p in sorted(PRESETS)]
-            )
-        }
         help_texts = {"name": "Letters, numbers and dashes, e.g. nypd-historic."}
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]

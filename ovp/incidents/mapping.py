@@ -94,10 +94,16 @@ def mapping_from_json(document: Any) -> Mapping:
             problems.append(f"{required!r} is required")
     if problems:
         raise ValidationError(problems)
+    problems = _type_problems(document)
+    if problems:
+        raise ValidationError(problems)
     try:
         mapping = Mapping(**document)
     except TypeError as error:
         raise ValidationError(f"The mapping is malformed: {error}") from error
+    for name in ("date_format", "time_format"):
+        if not _format_works(getattr(mapping, name)):
+            problems.append(f"{name} {getattr(mapping, name)!r} is not a date or time format")
     if mapping.shape not in ("victim", "incident"):
         problems.append("'shape' is 'victim' (a row per victim) or 'incident' (a row per incident)")
     if mapping.shape == "victim" and not mapping.fatal:
@@ -119,6 +125,39 @@ def mapping_from_json(document: Any) -> Mapping:
     if problems:
         raise ValidationError(problems)
     return mapping
+
+
+_TEXT_LISTS = ("fatal_true", "fatal_false", "hispanic_true", "missing")
+_TEXT_MAPS = ("sex_values", "race_values")
+
+
+def _type_problems(document: dict[str, Any]) -> list[str]:
+    """Each setting of the right kind: column names are text, lists hold text, maps map
+    text to text."""
+    problems = []
+    for name, value in document.items():
+        if name in _TEXT_LISTS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                problems.append(f"{name!r} is a list of values in quotes")
+        elif name in _TEXT_MAPS or (name == "age_values" and not isinstance(value, str)):
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
+                problems.append(f"{name!r} maps values in quotes to values in quotes")
+        elif value is not None and not isinstance(value, str):
+            problems.append(f"{name!r} is text in quotes")
+    return problems
+
+
+def _format_works(fmt: str) -> bool:
+    from datetime import datetime
+
+    try:
+        sample = datetime(2000, 12, 31, 23, 59, 59).strftime(fmt)
+        datetime.strptime(sample, fmt)
+    except ValueError:
+        return False
+    return "%" in fmt
 
 
 NYPD_RACES = {

@@ -24,6 +24,9 @@ from ovp.incidents.mapping import Mapping
 
 FIRST_LINE = 2  # line 1 is the header
 MISSING = -1
+MAX_VICTIMS_PER_ROW = 100
+MAX_KEY = 100  # the columns' widths in the victims table
+MAX_CODE = 64
 
 
 @dataclass
@@ -139,6 +142,11 @@ def _coded(table: pa.Table, column: str | None, missing: set[str]) -> Coded:
     return Coded(codes=codes, uniques=dictionary)
 
 
+def _too_long(keys: pa.Array, limit: int) -> np.ndarray:
+    lengths = pc.utf8_length(keys).to_numpy(zero_copy_only=False)
+    return np.nan_to_num(lengths.astype(float), nan=0) > limit
+
+
 def _width(fmt: str) -> int:
     return len(datetime(2000, 12, 31, 23, 59, 59).strftime(fmt))
 
@@ -187,6 +195,10 @@ def normalize(
     incident = column[mapping.incident_key]
     incident_key = incident.keys()
     reject(incident.missing, f"no incident key in {mapping.incident_key}")
+    reject(
+        _too_long(incident_key, MAX_KEY - 5),
+        f"incident key is longer than {MAX_KEY - 5} characters",
+    )
 
     date_column = column[mapping.date]
     dates = date_column.convert(lambda v: _dates(v, mapping.date_format))
@@ -224,6 +236,11 @@ def normalize(
         killed_counts = np.nan_to_num(killed).astype(np.int64)
         victim_counts = killed_counts + np.nan_to_num(injured).astype(np.int64)
         reject(victim_counts == 0, "no one was killed or injured")
+        reject(
+            victim_counts > MAX_VICTIMS_PER_ROW,
+            f"more than {MAX_VICTIMS_PER_ROW} people in one row",
+        )
+        victim_counts = np.where(victim_counts > MAX_VICTIMS_PER_ROW, 0, victim_counts)
         fatal = None
 
     def coordinate(name: str | None) -> np.ndarray:
@@ -232,6 +249,8 @@ def normalize(
 
     latitude, longitude = coordinate(mapping.latitude), coordinate(mapping.longitude)
     area_code = column[mapping.area_code].convert(lambda v: v.map(normalize_area_code))
+    long_code = column[mapping.area_code].convert(lambda v: v.str.len() > MAX_CODE, fill=False)
+    reject(long_code.astype(bool), f"area code is longer than {MAX_CODE} characters")
     age = column[mapping.age].convert(lambda v: _age_bands(v, mapping.age_values), fill="unknown")
     sex = column[mapping.sex].convert(
         lambda v: v.map(mapping.sex_values).fillna("unknown"), fill="unknown"
@@ -249,6 +268,7 @@ def normalize(
         victim = column[mapping.victim_key]
         victim_key = victim.keys()
         reject(victim.missing, f"no victim key in {mapping.victim_key}")
+        reject(_too_long(victim_key, MAX_KEY), f"victim key is longer than {MAX_KEY} characters")
         keys = victim_key.to_pandas()
         earlier = np.fromiter((k in state.victim_keys for k in keys), dtype=bool, count=len(keys))
         seen_before = (keys.duplicated().to_numpy() | earlier) & ~victim.missing
@@ -267,7 +287,7 @@ def normalize(
 
     # one row per victim: a row-per-incident export repeats each incident once per victim
     index = np.repeat(np.flatnonzero(ok), victim_counts[ok])
-    incident_codes = incident.codes[index]
+    incident_codes = pd.factorize(pc.take(incident_key, pa.array(index)).to_pandas())[0]
     ordinal = (
         pd.Series(incident_codes).groupby(incident_codes, sort=False).cumcount().to_numpy() + 1
     )
@@ -313,7 +333,14 @@ def normalize(
     return Normalized(victims=victims, rejected=rejected, rows_read=rows_read)
 
 
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell that would start a formula in a spreadsheet (= + - @, tab, return) is quoted."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def rejected_csv(rejected: pd.DataFrame) -> str:
     buffer = io.StringIO()
-    rejected.to_csv(buffer, index=False)
+    rejected.map(spreadsheet_safe).to_csv(buffer, index=False)
     return buffer.getvalue()

@@ -105,6 +105,16 @@ class YearToDate:
         return self.fatal / known if known else None
 
 
+def covered_years(scope: Scope, first_week: date | None) -> list[int]:
+    """The years before the scope's that the data covers from their first week: only those
+    count in comparisons and averages."""
+    return [
+        year
+        for year in range(scope.year - YEARS_FOR_AVERAGE, scope.year)
+        if first_week is not None and first_week <= date(year, 1, 7)
+    ]
+
+
 def year_to_date(weekly: pd.DataFrame, scope: Scope, first_week: date | None) -> YearToDate:
     totals: dict[int, dict[str, int]] = {}
     for year in range(scope.year - YEARS_FOR_AVERAGE, scope.year + 1):
@@ -116,12 +126,7 @@ def year_to_date(weekly: pd.DataFrame, scope: Scope, first_week: date | None) ->
         totals[year] = {
             c: int(window[c].sum()) for c in ("victims", "fatal", "nonfatal", "incidents")
         }
-    # only years the data fully covers count in the comparisons
-    covered = [
-        year
-        for year in range(scope.year - YEARS_FOR_AVERAGE, scope.year)
-        if first_week is not None and first_week <= date(year, 1, 7)
-    ]
+    covered = covered_years(scope, first_week)
     average_years = covered
     this = totals[scope.year]
     return YearToDate(
@@ -161,7 +166,8 @@ def area_totals(scope: Scope, areas: list[Area]) -> pd.DataFrame:
             "fatal": [int(sums.get(a.pk, {}).get("fatal") or 0) for a in areas],
         }
     )
-    frame["rate"] = frame["victims"] / frame["population"].astype(float) * 100_000
+    residents = frame["population"].astype(float).where(frame["population"].fillna(0) > 0)
+    frame["rate"] = frame["victims"] / residents * 100_000  # no rate without residents
     total = frame["victims"].sum()
     frame["share"] = frame["victims"] / total if total else 0.0
     return frame.sort_values(["victims", "code"], ascending=[False, True]).reset_index(drop=True)
@@ -188,7 +194,7 @@ def breakdowns(scope: Scope) -> pd.DataFrame:
     rows = Breakdown.objects.filter(
         Q(area=scope.area) if scope.area else Q(area__isnull=True),
         month__gte=scope.start,
-        month__lte=scope.through_week + timedelta(days=6),
+        month__lte=min(scope.through_week + timedelta(days=6), date(scope.year, 12, 31)),
     ).values_list("counts", flat=True)
     totals = np.zeros(len(BREAKDOWN_SLOTS), dtype=np.int64)
     for counts in rows:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from queue import Queue
+from queue import Full, Queue
 from typing import IO, Any
 
 import numpy as np
@@ -132,10 +132,7 @@ def _array_literals(by_kind: list[np.ndarray], rows: int) -> pd.Series:
     if not by_kind:
         return pd.Series(np.full(rows, f"{{{NO_AREAS}}}", dtype=object))
     stacked = np.column_stack(by_kind)
-    combined = np.zeros(rows, dtype=np.int64)
-    for placed in by_kind:  # one integer per combination (ids are far below 2**20)
-        combined = combined * (1 << 21) + (placed + 128)
-    inverse, _ = pd.factorize(combined)
+    inverse, _ = pd.factorize(pd.MultiIndex.from_arrays(by_kind))
     first_rows = stacked[pd.Series(inverse).drop_duplicates().index.to_numpy()]
     literals = np.array(
         ["{" + ",".join(str(a) for a in row) + "}" for row in first_rows.tolist()], dtype=object
@@ -233,22 +230,37 @@ def _in_background(blocks: Iterator[bytes]) -> Iterator[bytes]:
     """Make the blocks in a thread while the caller sends the ones made so far: reading and
     checking the file (this process) overlaps with Postgres storing it (the server's)."""
     queue: Queue[bytes | BaseException | None] = Queue(maxsize=2)
+    stop = threading.Event()
+
+    def hand_over(item: bytes | BaseException | None) -> None:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.5)
+                return
+            except Full:
+                continue
 
     def produce() -> None:
         try:
             for block in blocks:
-                queue.put(block)
-            queue.put(None)
+                if stop.is_set():
+                    return
+                hand_over(block)
+            hand_over(None)
         except BaseException as error:  # handed to the caller, raised there
-            queue.put(error)
+            hand_over(error)
 
     worker = threading.Thread(target=produce, name="import-blocks", daemon=True)
     worker.start()
-    while (item := queue.get()) is not None:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-    worker.join()
+    try:
+        while (item := queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        # the caller stopped (done, or COPY failed): let the thread end, not wait forever
+        stop.set()
+        worker.join(timeout=30)
 
 
 def _mark_dirty_days(cursor: Any, days_sql: str, params: list[Any]) -> None:

@@ -201,7 +201,18 @@ def mapping_builder(request: HttpRequest) -> HttpResponse:
         return render(request, "incidents/mapping_builder.html", {"upload": upload})
     if not sample:
         return render(request, "incidents/mapping_builder.html", {"upload": SampleUploadForm()})
-    table = pd.read_csv(io.StringIO(sample), dtype=str, keep_default_na=False)
+    try:
+        table = pd.read_csv(io.StringIO(sample), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
+        request.session.pop("mapping_sample", None)
+        return render(
+            request,
+            "incidents/mapping_builder.html",
+            {
+                "upload": SampleUploadForm(),
+                "sample_error": f"The sample cannot be read as CSV: {error}",
+            },
+        )
     columns = [str(c) for c in table.columns]
     examples = {c: list(dict.fromkeys(table[c].head(50)))[:6] for c in columns}
     form = MappingBuilderForm(request.POST or None, columns=columns)
@@ -215,8 +226,8 @@ def mapping_builder(request: HttpRequest) -> HttpResponse:
                 mapping,
                 today=timezone.localdate(),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except (ValidationError, ValueError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
             request.session["built_mapping"] = document
             context.update(
