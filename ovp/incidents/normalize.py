@@ -160,6 +160,15 @@ def _dates(values: pd.Series, fmt: str) -> pd.Series:
 
 
 def _hours(values: pd.Series, fmt: str) -> pd.Series:
+    if values.empty:
+        return pd.Series([], dtype=object)
+    if fmt.startswith("%H:"):
+        # the usual case, "21:15:00" or "7:05": the hour is what comes before the first colon
+        # (a day has 86,400 distinct times, too many to parse one by one)
+        parts = values.str.partition(":")
+        hours = pd.to_numeric(parts[0], errors="coerce")
+        ok = parts[1].eq(":") & hours.between(0, 23) & (parts[0].str.len() <= 2)
+        return pd.Series(hours.to_numpy(dtype=object), dtype=object).where(ok.to_numpy(), None)
     parsed = pd.to_datetime(values.str.slice(0, _width(fmt)), format=fmt, errors="coerce")
     return pd.Series(parsed.dt.hour.to_numpy(dtype=object), dtype=object).where(
         parsed.notna(), None

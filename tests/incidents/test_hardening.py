@@ -163,3 +163,12 @@ def test_mapping_settings_of_the_wrong_kind_are_named(document, message):
     base = {"incident_key": "id", "date": "d", "date_format": "%Y-%m-%d", "fatal": "f"}
     with pytest.raises(ValidationError, match=message):
         mapping_from_json({**base, **document})
+
+
+def test_hours_are_read_from_padded_and_unpadded_times(two_precincts, nypd_source):
+    rows = [
+        nypd_row(str(n), "03/01/2024", time=t)
+        for n, t in enumerate(["21:15:00", "7:05:00", "24:00:00", "noon", ""])
+    ]
+    run(rows, nypd_source)
+    assert [v.hour for v in Victim.objects.order_by("incident_key")] == [21, 7, None, None, None]
