@@ -108,7 +108,11 @@ def main() -> int:
                 while chunk := file.read(8 * 1024 * 1024):
                     copy.write(chunk)
 
-        figures["raw_copy_s"], _ = timed(raw_copy)
+        copies = []
+        for _ in range(3):
+            cursor.execute("TRUNCATE raw_copy")
+            copies.append(timed(raw_copy)[0])
+        figures["raw_copy_s"] = statistics.median(copies)
         cursor.execute("DROP TABLE raw_copy")
 
     # 2. the project's full import of the same file
@@ -154,14 +158,19 @@ def main() -> int:
     figures["incremental_s"], result = timed(incidents_aggregate)
     assert result.run.days == 1
 
-    # 6. the dashboard's server time (the view, in process), warm and cold
+    # 6. the dashboard's server time (the view, in process), warm and cold; vacuum first so
+    # that autovacuum of the tables just written does not run during the timing
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "VACUUM ANALYZE incidents_periodcount, incidents_breakdown, incidents_victim"
+        )
     staff = user_create(email="bench@example.org", role=Role.STAFF, password="bench-Pass-1")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(staff)
     path = "/incidents/dashboard/?year=2024"
     cold, warm, queries = [], [], set()
     client.get(path)  # the process's first request (imports, templates) is not what is measured
-    for _ in range(20):
+    for _ in range(30):
         cache.clear()
         client.force_login(staff)
         seconds, response = timed(client.get, path)
@@ -188,8 +197,8 @@ def report(figures: dict[str, float]) -> None:
         return "met" if value <= TARGETS[name] else "NOT MET"
 
     rows = [
-        ("raw COPY of the file (limit)", f"{figures['raw_copy_s']:.2f} s", ""),
-        ("full import", f"{figures['import_s']:.2f} s",
+        ("raw COPY of the file (limit)", f"{figures['raw_copy_s']:.2f} s", "median of 3"),
+        ("full import (median of 3)", f"{figures['import_s']:.2f} s",
          f"{figures['import_vs_copy']:.1f}x COPY, target 3x: {verdict('import_vs_copy', figures['import_vs_copy'])}"),
         ("GROUP BY area, week (limit)", f"{figures['group_by_s']:.2f} s", "median of 3"),
         ("full aggregation", f"{figures['aggregate_full_s']:.2f} s",
@@ -199,7 +208,7 @@ def report(figures: dict[str, float]) -> None:
          f"target 1 s: {verdict('incremental_s', figures['incremental_s'])}"),
         ("dashboard p95, warm (50 requests)", f"{figures['dashboard_warm_p95_ms']:.0f} ms",
          f"target 150 ms: {verdict('dashboard_warm_p95_ms', figures['dashboard_warm_p95_ms'])}"),
-        ("dashboard p95, cold (20 requests)", f"{figures['dashboard_cold_p95_ms']:.0f} ms",
+        ("dashboard p95, cold (30 requests)", f"{figures['dashboard_cold_p95_ms']:.0f} ms",
          f"target 500 ms: {verdict('dashboard_cold_p95_ms', figures['dashboard_cold_p95_ms'])}"),
         ("dashboard queries per page (warm)", f"{figures['dashboard_warm_queries']:.0f}", "the same at any data size (tested)"),
     ]  # fmt: skip
