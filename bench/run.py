@@ -115,12 +115,21 @@ def main() -> int:
         figures["raw_copy_s"] = statistics.median(copies)
         cursor.execute("DROP TABLE raw_copy")
 
-    # 2. the project's full import of the same file
+    # 2. the project's full import of the same file (into an empty table, three times)
     source = source_for(name="nypd", preset="nypd")
-    figures["import_s"], run = timed(
-        incidents_import, location=str(export), mapping=PRESETS["nypd"], source=source
-    )
-    assert run.summary["victims"] == VICTIMS, run.summary
+    imports = []
+    for attempt in range(3):
+        if attempt:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "TRUNCATE incidents_victim, incidents_victimchange, incidents_dirtyday"
+                )
+        seconds, run = timed(
+            incidents_import, location=str(export), mapping=PRESETS["nypd"], source=source
+        )
+        assert run.summary["victims"] == VICTIMS, run.summary
+        imports.append(seconds)
+    figures["import_s"] = statistics.median(imports)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE incidents_victim")
 
