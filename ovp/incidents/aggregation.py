@@ -77,6 +77,12 @@ PERIOD_COUNTS = f"""
         FROM cube WHERE a <> {NO_AREAS} {{months}} GROUP BY a, m
     UNION ALL
     SELECT 'M', m, NULL, '', {SUMS} FROM cube WHERE carries_city {{months}} GROUP BY m
+    UNION ALL
+    SELECT 'P', GREATEST(w, m), CASE WHEN a > 0 THEN a END, {KIND_OF_MARKER}, {SUMS}
+        FROM cube WHERE a <> {NO_AREAS} {{parts}} GROUP BY a, w, m
+    UNION ALL
+    SELECT 'P', GREATEST(w, m), NULL, '', {SUMS} FROM cube WHERE carries_city {{parts}}
+        GROUP BY w, m
 """
 
 BREAKDOWNS = """
@@ -119,13 +125,17 @@ def _recompute(cursor: Any, *, weeks: list[date] | None, months: list[date] | No
         # readers wait for the commit rather than see half; a fresh table fills much faster
         cursor.execute("TRUNCATE incidents_periodcount, incidents_breakdown")
         cursor.execute(_cube_sql(where=""))
-        week_filter = month_filter = ""
+        week_filter = month_filter = part_filter = ""
         named: dict[str, Any] | None = None
     else:
+        # a part's week and month both follow from its first day
+        part_week = "(period_start - (EXTRACT(ISODOW FROM period_start)::int - 1))"
+        part_month = "date_trunc('month', period_start::timestamp)::date"
         cursor.execute(
             "DELETE FROM incidents_periodcount WHERE (period = 'W' AND period_start = ANY(%s)) "
-            "OR (period = 'M' AND period_start = ANY(%s))",
-            [weeks, months],
+            "OR (period = 'M' AND period_start = ANY(%s)) "
+            f"OR (period = 'P' AND ({part_week} = ANY(%s) OR {part_month} = ANY(%s)))",
+            [weeks, months, weeks, months],
         )
         cursor.execute("DELETE FROM incidents_breakdown WHERE month = ANY(%s)", [months])
         # every victim of a touched week or month, found through the date index
@@ -140,8 +150,11 @@ def _recompute(cursor: Any, *, weeks: list[date] | None, months: list[date] | No
         )
         # a week that crosses into an untouched month must not rewrite that month, and back
         week_filter, month_filter = "AND w = ANY(%(weeks)s)", "AND m = ANY(%(months)s)"
+        part_filter = "AND (w = ANY(%(weeks)s) OR m = ANY(%(months)s))"
         named = {"weeks": weeks, "months": months}
-    cursor.execute(PERIOD_COUNTS.format(weeks=week_filter, months=month_filter), named)
+    cursor.execute(
+        PERIOD_COUNTS.format(weeks=week_filter, months=month_filter, parts=part_filter), named
+    )
     rows = cursor.rowcount
     sums = ", ".join(f"sum(s{i})" for i in range(len(BREAKDOWN_SLOTS)))
     cursor.execute(BREAKDOWNS.format(sums=sums, months=month_filter), named)

@@ -12,6 +12,7 @@ from ovp.areas.maps import area_map
 from ovp.areas.models import Area
 from ovp.incidents import charts, selectors
 from ovp.incidents.aggregation import aggregates_version
+from ovp.incidents.models import Period
 from ovp.incidents.charts import PALETTE, Chart, bars, layout, values, weekly_figure
 from ovp.incidents.selectors import DataRange, Scope, YearToDate
 from ovp.incidents.suppression import suppress, suppress_total
@@ -59,7 +60,8 @@ def _top_share(totals: pd.DataFrame) -> dict[str, Any]:
 
 def build(scope: Scope, data: DataRange) -> Dashboard:
     weekly = selectors.weekly_counts(scope)
-    ytd = selectors.year_to_date(weekly, scope, data.first_week)
+    parts = selectors.weekly_counts(scope, Period.PART)
+    ytd = selectors.year_to_date(parts, scope, data.first_week)
     areas = list(Area.objects.of_kind(scope.area_kind).order_by("code"))
     totals = selectors.area_totals(scope, areas)
     chart_list = [

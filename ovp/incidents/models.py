@@ -219,6 +219,9 @@ class DirtyDay(models.Model):
 class Period(models.TextChoices):
     WEEK = "W", "Week"
     MONTH = "M", "Month"
+    # the part of a week inside one month, starting on its first day: sums of parts count
+    # exactly the days from January 1 to any Sunday, which whole weeks cannot
+    PART = "P", "Week within a month"
 
 
 class PeriodCount(models.Model):

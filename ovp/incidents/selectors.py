@@ -29,10 +29,13 @@ class Scope:
         return date(self.year, 1, 1)
 
     def same_window(self, year: int) -> tuple[date, date]:
-        """Weeks starting from Jan 1 up to the same week of the year as `through_week`."""
-        days_in = (self.through_week - self.start).days
+        """From January 1 to the same day of the year as the Sunday ending `through_week`
+        (exact in the scope's year; within a few days in others, as weeks fall)."""
+        days_in = (
+            min(self.through_week + timedelta(days=6), date(self.year, 12, 31)) - self.start
+        ).days
         begin = date(year, 1, 1)
-        return begin, begin + timedelta(days=days_in)
+        return begin, min(begin + timedelta(days=days_in), date(year, 12, 31))
 
 
 @dataclass
@@ -57,12 +60,13 @@ def _scope_filter(scope: Scope) -> Q:
     return Q(area__isnull=True, area_kind="")
 
 
-def weekly_counts(scope: Scope) -> pd.DataFrame:
+def weekly_counts(scope: Scope, period: str = Period.WEEK) -> pd.DataFrame:
     """Weekly victims, fatal, non-fatal and incidents for the scope, this year and the five
-    before, with each week's year and week number (1 = first week starting in the year)."""
+    before, with each week's year and week number (1 = first week starting in the year).
+    With Period.PART, the parts of weeks within months (for exact year-to-date sums)."""
     first_year = scope.year - YEARS_FOR_AVERAGE
     rows = (
-        PeriodCount.objects.filter(_scope_filter(scope), period=Period.WEEK)
+        PeriodCount.objects.filter(_scope_filter(scope), period=period)
         .filter(
             period_start__gte=date(first_year, 1, 1), period_start__lt=date(scope.year + 1, 1, 1)
         )
@@ -115,13 +119,15 @@ def covered_years(scope: Scope, first_week: date | None) -> list[int]:
     ]
 
 
-def year_to_date(weekly: pd.DataFrame, scope: Scope, first_week: date | None) -> YearToDate:
+def year_to_date(parts: pd.DataFrame, scope: Scope, first_week: date | None) -> YearToDate:
+    """Sums of the weeks-within-months (`weekly_counts(scope, Period.PART)`) of each year's
+    window: January 1 to the same day of the year."""
     totals: dict[int, dict[str, int]] = {}
     for year in range(scope.year - YEARS_FOR_AVERAGE, scope.year + 1):
         begin, end = scope.same_window(year)
-        window = weekly[
-            (weekly["period_start"] >= pd.Timestamp(begin))
-            & (weekly["period_start"] <= pd.Timestamp(end))
+        window = parts[
+            (parts["period_start"] >= pd.Timestamp(begin))
+            & (parts["period_start"] <= pd.Timestamp(end))
         ]
         totals[year] = {
             c: int(window[c].sum()) for c in ("victims", "fatal", "nonfatal", "incidents")
@@ -148,7 +154,7 @@ def area_totals(scope: Scope, areas: list[Area]) -> pd.DataFrame:
     sums: dict[int, dict[str, Any]] = {
         row["area_id"]: dict(row)
         for row in PeriodCount.objects.filter(
-            period=Period.WEEK,
+            period=Period.PART,
             area_id__in=[area.pk for area in areas],
             period_start__gte=begin,
             period_start__lte=end,
@@ -177,7 +183,7 @@ def not_placed(scope: Scope) -> int:
     begin, end = scope.same_window(scope.year)
     return int(
         PeriodCount.objects.filter(
-            period=Period.WEEK,
+            period=Period.PART,
             area__isnull=True,
             area_kind=scope.area_kind,
             period_start__gte=begin,

@@ -173,6 +173,7 @@ def test_week_and_month_starts_use_the_city_calendar(two_precincts, nypd_source)
     assert set(city.values_list("period", "period_start")) == {
         ("W", date(2022, 12, 26)),
         ("M", date(2023, 1, 1)),
+        ("P", date(2023, 1, 1)),  # the part of that week inside January
     }
     sunday = BREAKDOWN_SLOTS.index(("weekday", "7", "weekday = 7"))
     assert Breakdown.objects.get(area__isnull=True).counts[sunday] == 1

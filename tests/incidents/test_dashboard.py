@@ -31,10 +31,8 @@ def shootings(
     ]  # fmt: skip
 
 
-def load(rows, source):
-    incidents_import(
-        location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source, today=date(2024, 7, 1)
-    )
+def load(rows, source, today=date(2026, 7, 1)):
+    incidents_import(location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source, today=today)
     incidents_aggregate(full=True)
     cache.clear()
 
@@ -80,6 +78,19 @@ def test_year_to_date_compares_with_last_year_and_the_average(
     assert ytd.average == pytest.approx((3 + 3 + 3 + 3 + 3) / 5)
     page = response.content.decode()
     assert "+100%" in page and "people shot, year to date" in page
+
+
+def test_year_to_date_counts_the_first_days_of_january(
+    two_precincts, nypd_source, client_for, staff
+):
+    # January 1, 2026 is a Thursday: its week starts in 2025, its days belong to 2026
+    load(
+        [nypd_row("1", "12/30/2025"), nypd_row("2", "01/02/2026"), nypd_row("3", "01/06/2026")],
+        nypd_source,
+    )
+    board = client_for(staff).get("/incidents/dashboard/?year=2026").context["dashboard"]
+    assert board.ytd.victims == 2
+    assert board.charts[1].table["People shot"].sum() == 2  # the area table, the same window
 
 
 def test_area_filter_narrows_every_figure(two_precincts, nypd_source, client_for, staff):
