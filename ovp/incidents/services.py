@@ -57,7 +57,11 @@ VICTIM_COLUMNS = [
     "placement", "area_ids", "row_hash", "first_import_id", "last_import_id",
 ]  # fmt: skip
 # what a change is judged on (and what VictimChange keeps of the version before)
-CONTENT_COLUMNS = [*VICTIM_COLUMNS[2:14], "area_ids"]
+# what the export says of a victim: a change in these is a change (placement is ours, and
+# follows the areas: `incidents_place` redoes it when they change)
+HASHED_COLUMNS = VICTIM_COLUMNS[2:13]
+# what VictimChange keeps of the version before a change
+AUDITED_COLUMNS = [*VICTIM_COLUMNS[2:14], "area_ids"]
 MAX_DOWNLOAD_BYTES = 2 * 1024**3
 
 
@@ -144,7 +148,7 @@ def _victim_table(
     victims: pd.DataFrame, placed: Placed, *, source_id: int, run_id: int
 ) -> pa.Table:
     content = victims.assign(placement=placed.placement, area_ids=placed.area_ids.to_numpy())
-    row_hash = pd.util.hash_pandas_object(content[CONTENT_COLUMNS], index=False).to_numpy()
+    row_hash = pd.util.hash_pandas_object(content[HASHED_COLUMNS], index=False).to_numpy()
     n = len(content)
     return pa.table(
         {
@@ -306,7 +310,7 @@ def _merge(
     _copy(cursor, "staging", blocks)
     cursor.execute("CREATE INDEX ON staging (record_key)")
     cursor.execute("ANALYZE staging")
-    previous = "jsonb_build_object(" + ", ".join(f"'{c}', v.{c}" for c in CONTENT_COLUMNS) + ")"
+    previous = "jsonb_build_object(" + ", ".join(f"'{c}', v.{c}" for c in AUDITED_COLUMNS) + ")"
     # changed, or back in the export after being removed
     cursor.execute(
         f"""INSERT INTO incidents_victimchange (import_run_id, victim_id, kind, previous)
@@ -525,6 +529,61 @@ def sources_pull() -> list[ImportRun]:
         except (ValidationError, OSError):
             logger.warning("Nightly pull of %s failed", source.name, exc_info=True)
     return runs
+
+
+@dataclass
+class PlaceResult:
+    victims: int
+    moved: int
+
+
+def incidents_place() -> PlaceResult:
+    """Place every victim again in the areas there are now (after areas were loaded or
+    changed); victims whose areas change have their days aggregated again."""
+    victims_seen = moved = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for source in IncidentSource.objects.all():
+            cursor.execute(
+                "SELECT id, longitude, latitude, reported_area_code, area_ids, placement, "
+                "occurred_on FROM incidents_victim WHERE source_id = %s",
+                [source.pk],
+            )
+            frame = pd.DataFrame(
+                cursor.fetchall(),
+                columns=["id", "longitude", "latitude", "reported_area_code", "area_ids",
+                         "placement", "occurred_on"],
+            )  # fmt: skip
+            if frame.empty:
+                continue
+            frame[["longitude", "latitude"]] = frame[["longitude", "latitude"]].astype(float)
+            placed = Placer.for_kind(source_mapping(source).area_kind).place(frame)
+            before = "{" + frame["area_ids"].map(lambda ids: ",".join(map(str, ids))) + "}"
+            changed = (before.to_numpy() != placed.area_ids.to_numpy()) | (
+                frame["placement"].to_numpy() != placed.placement
+            )
+            victims_seen += len(frame)
+            if not changed.any():
+                continue
+            moved += int(changed.sum())
+            cursor.execute("DROP TABLE IF EXISTS pg_temp.placed")
+            cursor.execute(
+                "CREATE TEMP TABLE placed (id bigint, area_ids integer[], placement varchar(5)) "
+                "ON COMMIT DROP"
+            )
+            with cursor.cursor.copy("COPY placed (id, area_ids, placement) FROM STDIN") as copy:
+                for victim_id, area_ids, placement in zip(
+                    frame["id"][changed], placed.area_ids[changed], placed.placement[changed],
+                    strict=True,
+                ):  # fmt: skip
+                    copy.write_row((victim_id, area_ids, placement))
+            cursor.execute(
+                "UPDATE incidents_victim v SET area_ids = p.area_ids, placement = p.placement "
+                "FROM placed p WHERE v.id = p.id"
+            )
+            _mark_dirty_days(
+                cursor, "SELECT unnest(%s::date[])", [sorted(set(frame["occurred_on"][changed]))]
+            )
+    return PlaceResult(victims=victims_seen, moved=moved)
 
 
 def source_for(*, name: str, preset: str = "", mapping: Mapping | None = None) -> IncidentSource:

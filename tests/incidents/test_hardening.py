@@ -172,3 +172,31 @@ def test_hours_are_read_from_padded_and_unpadded_times(two_precincts, nypd_sourc
     ]
     run(rows, nypd_source)
     assert [v.hour for v in Victim.objects.order_by("incident_key")] == [21, 7, None, None, None]
+
+
+def test_victims_are_placed_again_when_areas_are_loaded_after_the_import(nypd_source):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ovp.incidents.models import PeriodCount
+
+    rows = [nypd_row("1", "03/01/2024"), nypd_row("2", "03/02/2024", lon="-74.985", precinct="")]
+    run(rows, nypd_source)
+    incidents_aggregate()
+    assert Victim.objects.get(incident_key="1").area_ids == [-99]  # no areas yet
+    first = AreaFactory(
+        kind="precinct", code="1", min_lon=-75.0, max_lon=-74.99, boundary=square(-75.0, 40.0)
+    )
+    out = StringIO()
+    call_command("place_incidents", stdout=out)
+    assert "2 of 2 victims changed area" in out.getvalue()
+    assert Victim.objects.get(incident_key="1").area_ids == [first.pk]
+    assert Victim.objects.get(incident_key="2").area_ids == [-1]  # the precincts' "not placed"
+    placed = PeriodCount.objects.filter(period="M", area=first).values_list("victims", flat=True)
+    assert list(placed) == [1]
+    again = StringIO()
+    call_command("place_incidents", stdout=again)
+    assert "0 of 2 victims changed area" in again.getvalue()
+    # a re-import of the same file is not a change: placement is not part of the export
+    assert run(rows, nypd_source).summary["changed"] == 0
