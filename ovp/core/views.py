@@ -36,7 +36,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @office_required
 def office_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/office_home.html", {"summary": selectors.office_summary()})
+    from ovp.incidents.dashboard import citywide_now
+
+    return render(
+        request,
+        "core/office_home.html",
+        {"summary": selectors.office_summary(), "violence": citywide_now()},
+    )
 
 
 @board_required

@@ -161,3 +161,10 @@ def public(dashboard: Dashboard, areas: list) -> tuple[Dashboard, dict[str, int 
         ),
         figures,
     )
+
+
+def citywide_now() -> Dashboard | None:
+    """The city's dashboard for the latest year, for the office's home page (cached)."""
+    data = selectors.data_range()
+    scope = selectors.scope_from({}, data, selectors.area_kinds())
+    return cached(scope, data) if scope else None

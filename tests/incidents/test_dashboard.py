@@ -210,3 +210,10 @@ def test_suppression_never_leaves_a_single_hidden_cell(seed):
     if any(0 < c < 10 for c in counts):
         # one hidden cell alone could be recovered from the total, unless the total is hidden too
         assert len(hidden) >= 2 or sum(counts) < 10
+
+
+def test_office_home_leads_with_this_years_shootings(two_precincts, nypd_source, client_for, staff):
+    load([nypd_row("1", "03/01/2024"), nypd_row("2", "03/02/2024", fatal="TRUE")], nypd_source)
+    page = client_for(staff).get("/office/").content.decode()
+    assert "Shootings in 2024" in page and "<strong>2</strong> people shot, 1 killed" in page
+    assert 'href="/incidents/dashboard/"' in page
