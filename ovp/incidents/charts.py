@@ -88,7 +88,7 @@ def weekly_trend(weekly: pd.DataFrame, scope: Scope, covered: list[int]) -> Char
     table = pd.DataFrame(
         {
             "Week of the year": weeks,
-            f"{scope.year}": [int(this.get(w)) if w in this.index else None for w in weeks],
+            f"{scope.year}": [int(this.get(w, 0)) for w in weeks],
             f"{scope.year - 1}": [int(last.get(w, 0)) for w in weeks],
             f"Average of {YEARS_FOR_AVERAGE} years before": [
                 round(float(average.get(w, 0)), 1) for w in weeks

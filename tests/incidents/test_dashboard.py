@@ -3,6 +3,7 @@ import io
 import random
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -217,3 +218,20 @@ def test_office_home_leads_with_this_years_shootings(two_precincts, nypd_source,
     page = client_for(staff).get("/office/").content.decode()
     assert "Shootings in 2024" in page and "<strong>2</strong> people shot, 1 killed" in page
     assert 'href="/incidents/dashboard/"' in page
+
+
+def test_weeks_without_shootings_are_zero_and_weeks_to_come_are_empty(
+    two_precincts, nypd_source, client_for, staff
+):
+    load([nypd_row("1", "01/07/2026"), nypd_row("2", "01/28/2026")], nypd_source)
+    weekly = (
+        client_for(staff)
+        .get("/incidents/dashboard/?year=2026")
+        .context["dashboard"]
+        .charts[0]
+        .table
+    )
+    this_year = weekly["2026"].tolist()
+    # weeks numbered from the first Monday of the year: Jan 5 is week 1, Jan 26 week 4
+    assert this_year[:4] == [1, 0, 0, 1]
+    assert all(pd.isna(value) for value in this_year[4:])
