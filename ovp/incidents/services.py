@@ -126,10 +126,6 @@ class Placer:
         )
 
 
-def place_victims(victims: pd.DataFrame, *, area_kind: str) -> Placed:
-    return Placer.for_kind(area_kind).place(victims)
-
-
 def _array_literals(by_kind: list[np.ndarray], rows: int) -> pd.Series:
     """Postgres array literals ("{12,40}") of each row's areas. Rows share few combinations
     of areas, so each distinct combination is written once."""
@@ -504,13 +500,18 @@ def import_run_queued(*, run_id: int) -> ImportRun:
     def progress(percent: int, note: str) -> None:
         ImportRun.objects.filter(pk=run.pk).update(progress=percent, progress_note=note)
 
-    return incidents_import(
+    run = incidents_import(
         location=path,
         mapping=source_mapping(run.source),
         source=run.source,
         run=run,
         progress=progress,
     )
+    if isinstance(path, Path):
+        # imported: the victims and the rejected-rows report keep what matters; a failed
+        # upload stays on disk so that the import can be run again
+        path.unlink(missing_ok=True)
+    return run
 
 
 def sources_pull() -> list[ImportRun]:

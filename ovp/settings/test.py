@@ -1,5 +1,8 @@
 """Tests: the same servers as development, fast hashing, an isolated queue and cache prefix."""
 
+import tempfile
+from pathlib import Path
+
 from ovp.settings.base import *  # noqa: F403
 from ovp.settings.base import CACHES, env
 
@@ -9,3 +12,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"]["KEY_PREFIX"] = "ovp-test"
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="ovp-test")
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# uploads made by tests stay out of the checkout
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "ovp-test-media"

@@ -1,7 +1,9 @@
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ovp.incidents import services
@@ -31,7 +33,10 @@ def test_staff_upload_queues_an_import_that_the_worker_runs(
     page = client.get(response.url).content.decode()
     assert "Waiting for a worker" in page and 'hx-trigger="every 1s"' in page
 
+    upload_path = Path(settings.MEDIA_ROOT) / "imports" / f"{run.uuid}.csv"
+    assert upload_path.exists()
     services.import_run_queued(run_id=run.pk)  # what the task does
+    assert not upload_path.exists()  # imported, the upload is not kept
     partial = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in partial and "Rows read" in partial
     assert Victim.objects.count() == 1
