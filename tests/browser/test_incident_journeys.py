@@ -73,3 +73,40 @@ def test_staff_import_an_export_and_read_the_dashboard(page, staff, tmp_path):
     page.get_by_label("Area", exact=True).select_option("2")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("Second, 2024 up to")).to_be_visible()
+
+
+def test_staff_build_a_mapping_for_another_citys_export_and_save_it_as_a_source(
+    page, staff, tmp_path
+):
+    sample = tmp_path / "gva_sample.csv"
+    sample.write_text(
+        "incident_id,date,n_killed,n_injured,latitude,longitude,district\n"
+        "G1,2024-05-01,1,2,40.005,-74.995,1\nG2,2024-05-02,0,1,,,2\nG3,2024-13-40,0,1,,,2\n"
+    )
+    log_in(page, staff.email)
+    page.goto("/incidents/data/mapping/")
+    page.get_by_label("A sample of the export (CSV)").set_input_files(str(sample))
+    page.get_by_role("button", name="Read the sample").click()
+    expect(page.get_by_role("cell", name="n_killed", exact=True)).to_be_visible()
+
+    page.get_by_label("Shape").select_option("incident")
+    page.get_by_label("Incident key column").select_option("incident_id")
+    page.get_by_label("Date column").select_option("date")
+    page.get_by_label("Date format").fill("%Y-%m-%d")
+    page.get_by_label("Killed count column (row per incident)").select_option("n_killed")
+    page.get_by_label("Injured count column (row per incident)").select_option("n_injured")
+    page.get_by_label("Latitude").select_option("latitude")
+    page.get_by_label("Longitude").select_option("longitude")
+    page.get_by_label("Area code column").select_option("district")
+    page.get_by_label("Kind of area the codes name").select_option("district")
+    page.get_by_role("button", name="Try the mapping on the sample").click()
+
+    expect(page.get_by_role("heading", name="The mapping works on the sample")).to_be_visible()
+    expect(page.get_by_text("1 sample rows were rejected")).to_be_visible()
+    expect(page.get_by_role("cell", name="date is not %Y-%m-%d")).to_be_visible()
+
+    page.get_by_role("link", name="Save as a new source").click()
+    page.get_by_label("Name").fill("gun-violence-archive")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("link", name="gun-violence-archive")).to_be_visible()
+    expect(page.get_by_role("cell", name="column mapping")).to_be_visible()
