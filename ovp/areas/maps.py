@@ -36,14 +36,20 @@ def _outline(area: Area, tolerance: float) -> tuple[list[float | None], list[flo
     return _outlines[key]
 
 
+def shades_at(position: float) -> str:
+    return str(sample_colorscale(COLORSCALE, [position])[0])
+
+
 def area_map(
     areas: Iterable[Area],
     values: Mapping[int, float] | None = None,
     *,
     value_label: str = "",
     number_format: str = ",.0f",
+    highlight: int | None = None,
 ) -> dict[str, Any]:
-    """A choropleth-like figure: each area filled by its value (plain when it has none)."""
+    """A choropleth-like figure: each area filled by its value (plain when it has none),
+    with a colour scale when there are values; `highlight` outlines one area."""
     areas = list(areas)
     if not areas:
         return {"data": [], "layout": {}}
@@ -66,12 +72,38 @@ def area_map(
                 "fill": "toself",
                 "fillcolor": colour.get(area.pk, EMPTY_FILL),
                 "mode": "lines",
-                "line": {"color": "rgb(90, 90, 90)", "width": 0.6},
+                "line": (
+                    {"color": "rgb(0, 0, 0)", "width": 3}
+                    if area.pk == highlight
+                    else {"color": "rgb(90, 90, 90)", "width": 0.6}
+                ),
                 "hoverinfo": "text",
                 "hoveron": "fills",
                 "text": text,
                 "name": area.code,
                 "showlegend": False,
+            }
+        )
+    if values:
+        # an invisible point carries the colour scale, so the map has its legend
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "marker": {
+                    "colorscale": [
+                        [step / 10, shades_at(0.08 + 0.92 * step / 10)] for step in range(11)
+                    ],
+                    "cmin": 0,
+                    "cmax": top,
+                    "color": [0],
+                    "showscale": True,
+                    "colorbar": {"title": {"text": value_label}, "thickness": 14},
+                },
             }
         )
     mid_lat = (max(a.max_lat for a in areas) + min(a.min_lat for a in areas)) / 2

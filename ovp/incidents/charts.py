@@ -68,8 +68,9 @@ def bars(x: list[Any], y: list[Any], colours: Any = PALETTE_BAR) -> dict[str, An
 
 def layout(**axes_titles: str) -> dict[str, Any]:
     result: dict[str, Any] = {**LAYOUT}
+    result["xaxis"] = {"automargin": True, "tickangle": -30}
     if "x" in axes_titles:
-        result["xaxis"] = {"title": {"text": axes_titles["x"]}}
+        result["xaxis"] = {"title": {"text": axes_titles["x"]}, "automargin": True}
     result["yaxis"] = {
         "title": {"text": axes_titles.get("y", "People shot")},
         "rangemode": "tozero",
@@ -128,7 +129,11 @@ def area_chart(areas: list[Area], totals: pd.DataFrame, scope: Scope) -> Chart:
     by_victims = {row.area_id: float(row.victims) for row in totals.itertuples()}
     values = rates or by_victims
     figure = area_map(
-        areas, values, value_label="per 100,000" if rates else "people shot", number_format=",.1f"
+        areas,
+        values,
+        value_label="per 100,000" if rates else "people shot",
+        number_format=",.1f",
+        highlight=scope.area.pk if scope.area else None,
     )
     table = totals.rename(
         columns={
