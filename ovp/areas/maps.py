@@ -37,7 +37,7 @@ def _outline(area: Area, tolerance: float) -> tuple[list[float | None], list[flo
 
 
 def shades_at(position: float) -> str:
-    return str(sample_colorscale(COLORSCALE, [position])[0])
+    return str(sample_colorscale(COLORSCALE, [min(max(position, 0.0), 1.0)])[0])
 
 
 def area_map(
@@ -57,7 +57,9 @@ def area_map(
     tolerance = round(width / 800, 7)  # invisible at page width, a tenth of the points
     values = values or {}
     top = max(values.values(), default=0) or 1
-    shades = sample_colorscale(COLORSCALE, [0.08 + 0.92 * (v / top) for v in values.values()])
+    shades = sample_colorscale(
+        COLORSCALE, [min(0.08 + 0.92 * (v / top), 1.0) for v in values.values()]
+    )
     colour = dict(zip(values.keys(), shades, strict=True))
     traces = []
     for area in areas:
