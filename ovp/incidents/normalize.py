@@ -253,8 +253,15 @@ def normalize(
         fatal = None
 
     def coordinate(name: str | None) -> np.ndarray:
-        values = column[name].convert(lambda v: pd.to_numeric(v, errors="coerce"), fill=np.nan)
-        return values.astype(np.float64)
+        coded = column[name]
+        try:
+            # every distinct value a number (or empty): Arrow converts them all at once
+            text = pc.if_else(pc.equal(pc.utf8_length(coded.uniques), 0), None, coded.uniques)
+            numbers = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+            return np.append(numbers, np.nan)[coded.codes]
+        except pa.ArrowInvalid:  # some are not numbers: those become empty, one by one
+            values = coded.convert(lambda v: pd.to_numeric(v, errors="coerce"), fill=np.nan)
+            return values.astype(np.float64)
 
     latitude, longitude = coordinate(mapping.latitude), coordinate(mapping.longitude)
     area_code = column[mapping.area_code].convert(lambda v: v.map(normalize_area_code))
