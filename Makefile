@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 UV_VERSION := 0.13.8
 # Exports DATABASE_URL / REDIS_URL: the ones you set, or embedded servers started in .local/
-SERVICES := eval "$$($(PY) -m ovp.localservices env)"
+# (the exports are captured first, so that a failure to start a server stops the recipe)
+SERVICES := set -e; services="$$($(PY) -m ovp.localservices env)"; eval "$$services"
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-fast lint format lock vendor services stop-services bench

@@ -191,3 +191,28 @@ def test_area_list_shows_map_and_table_to_staff(client_for, staff):
     assert response.status_code == 200
     assert "Ashford" in page and "12,345" in page
     assert 'data-chart="area-map"' in page
+
+
+def test_degenerate_and_malformed_features_are_reported_not_crashed_on():
+    flat = {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [2, 2], [0, 0]]]}
+    with pytest.raises(ValidationError) as error:
+        areas_load_geojson(
+            source=collection(
+                feature("1", geometry=flat), "not a feature", {"type": "Feature", "properties": [1]}
+            ),
+            kind="other",
+            code_field="code",
+        )
+    messages = " ".join(error.value.messages)
+    assert "geometry has no area" in messages
+    assert (
+        "feature 2: not a GeoJSON feature" in messages
+        and "feature 3: not a GeoJSON feature" in messages
+    )
+
+
+def test_area_names_cannot_break_out_of_the_chart_script(client_for, staff):
+    AreaFactory(code="X", name="</script><script>alert(1)</script>")
+    page = client_for(staff).get("/areas/?kind=neighbourhood").content.decode()
+    assert "<script>alert(1)" not in page
+    assert "\\u003c/script\\u003e" in page

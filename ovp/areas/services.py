@@ -28,6 +28,8 @@ def _polygonal(geometry: Any) -> shapely.Geometry:
     if not geom.is_valid:
         geom = shapely.make_valid(geom)
         polygons = [g for g in shapely.get_parts(geom) if g.geom_type in POLYGONAL]
+        if not polygons:
+            raise ValueError("geometry has no area")
         geom = shapely.multipolygons(polygons) if len(polygons) > 1 else polygons[0]
     if geom.is_empty:
         raise ValueError("geometry is empty")
@@ -71,6 +73,9 @@ def areas_load_geojson(
     problems: list[str] = []
     rows: dict[str, dict[str, Any]] = {}
     for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            problems.append(f"feature {number}: not a GeoJSON feature with properties")
+            continue
         properties = feature.get("properties") or {}
         code = normalize_area_code(properties.get(code_field))
         if not code:

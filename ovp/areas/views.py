@@ -1,5 +1,3 @@
-import json
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -7,6 +5,7 @@ from ovp.accounts.permissions import office_required
 from ovp.areas import selectors
 from ovp.areas.maps import area_map
 from ovp.areas.models import AreaKind
+from ovp.core.jsonscript import script_json
 
 
 @office_required
@@ -27,7 +26,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
             "areas": areas,
             "kind": kind,
             "kinds": [(value, AreaKind(value).label) for value in kinds_present],
-            "figure_json": json.dumps(figure) if areas else None,
+            "figure_json": script_json(figure) if areas else None,
             "total_population": sum(a.population or 0 for a in areas),
         },
     )

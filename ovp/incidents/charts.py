@@ -3,7 +3,6 @@
 Built from the selectors' small frames, never from raw rows. Figures are plain plotly JSON
 (dicts), serialised once when the chart is made: the page only pastes the string in."""
 
-import json
 import numbers
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,6 +11,7 @@ import pandas as pd
 
 from ovp.areas.maps import area_map
 from ovp.areas.models import Area
+from ovp.core.jsonscript import script_json
 from ovp.incidents.models import AgeBand, Race, Sex
 from ovp.incidents.selectors import YEARS_FOR_AVERAGE, Scope
 
@@ -38,7 +38,7 @@ class Chart:
     rows: list[list[str]] = field(init=False)  # the table as text, ready for the template
 
     def __post_init__(self) -> None:
-        self.figure_json = json.dumps(self.figure)
+        self.figure_json = script_json(self.figure)
         self.rows = [[_cell(value) for value in row] for row in self.table.itertuples(index=False)]
 
 
