@@ -25,6 +25,7 @@ from ovp.incidents.mapping import Mapping
 FIRST_LINE = 2  # line 1 is the header
 MISSING = -1
 MAX_VICTIMS_PER_ROW = 100
+BLOCK_SIZE = 32 << 20  # bytes of the file read, checked and saved at a time
 MAX_KEY = 100  # the columns' widths in the victims table
 MAX_CODE = 64
 
@@ -70,7 +71,7 @@ class Normalized:
 
 
 def read_export_batches(
-    source: str | IO[bytes], mapping: Mapping, *, block_size: int = 32 << 20
+    source: str | IO[bytes], mapping: Mapping, *, block_size: int | None = None
 ) -> Iterator[pa.Table]:
     """The file in blocks of rows (each a table like `read_export`'s), so that checking and
     saving one block can overlap with reading the next."""
@@ -81,7 +82,7 @@ def read_export_batches(
     try:
         reader = pacsv.open_csv(
             source,
-            read_options=pacsv.ReadOptions(block_size=block_size),
+            read_options=pacsv.ReadOptions(block_size=block_size or BLOCK_SIZE),
             convert_options=pacsv.ConvertOptions(
                 include_columns=mapping.columns(),
                 column_types={name: text for name in mapping.columns()},

@@ -1,6 +1,6 @@
 import json
 from datetime import date
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -228,3 +228,51 @@ def test_import_command_explains_what_went_wrong(tmp_path):
     bad.write_text("{nope")
     with pytest.raises(CommandError, match="Cannot read the mapping"):
         call_command("import_incidents", str(tmp_path / "x.csv"), mapping=str(bad))
+
+
+def test_a_file_read_in_many_blocks_gives_the_same_victims(two_precincts, monkeypatch):
+    from ovp.incidents import normalize
+
+    rows = [
+        nypd_row(str(n // 3), "03/01/2024", fatal="TRUE" if n % 7 == 0 else "FALSE")
+        for n in range(90)
+    ]
+    rows += [nypd_row("0", "03/02/2024")]  # an incident whose victims are far apart in the file
+    rows += [nypd_row("bad", "99/99/2024")]
+    whole = run_import(rows, source_for(name="whole", preset="nypd"))
+    monkeypatch.setattr(normalize, "BLOCK_SIZE", 1024)  # a handful of rows per block
+    blocks = run_import(rows, source_for(name="blocks", preset="nypd"))
+    for key in (
+        "rows_read",
+        "victims",
+        "incidents",
+        "fatal_victims",
+        "rejected",
+        "placed_by_point",
+    ):
+        assert blocks.summary[key] == whole.summary[key], key
+    assert blocks.rejected_report == whole.rejected_report
+    assert "93,bad," in blocks.rejected_report  # line numbers run on across blocks
+
+    def keys(source: str) -> list:
+        return sorted(
+            Victim.objects.filter(source__name=source).values_list(
+                "record_key", "first_of_incident"
+            )
+        )
+
+    assert keys("blocks") == keys("whole")
+    assert ("0#4", False) in keys("blocks")
+
+
+def test_victim_keys_repeated_across_blocks_are_rejected(two_precincts, monkeypatch):
+    from ovp.incidents import normalize
+
+    header = "objectid,dc_key,date_,time,fatal,lat,lng,dist,age,sex,race,latino\n"
+    line = "{},{},2021-08-01 00:00:00+00,02:40:00,0,40.005,-74.995,1,25,M,B,0\n"
+    body = "".join(line.format(n, 100 + n) for n in range(60)) + line.format(5, 999)
+    monkeypatch.setattr(normalize, "BLOCK_SIZE", 512)
+    run = incidents_import(location=BytesIO((header + body).encode()), mapping=PRESETS["philadelphia"],
+                           source=source_for(name="philly", preset="philadelphia"), today=date(2025, 1, 1))  # fmt: skip
+    assert run.summary["victims"] == 60 and run.summary["rejected"] == 1
+    assert "objectid appears twice" in run.rejected_report
