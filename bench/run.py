@@ -33,8 +33,7 @@ def bench_database_url(url: str) -> str:
 def recreate_database(url: str) -> None:
     import environ
 
-    os.environ["OVP_BENCH_URL"] = url
-    config = environ.Env().db("OVP_BENCH_URL")
+    config = environ.Env.db_url_config(url)
     admin = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"] or "postgres",
              "password": config["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}  # fmt: skip
     with psycopg.connect(**admin) as connection:

@@ -90,9 +90,5 @@ def test_postgres_url_puts_the_socket_folder_where_django_environ_finds_it():
     import environ
 
     url = localservices.postgres_url(Path("/tmp/x y/pgdata"), 5433)
-    os.environ["OVP_TEST_URL"] = url
-    try:
-        config = environ.Env().db("OVP_TEST_URL")
-    finally:
-        del os.environ["OVP_TEST_URL"]
+    config = environ.Env.db_url_config(url)
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("/tmp/x y/pgdata", 5433, "ovp")

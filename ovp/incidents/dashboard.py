@@ -1,6 +1,7 @@
 """The violence dashboard's contents for a scope: figures, charts and their tables, cached
 under a key the nightly aggregation changes."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,17 +80,21 @@ def build(scope: Scope, data: DataRange) -> Dashboard:
     )
 
 
+def scope_for(params: Mapping[str, Any]) -> tuple[DataRange, list[str], Scope | None]:
+    """The data there is, the kinds of area, and the scope a page's parameters ask for."""
+    data = selectors.data_range()
+    kinds = selectors.area_kinds()
+    return data, kinds, selectors.scope_from(params, data, kinds)
+
+
+def _cache_key(prefix: str, scope: Scope) -> str:
+    parts = [prefix, str(aggregates_version()), str(scope.year), scope.area_kind]
+    parts += [scope.area.code if scope.area else "", scope.through_week.isoformat()]
+    return ":".join(parts)
+
+
 def cached(scope: Scope, data: DataRange) -> Dashboard:
-    key = ":".join(
-        [
-            "dashboard",
-            str(aggregates_version()),
-            str(scope.year),
-            scope.area_kind,
-            scope.area.code if scope.area else "",
-            scope.through_week.isoformat(),
-        ]
-    )
+    key = _cache_key("dashboard", scope)
     dashboard = cache.get(key)
     if dashboard is None:
         dashboard = build(scope, data)
@@ -163,8 +168,18 @@ def public(dashboard: Dashboard, areas: list) -> tuple[Dashboard, dict[str, int 
     )
 
 
+def public_cached(scope: Scope, data: DataRange) -> tuple[Dashboard, dict[str, int | None]]:
+    """The public version of a scope's dashboard, made once per aggregation."""
+    key = _cache_key("public", scope)
+    result = cache.get(key)
+    if result is None:
+        areas = list(Area.objects.of_kind(scope.area_kind).order_by("code"))
+        result = public(cached(scope, data), areas)
+        cache.set(key, result, 60 * 60 * 24)
+    return result
+
+
 def citywide_now() -> Dashboard | None:
     """The city's dashboard for the latest year, for the office's home page (cached)."""
-    data = selectors.data_range()
-    scope = selectors.scope_from({}, data, selectors.area_kinds())
+    data, _, scope = scope_for({})
     return cached(scope, data) if scope else None

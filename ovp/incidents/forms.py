@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from ovp.areas.models import AreaKind
-from ovp.incidents.mapping import PRESETS, mapping_for, mapping_from_json
+from ovp.incidents.mapping import AGE_BANDS, PRESETS, mapping_for, mapping_from_json
 from ovp.incidents.models import IncidentSource
 
 
@@ -208,9 +208,7 @@ class MappingBuilderForm(forms.Form):
             "area_code": data["area_code"] or None,
             "area_kind": data["area_kind"],
             "age": data["age"] or None,
-            "age_values": "years"
-            if data["age_in_years"]
-            else {b: b for b in ("<18", "18-24", "25-44", "45-64", "65+")},
+            "age_values": "years" if data["age_in_years"] else {band: band for band in AGE_BANDS},
             "sex": data["sex"] or None,
             "sex_values": self._pairs(data["sex_values"]),
             "race": data["race"] or None,

@@ -160,6 +160,9 @@ def _format_works(fmt: str) -> bool:
     return "%" in fmt
 
 
+# the bands of AgeBand (all but "unknown"), as exports that use bands write them
+AGE_BANDS = [band for band in AgeBand.values if band != AgeBand.UNKNOWN]
+
 NYPD_RACES = {
     "BLACK": "black",
     "WHITE HISPANIC": "hispanic",
@@ -185,7 +188,7 @@ PRESETS: dict[str, Mapping] = {
         area_code="PRECINCT",
         area_kind=AreaKind.PRECINCT,
         age="VIC_AGE_GROUP",
-        age_values={b: b for b in ("<18", "18-24", "25-44", "45-64", "65+")},
+        age_values={band: band for band in AGE_BANDS},
         sex="VIC_SEX",
         sex_values={"M": "male", "F": "female"},
         race="VIC_RACE",

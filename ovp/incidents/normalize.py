@@ -20,7 +20,8 @@ import pyarrow.csv as pacsv
 from django.core.exceptions import ValidationError
 
 from ovp.areas.models import normalize_area_code
-from ovp.incidents.mapping import Mapping
+from ovp.core.exports import spreadsheet_safe
+from ovp.incidents.mapping import AGE_BANDS, Mapping
 
 FIRST_LINE = 2  # line 1 is the header
 MISSING = -1
@@ -179,9 +180,7 @@ def _hours(values: pd.Series, fmt: str) -> pd.Series:
 def _age_bands(values: pd.Series, age_values: dict[str, str] | str) -> pd.Series:
     if age_values == "years":
         years = pd.to_numeric(values, errors="coerce")
-        bands = pd.cut(
-            years, bins=[-1, 17, 24, 44, 64, 130], labels=["<18", "18-24", "25-44", "45-64", "65+"]
-        )
+        bands = pd.cut(years, bins=[-1, 17, 24, 44, 64, 130], labels=AGE_BANDS)
         return bands.astype(object).where(bands.notna(), "unknown")
     assert isinstance(age_values, dict)
     return values.map(age_values).fillna("unknown")
@@ -348,13 +347,6 @@ def normalize(
         }
     )
     return Normalized(victims=victims, rejected=rejected, rows_read=rows_read)
-
-
-def spreadsheet_safe(value: Any) -> Any:
-    """A cell that would start a formula in a spreadsheet (= + - @, tab, return) is quoted."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def rejected_csv(rejected: pd.DataFrame) -> str:

@@ -1,6 +1,7 @@
 """Reads of the incident aggregates for dashboards. A fixed number of queries per call,
 whatever the size of the data: dashboards never touch the victims table."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -224,7 +225,7 @@ def areas_of_kind(kind: str) -> list[Area]:
     return list(Area.objects.of_kind(kind).only("id", "code", "name", "kind").order_by("code"))
 
 
-def scope_from(params: dict[str, Any], data: DataRange, kinds: list[str]) -> Scope | None:
+def scope_from(params: Mapping[str, Any], data: DataRange, kinds: list[str]) -> Scope | None:
     """The scope a dashboard's GET parameters ask for, within the data there is."""
     if data.last_week is None or data.first_week is None:
         return None

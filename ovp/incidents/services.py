@@ -302,7 +302,10 @@ def _merge(
     columns = ", ".join(VICTIM_COLUMNS)
     # dropped at commit; also here, for imports inside one outer transaction (tests)
     cursor.execute("DROP TABLE IF EXISTS pg_temp.staging")
-    cursor.execute(f"CREATE TEMP TABLE staging ({_column_defs()}) ON COMMIT DROP")
+    # the victims table's own column types, none of its rows
+    cursor.execute(
+        f"CREATE TEMP TABLE staging ON COMMIT DROP AS SELECT {columns} FROM {victim} WITH NO DATA"
+    )
     _copy(cursor, "staging", blocks)
     cursor.execute("CREATE INDEX ON staging (record_key)")
     cursor.execute("ANALYZE staging")
@@ -351,18 +354,6 @@ def _merge(
     )
     removed = cursor.rowcount
     return {"added": added, "changed": changed, "removed": removed}
-
-
-def _column_defs() -> str:
-    types = {
-        "source_id": "integer", "record_key": "varchar(100)", "incident_key": "varchar(100)",
-        "first_of_incident": "boolean", "occurred_on": "date", "hour": "smallint",
-        "fatal": "boolean", "age_band": "varchar(8)", "sex": "varchar(8)", "race": "varchar(16)",
-        "latitude": "double precision", "longitude": "double precision",
-        "reported_area_code": "varchar(64)", "placement": "varchar(5)", "area_ids": "integer[]",
-        "row_hash": "bigint", "first_import_id": "bigint", "last_import_id": "bigint",
-    }  # fmt: skip
-    return ", ".join(f"{name} {types[name]}" for name in VICTIM_COLUMNS)
 
 
 def _open_source(location: str | Path | IO[bytes]) -> str | IO[bytes]:

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ovp.accounts.permissions import office_required
-from ovp.areas.models import Area
+from ovp.core.exports import spreadsheet_safe
 from ovp.incidents import dashboard as dashboards
 from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
@@ -24,9 +25,7 @@ from ovp.incidents.services import import_enqueue, source_pull_enqueue
 
 
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
-    data = selectors.data_range()
-    kinds = selectors.area_kinds()
-    scope = selectors.scope_from(request.GET, data, kinds)
+    data, kinds, scope = dashboards.scope_for(request.GET)
     context: dict[str, Any] = {"data": data, "scope": scope, "kinds": kinds}
     if scope is not None:
         context["areas"] = selectors.areas_of_kind(scope.area_kind)
@@ -59,34 +58,21 @@ def _chart_csv(board: dashboards.Dashboard, slug: str, scope: selectors.Scope) -
     writer = csv.writer(response)
     writer.writerow([str(c) for c in chart.table.columns])
     for row in chart.table.itertuples(index=False):
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     return response
 
 
-def _csv_cell(value: Any) -> Any:
-    # a cell starting with = + - @ would be a formula in a spreadsheet
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return value
-
-
 def _public_context(request: HttpRequest) -> dict[str, Any]:
-    data = selectors.data_range()
-    scope = selectors.scope_from({"year": request.GET.get("year")}, data, selectors.area_kinds())
+    data, _, scope = dashboards.scope_for({"year": request.GET.get("year")})
     context: dict[str, Any] = {"data": data, "scope": scope}
     if scope is not None:
-        areas = list(Area.objects.of_kind(scope.area_kind).order_by("code"))
-        board, figures = dashboards.public(dashboards.cached(scope, data), areas)
+        board, figures = dashboards.public_cached(scope, data)
         context.update(dashboard=board, figures=figures)
     return context
 
 
 @login_not_required
 def public_dashboard(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
-
     context = _public_context(request)
     context["threshold"] = settings.OVP_SUPPRESSION_THRESHOLD
     return render(request, "incidents/public.html", context)
