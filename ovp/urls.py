@@ -13,6 +13,7 @@ urlpatterns = [
     path("areas/", include("ovp.areas.urls")),
     path("incidents/", include("ovp.incidents.urls")),
     path("public/shootings/", include((public_incident_urls, "public"))),
-    path("portal/", include("stakeholders.urls")),
+    path("", include("stakeholders.urls")),
+    path("inventory/", include("inventory.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,4 +6,9 @@ from ovp.core.navigation import NavItem
 class StakeholdersConfig(AppConfig):
     name = "stakeholders"
     verbose_name = "Stakeholders"
-    nav_items = (NavItem("My organisations", "stakeholders:grantee_home", ("grantee",)),)
+    nav_items = (
+        NavItem("My organisations", "stakeholders:grantee_home", ("grantee",)),
+        NavItem("Registry", "stakeholders:organisation_list", ("admin", "staff"), "Partners"),
+        NavItem("Accountability", "stakeholders:accountability", ("admin", "staff"), "Partners"),
+        NavItem("My boards", "stakeholders:board_list", ("board",)),
+    )

@@ -1,9 +1,18 @@
-"""Organisations working on gun violence in the city, and the users who act for them."""
+"""The stakeholder registry: organisations and their people, boards and task forces, their
+meetings, and the common goals with the action items that hold partners accountable."""
 
 import uuid
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from ovp.accounts.models import User
 
 
 class Sector(models.TextChoices):
@@ -33,6 +42,11 @@ class Organisation(models.Model):
     sector = models.CharField(max_length=32, choices=Sector.choices)
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    strengths = models.TextField(blank=True, help_text="What the organisation is good at.")
+    services = models.TextField(blank=True, help_text="The services it offers, and to whom.")
+    data_held = models.TextField(
+        "data held", blank=True, help_text="Data it collects or holds that could inform the work."
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -49,3 +63,273 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Person(models.Model):
+    """Someone the office works with: a contact at an organisation, or a board member."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    full_name = models.CharField(max_length=200)
+    title = models.CharField(
+        "role at the organisation", max_length=200, blank=True, help_text="E.g. Outreach director."
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    consent_to_contact = models.BooleanField(
+        "consents to be contacted",
+        default=False,
+        help_text="Has agreed the office may contact them.",
+    )
+    consent_recorded_on = models.DateField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="Their portal account, if they have one (a board member's login).",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.consent_recorded_on and self.consent_recorded_on > timezone.localdate():
+            raise ValidationError(
+                {"consent_recorded_on": "Consent cannot be recorded in the future."}
+            )
+
+
+class BoardKind(models.TextChoices):
+    ADVISORY_BOARD = "advisory_board", "Advisory board"
+    TASK_FORCE = "task_force", "Task force"
+
+
+class Board(models.Model):
+    """An advisory board or task force that the office convenes."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32, choices=BoardKind.choices)
+    purpose = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-active", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipRole(models.TextChoices):
+    CHAIR = "chair", "Chair"
+    CO_CHAIR = "co_chair", "Co-chair"
+    SECRETARY = "secretary", "Secretary"
+    MEMBER = "member", "Member"
+    EX_OFFICIO = "ex_officio", "Ex officio"
+
+
+class BoardMembershipQuerySet(models.QuerySet["BoardMembership"]):
+    def current(self, today: date) -> "BoardMembershipQuerySet":
+        """Memberships whose term covers `today` (an open-ended term runs on)."""
+        return self.filter(term_start__lte=today).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=today)
+        )
+
+
+class BoardMembership(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=MembershipRole.choices, default="member")
+    term_start = models.DateField()
+    term_end = models.DateField(null=True, blank=True, help_text="Leave empty for an open term.")
+
+    objects = BoardMembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["board", "term_start", "person__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "person", "term_start"], name="one_membership_per_term_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                name="membership_term_ends_after_start",
+                violation_error_message="The term cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}, {self.board})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError({"term_end": "The term cannot end before it starts."})
+
+
+class Meeting(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="meetings")
+    held_at = models.DateTimeField("date and time")
+    location = models.CharField(max_length=200, blank=True)
+    agenda = models.TextField(blank=True)
+    minutes = models.TextField(blank=True)
+    attendees = models.ManyToManyField(Person, blank=True, related_name="meetings_attended")
+
+    class Meta:
+        ordering = ["-held_at"]
+
+    def __str__(self) -> str:
+        return f"{self.board} meeting, {timezone.localtime(self.held_at):%d %b %Y}"
+
+
+class Horizon(models.TextChoices):
+    SHORT = "short", "Short term"
+    LONG = "long", "Long term"
+
+
+class Goal(models.Model):
+    """A common goal; a board's own, or city-wide when it has no board."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    board = models.ForeignKey(
+        Board,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="goals",
+        help_text="Leave empty for a city-wide goal shared by all partners.",
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    horizon = models.CharField(max_length=8, choices=Horizon.choices)
+    target_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-horizon", "target_date", "title"]  # short term first
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    BLOCKED = "blocked", "Blocked"
+    DONE = "done", "Done"
+
+
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    def open(self) -> "ActionItemQuerySet":
+        return self.exclude(status=ActionStatus.DONE)
+
+    def overdue(self, today: date) -> "ActionItemQuerySet":
+        """Open items whose due date has passed."""
+        return self.open().filter(due_on__lt=today)
+
+    def upcoming(self, today: date, days: int = 30) -> "ActionItemQuerySet":
+        """Open items due from today up to `days` days ahead."""
+        return self.open().filter(due_on__gte=today, due_on__lte=today + timedelta(days=days))
+
+
+class ActionItem(models.Model):
+    """A step towards a goal with one owner (a person or an organisation) who leads it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="action_items")
+    title = models.CharField(max_length=200)
+    owner_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        verbose_name="owner (person)",
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="action_items",
+        verbose_name="owner (organisation)",
+    )
+    due_on = models.DateField("due on")
+    status = models.CharField(
+        max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    notes = models.TextField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_person__isnull=False, owner_organisation__isnull=True)
+                | Q(owner_person__isnull=True, owner_organisation__isnull=False),
+                name="action_item_has_exactly_one_owner",
+                violation_error_message="Name exactly one owner: a person or an organisation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        has_person = self.owner_person_id is not None
+        has_organisation = self.owner_organisation_id is not None
+        if has_person == has_organisation:
+            # on a field, so the form shows it there (and the database check is not repeated)
+            raise ValidationError(
+                {
+                    "owner_person": "Name exactly one owner: a person or an organisation, not both."
+                    if has_person
+                    else "Name an owner: a person or an organisation."
+                }
+            )
+
+    @property
+    def owner(self) -> Any:
+        """The person or organisation that leads this item."""
+        return self.owner_person or self.owner_organisation
+
+    @property
+    def owner_name(self) -> str:
+        return str(self.owner) if self.owner else ""
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ActionStatus.DONE
+
+    def is_overdue_on(self, today: date) -> bool:
+        return not self.is_done and self.due_on < today
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    @property
+    def days_overdue(self) -> int:
+        return (timezone.localdate() - self.due_on).days if self.is_overdue else 0
+
+
+def user_person(user: "User") -> Person | None:
+    """The registry's record of a portal user, if there is one."""
+    return Person.objects.filter(user=user).first() if user.is_authenticated else None

@@ -1,11 +1,394 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the stakeholder registry. The office runs it; board members read the boards they
+sit on (names and roles, never contact details); grantees are turned away (403)."""
 
-from ovp.accounts.permissions import grantee_required
-from stakeholders.models import Organisation
+import uuid as uuid_module
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from ovp.accounts.models import OFFICE_ROLES, Role
+from ovp.accounts.permissions import grantee_required, office_required, role_required
+from stakeholders import selectors, services
+from stakeholders.forms import (
+    ActionItemForm,
+    BoardForm,
+    GoalForm,
+    MeetingForm,
+    MembershipForm,
+    OrganisationFilter,
+    OrganisationForm,
+    PersonForm,
+    add_service_errors,
+)
+from stakeholders.models import ActionItem, Board, BoardMembership, Goal, Organisation, Person
+from stakeholders.permissions import can_edit_registry, can_see_contact_details
+
+# pages a board member may open too; the scoped selectors narrow what they find (else 404)
+office_or_board_required = role_required(*OFFICE_ROLES, Role.BOARD)
 
 
 @grantee_required
 def grantee_home(request: HttpRequest) -> HttpResponse:
     organisations = Organisation.objects.for_member(request.user)
     return render(request, "stakeholders/grantee_home.html", {"organisations": organisations})
+
+
+def _form_page(
+    request: HttpRequest, form: Any, *, title: str, back_url: str, back_label: str, intro: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "stakeholders/form.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": intro,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
+    )
+
+
+def _saved(request: HttpRequest, message: str, url: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(url)
+
+
+# Organisations and their people
+
+
+@office_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    found = OrganisationFilter(request.GET, queryset=Organisation.objects.all())
+    return render(
+        request,
+        "stakeholders/organisation_list.html",
+        {"filter": found, "organisations": found.qs, "can_edit": can_edit_registry(request.user)},
+    )
+
+
+@office_required
+def organisation_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, uuid=uuid)
+    return render(
+        request,
+        "stakeholders/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "can_edit": can_edit_registry(request.user),
+            "show_contacts": can_see_contact_details(request.user),
+            **selectors.organisation_detail(organisation),
+        },
+    )
+
+
+@office_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(
+                request,
+                f"{organisation.name} is in the registry.",
+                organisation_url(organisation),
+            )
+    return _form_page(
+        request,
+        form,
+        title="New organisation",
+        back_url=reverse("stakeholders:organisation_list"),
+        back_label="Organisations",
+    )
+
+
+@office_required
+def organisation_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, uuid=uuid)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        members = data.pop("members")
+        try:
+            services.organisation_update(organisation=organisation, data=data, members=members)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, f"{organisation.name} is saved.", organisation_url(organisation))
+    return _form_page(
+        request,
+        form,
+        title=f"Edit {organisation.name}",
+        back_url=organisation_url(organisation),
+        back_label=organisation.name,
+    )
+
+
+def organisation_url(organisation: Organisation) -> str:
+    return reverse("stakeholders:organisation_detail", kwargs={"uuid": organisation.uuid})
+
+
+@office_required
+def person_create(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+    """A new contact at an organisation (or, without one, someone in their own right)."""
+    organisation = get_object_or_404(Organisation, uuid=uuid) if uuid else None
+    form = PersonForm(request.POST or None, initial={"organisation": organisation})
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            where = person.organisation
+            url = organisation_url(where) if where else reverse("stakeholders:organisation_list")
+            return _saved(request, f"{person.full_name} is saved.", url)
+    if organisation:
+        back_url, back_label = organisation_url(organisation), organisation.name
+    else:
+        back_url, back_label = reverse("stakeholders:organisation_list"), "Organisations"
+    return _form_page(
+        request,
+        form,
+        title="New person" + (f" at {organisation.name}" if organisation else ""),
+        back_url=back_url,
+        back_label=back_label,
+    )
+
+
+@office_required
+def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("organisation"), uuid=uuid)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            where = person.organisation
+            url = organisation_url(where) if where else reverse("stakeholders:organisation_list")
+            return _saved(request, f"{person.full_name} is saved.", url)
+    if person.organisation:
+        back_url, back_label = organisation_url(person.organisation), person.organisation.name
+    else:
+        back_url, back_label = reverse("stakeholders:organisation_list"), "Organisations"
+    return _form_page(
+        request, form, title=f"Edit {person.full_name}", back_url=back_url, back_label=back_label
+    )
+
+
+# Boards, their members, meetings and goals
+
+
+def board_url(board: Board) -> str:
+    return reverse("stakeholders:board_detail", kwargs={"uuid": board.uuid})
+
+
+@office_or_board_required
+def board_list(request: HttpRequest) -> HttpResponse:
+    """All boards for the office; "My boards" for a board member (those they sit on now)."""
+    today = timezone.localdate()
+    return render(
+        request,
+        "stakeholders/board_list.html",
+        {
+            "boards": selectors.boards_for_user(request.user, today),
+            "is_office": can_edit_registry(request.user),
+            "can_edit": can_edit_registry(request.user),
+        },
+    )
+
+
+@office_required
+def board_create(request: HttpRequest) -> HttpResponse:
+    form = BoardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            board = services.board_create(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, f"{board.name} is set up.", board_url(board))
+    return _form_page(
+        request,
+        form,
+        title="New board or task force",
+        back_url=reverse("stakeholders:board_list"),
+        back_label="Boards and task forces",
+    )
+
+
+@office_or_board_required
+def board_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    today = timezone.localdate()
+    board = selectors.get_board_for_user(request.user, uuid, today)
+    return render(
+        request,
+        "stakeholders/board_detail.html",
+        {
+            "board": board,
+            "today": today,
+            "can_edit": can_edit_registry(request.user),
+            "show_contacts": can_see_contact_details(request.user),
+            **selectors.board_detail(board, today),
+        },
+    )
+
+
+@office_required
+def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
+    board = get_object_or_404(Board, uuid=uuid)
+    form = MembershipForm(request.POST or None, instance=BoardMembership(board=board))
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_add(board=board, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(
+                request, f"{membership.person} is a member of {board.name}.", board_url(board)
+            )
+    return _form_page(
+        request,
+        form,
+        title=f"Add a member to {board.name}",
+        back_url=board_url(board),
+        back_label=board.name,
+    )
+
+
+@office_required
+def meeting_create(request: HttpRequest, uuid: str) -> HttpResponse:
+    board = get_object_or_404(Board, uuid=uuid)
+    form = MeetingForm(request.POST or None, board=board)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_record(board=board, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(
+                request,
+                "The meeting is recorded.",
+                reverse("stakeholders:meeting_detail", kwargs={"uuid": meeting.uuid}),
+            )
+    return _form_page(
+        request,
+        form,
+        title=f"Record a meeting of {board.name}",
+        back_url=board_url(board),
+        back_label=board.name,
+    )
+
+
+@office_or_board_required
+def meeting_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, uuid, timezone.localdate())
+    return render(request, "stakeholders/meeting_detail.html", {"meeting": meeting})
+
+
+@office_required
+def goal_create(request: HttpRequest) -> HttpResponse:
+    board = _board_from_query(request.GET.get("board", ""))
+    form = GoalForm(request.POST or None, initial={"board": board})
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.goal_create(**form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, f"The goal “{goal.title}” is set.", goal_url(goal))
+    return _form_page(
+        request,
+        form,
+        title="New goal",
+        back_url=board_url(board) if board else reverse("stakeholders:accountability"),
+        back_label=board.name if board else "Accountability",
+    )
+
+
+def _board_from_query(value: str) -> Board | None:
+    """The board a "new goal" link came from; a mangled link just starts without one."""
+    try:
+        return Board.objects.filter(uuid=uuid_module.UUID(value)).first()
+    except ValueError:
+        return None
+
+
+def goal_url(goal: Goal) -> str:
+    return reverse("stakeholders:goal_detail", kwargs={"uuid": goal.uuid})
+
+
+@office_or_board_required
+def goal_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    goal = selectors.get_goal_for_user(request.user, uuid, timezone.localdate())
+    return render(
+        request,
+        "stakeholders/goal_detail.html",
+        {
+            "goal": goal,
+            "action_items": selectors.action_items_with_owners().filter(goal=goal),
+            "today": timezone.localdate(),
+            "can_edit": can_edit_registry(request.user),
+        },
+    )
+
+
+@office_required
+def action_item_create(request: HttpRequest, uuid: str) -> HttpResponse:
+    goal = get_object_or_404(Goal, uuid=uuid)
+    form = ActionItemForm(request.POST or None, instance=ActionItem(goal=goal))
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_item = services.action_item_create(goal=goal, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, f"“{action_item.title}” is added.", goal_url(goal))
+    return _form_page(
+        request,
+        form,
+        title=f"New action item for “{goal.title}”",
+        back_url=goal_url(goal),
+        back_label=goal.title,
+    )
+
+
+@office_required
+def action_item_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    action_item = get_object_or_404(ActionItem.objects.select_related("goal"), uuid=uuid)
+    form = ActionItemForm(request.POST or None, instance=action_item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_item_update(action_item=action_item, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _saved(request, f"“{action_item.title}” is saved.", goal_url(action_item.goal))
+    return _form_page(
+        request,
+        form,
+        title=f"Edit “{action_item.title}”",
+        back_url=goal_url(action_item.goal),
+        back_label=action_item.goal.title,
+    )
+
+
+@office_required
+def accountability(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "stakeholders/accountability.html",
+        {
+            "report": selectors.accountability(timezone.localdate()),
+            "can_edit": can_edit_registry(request.user),
+        },
+    )

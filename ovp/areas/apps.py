@@ -7,4 +7,4 @@ class AreasConfig(AppConfig):
     name = "ovp.areas"
     label = "areas"
     verbose_name = "Areas"
-    nav_items = (NavItem("Areas", "areas:list", ("admin", "staff")),)
+    nav_items = (NavItem("Areas", "areas:list", ("admin", "staff"), "Data"),)

@@ -10,5 +10,5 @@ class CoreConfig(AppConfig):
     nav_items = (
         NavItem("Office home", "core:office_home", ("admin", "staff")),
         NavItem("Board home", "core:board_home", ("board",)),
-        NavItem("Scheduled jobs", "core:schedule", ("admin", "staff")),
+        NavItem("Scheduled jobs", "core:schedule", ("admin", "staff"), "Data"),
     )

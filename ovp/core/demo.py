@@ -9,6 +9,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -38,6 +39,12 @@ def demo_seeder(function: Seeder) -> Seeder:
     return function
 
 
+def _app_position(seeder: Seeder) -> int:
+    """Seeders run in INSTALLED_APPS order, whichever module was imported first."""
+    config = apps.get_containing_app_config(seeder.__module__)
+    return list(apps.get_app_configs()).index(config) if config else len(settings.INSTALLED_APPS)
+
+
 def seed_demo_city(*, log: Callable[[str], None] = print) -> DemoCity:
     """Build (or rebuild in place) the demo city. Refuses where demo data is not allowed."""
     if not settings.OVP_DEMO_ALLOWED:
@@ -45,6 +52,6 @@ def seed_demo_city(*, log: Callable[[str], None] = print) -> DemoCity:
     autodiscover_modules("demo")
     city = DemoCity(log=log)
     with transaction.atomic():
-        for seeder in _seeders:
+        for seeder in sorted(_seeders, key=_app_position):
             seeder(city)
     return city

@@ -9,5 +9,5 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incident data"
     nav_items = (
         NavItem("Violence dashboard", "incidents:dashboard", ("admin", "staff")),
-        NavItem("Incident data", "incidents:imports", ("admin", "staff")),
+        NavItem("Incident data", "incidents:imports", ("admin", "staff"), "Data"),
     )

@@ -151,7 +151,13 @@ def year_to_date(parts: pd.DataFrame, scope: Scope, first_week: date | None) -> 
 
 def area_totals(scope: Scope, areas: list[Area]) -> pd.DataFrame:
     """Victims year to date in each of these areas (of the scope's kind), with rate."""
-    begin, end = scope.same_window(scope.year)
+    return area_totals_between(areas, *scope.same_window(scope.year))
+
+
+def area_totals_between(areas: list[Area], begin: date, end: date) -> pd.DataFrame:
+    """Victims and fatal victims in each area over the parts of weeks (within months) that
+    start between the two days, with rate per 100,000 residents and share of the areas'
+    total, the highest first. One query."""
     sums: dict[int, dict[str, Any]] = {
         row["area_id"]: dict(row)
         for row in PeriodCount.objects.filter(

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "ovp.areas",
     "ovp.incidents",
     "stakeholders",
+    "inventory",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_filters",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +56,8 @@ MIDDLEWARE = [
     # every page needs a login unless its view is marked @login_not_required
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # who made each change recorded in a program's history
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last, as django-axes asks: it turns lockouts into a clear page
     "axes.middleware.AxesMiddleware",

@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
 from ovp.celery import app
-from tests.browser.test_login_journeys import log_in
+from tests.browser.test_login_journeys import log_in, open_from_menu
 from tests.factories import AreaFactory, square
 from tests.incidents.helpers import nypd_csv, nypd_row
 
@@ -40,7 +40,7 @@ def test_staff_import_an_export_and_read_the_dashboard(page, staff, tmp_path):
 
     log_in(page, staff.email)
     with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
-        page.get_by_role("link", name="Incident data").click()
+        open_from_menu(page, "Data", "Incident data")
         page.get_by_label("Layout of a new source").select_option("nypd")
         page.get_by_label("Export (CSV)").set_input_files(str(export))
         page.get_by_role("button", name="Import").click()

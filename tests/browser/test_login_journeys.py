@@ -17,6 +17,13 @@ def log_in(page, email: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
+def open_from_menu(page, menu: str, link: str) -> None:
+    """Open a page from one of the main navigation bar's menus."""
+    bar = page.get_by_role("navigation", name="Main")
+    bar.get_by_role("button", name=menu).click()
+    bar.get_by_role("link", name=link).click()
+
+
 @pytest.mark.parametrize(
     ("persona", "path", "heading"),
     [

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+from ovp.core.navigation import NavItem
+
+
+class InventoryConfig(AppConfig):
+    name = "inventory"
+    verbose_name = "Program inventory"
+    nav_items = (
+        NavItem("Inventory", "inventory:program_list", ("admin", "staff"), "Programs"),
+        NavItem("Strengths and gaps", "inventory:gaps", ("admin", "staff"), "Programs"),
+        NavItem("My programs", "inventory:my_programs", ("grantee",)),
+    )

@@ -1,0 +1,41 @@
+"""Who may do what in the inventory. Views call these; templates only mirror them."""
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from inventory.models import Program, ProgramUpdateProposal
+from ovp.accounts.models import Role
+from ovp.accounts.permissions import can_use_office, has_role
+
+
+def can_manage_inventory(user: Any) -> bool:
+    """Office staff keep the inventory: programs, service areas, survey intake, gaps."""
+    return can_use_office(user)
+
+
+def can_propose_update(user: Any, program: Program) -> bool:
+    """A grantee may propose updates to the programs its own organisations lead."""
+    return (
+        has_role(user, Role.GRANTEE)
+        and program.lead_organisation.members.filter(pk=user.pk).exists()
+    )
+
+
+def get_program_for_grantee(request: HttpRequest, uuid: str) -> Program:
+    """One of the grantee's own programs; any other program answers 404, not 403, so a
+    grantee cannot learn which programs exist."""
+    program = get_object_or_404(Program.objects.select_related("lead_organisation"), uuid=uuid)
+    if not can_propose_update(request.user, program):
+        raise Http404("No such program among your organisation's.")
+    return program
+
+
+def get_proposal_for_grantee(request: HttpRequest, uuid: str) -> ProgramUpdateProposal:
+    proposal = get_object_or_404(
+        ProgramUpdateProposal.objects.select_related("program", "organisation"), uuid=uuid
+    )
+    if not proposal.organisation.members.filter(pk=request.user.pk).exists():
+        raise Http404("No such proposal among your organisation's.")
+    return proposal

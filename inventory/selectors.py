@@ -1,0 +1,261 @@
+"""Reads of the inventory, and the strengths-and-gaps analysis: each area's violence burden
+(from the nightly aggregates) beside the programs serving it, by strategy."""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import shapely
+
+from inventory.models import EVIDENCE_BASED, ServiceArea, Strategy
+from ovp.areas.maps import area_map
+from ovp.areas.models import Area
+from ovp.incidents.selectors import area_kinds, area_totals_between, data_range
+
+# the strategies with the strongest evidence of cutting shootings, which every high-burden
+# area should have within reach; a strategy gap is one of these missing where most needed
+CORE_STRATEGIES = [
+    Strategy.STREET_OUTREACH,
+    Strategy.VIOLENCE_INTERRUPTION,
+    Strategy.HOSPITAL,
+    Strategy.GROUP_VIOLENCE,
+    Strategy.CBT,
+    Strategy.PLACE_BASED,
+]
+YEAR_CHOICES = [1, 3, 5]
+DEFAULT_YEARS = 3
+HIGH_BURDEN_FACTOR = 2  # "high-burden": at least twice the average area's people shot
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A current program in an area."""
+
+    program_name: str
+    program_uuid: str
+    strategy: str
+    evidence_based: bool
+
+
+@dataclass
+class Gap:
+    rank: int
+    kind: str  # "area" or "strategy"
+    subject: str
+    victims: int
+    rate: float | None
+    detail: str
+
+
+@dataclass
+class GapsAnalysis:
+    kind: str
+    kinds: list[str]
+    years: int
+    begin: date | None
+    end: date | None
+    areas: list[Area]
+    burden: pd.DataFrame  # one row per area, the highest burden first
+    strategies: list[str]  # the matrix's columns
+    coverage: dict[int, list[Coverage]]  # area id -> current programs
+    high_burden: list[int]  # area ids, highest first
+    gaps: list[Gap] = field(default_factory=list)
+
+    def cell(self, area_id: int, strategy: str) -> list[Coverage]:
+        return [c for c in self.coverage.get(area_id, []) if c.strategy == strategy]
+
+    def covered(self, area_id: int) -> bool:
+        """Whether an evidence-based program of a core strategy serves the area."""
+        return any(
+            c.evidence_based and c.strategy in CORE_STRATEGIES
+            for c in self.coverage.get(area_id, [])
+        )
+
+
+def _window(years: int) -> tuple[date | None, date | None]:
+    """The last `years` years of data, ending with the last week there is."""
+    data = data_range()
+    if data.last_week is None:
+        return None, None
+    end = data.last_week + timedelta(days=6)
+    return end - timedelta(days=round(365.25 * years)) + timedelta(days=1), end
+
+
+def current_coverage(kind: str, on: date) -> dict[int, list[Coverage]]:
+    """The programs serving each area of a kind on a day (active, service area in force)."""
+    coverage: dict[int, list[Coverage]] = defaultdict(list)
+    rows = (
+        ServiceArea.objects.current(on)
+        .filter(area__kind=kind)
+        .values_list(
+            "area_id", "program__name", "program__uuid", "program__strategy", "program__evidence"
+        )
+        .order_by("program__name")
+        .distinct()
+    )
+    for area_id, name, uuid, strategy, evidence in rows:
+        entry = Coverage(name, str(uuid), strategy, evidence in EVIDENCE_BASED)
+        if entry not in coverage[area_id]:
+            coverage[area_id].append(entry)
+    return dict(coverage)
+
+
+def gaps_analysis(*, kind: str | None, years: int, on: date) -> GapsAnalysis:
+    """Burden and coverage of every area of a kind, and the gaps ranked by people shot."""
+    kinds = area_kinds()
+    kind = kind if kind in kinds else (kinds[0] if kinds else "")
+    years = years if years in YEAR_CHOICES else DEFAULT_YEARS
+    areas = list(Area.objects.of_kind(kind).order_by("code"))
+    begin, end = _window(years)
+    # without incident data yet every area has a burden of 0, and the matrix still shows
+    burden = area_totals_between(areas, begin or on, end or on)
+    coverage = current_coverage(kind, on)
+    present = {c.strategy for programs in coverage.values() for c in programs}
+    strategies = [s for s in Strategy.values if s in present or s in CORE_STRATEGIES]
+    average = burden["victims"].mean() if len(burden) else 0
+    high = [
+        int(row.area_id)
+        for row in burden.itertuples(index=False)
+        if row.victims > 0 and row.victims >= HIGH_BURDEN_FACTOR * average
+    ]
+    analysis = GapsAnalysis(
+        kind, kinds, years, begin, end, areas, burden, strategies, coverage, high
+    )
+    analysis.gaps = _rank_gaps(analysis)
+    return analysis
+
+
+def _rank_gaps(analysis: GapsAnalysis) -> list[Gap]:
+    rows = analysis.burden.set_index("area_id")
+    found: list[Gap] = []
+    for area_id in analysis.high_burden:
+        programs = analysis.coverage.get(area_id, [])
+        victims, rate = int(rows.at[area_id, "victims"]), rows.at[area_id, "rate"]
+        name = f"{rows.at[area_id, 'name']} ({rows.at[area_id, 'code']})"
+        rate = None if pd.isna(rate) else float(rate)
+        if not programs:
+            detail = "No program serves this area."
+        elif not analysis.covered(area_id):
+            listed = ", ".join(p.program_name for p in programs)
+            detail = f"No evidence-based program of a core strategy; served by {listed}."
+        else:
+            continue
+        found.append(Gap(0, "area", name, victims, rate, detail))
+    labels = dict(Strategy.choices)
+    for strategy in CORE_STRATEGIES:
+        missing = [a for a in analysis.high_burden if not analysis.cell(a, strategy)]
+        if not missing:
+            continue
+        reached = len(analysis.high_burden) - len(missing)
+        victims = int(sum(rows.at[a, "victims"] for a in missing))
+        names = ", ".join(str(rows.at[a, "code"]) for a in missing)
+        detail = (
+            f"Reaches {reached} of the {len(analysis.high_burden)} high-burden areas; "
+            f"missing in {names}."
+        )
+        found.append(Gap(0, "strategy", labels[strategy], victims, None, detail))
+    found.sort(key=lambda gap: (-gap.victims, gap.kind, gap.subject))
+    for rank, gap in enumerate(found, start=1):
+        gap.rank = rank
+    return found
+
+
+def gaps_map(analysis: GapsAnalysis) -> dict[str, Any]:
+    """Burden as the fill; a marker in each high-burden area says whether an evidence-based
+    program of a core strategy serves it (a filled circle) or not (an open one)."""
+    victims = {
+        int(a): float(v)
+        for a, v in zip(analysis.burden["area_id"], analysis.burden["victims"], strict=True)
+        if v > 0
+    }
+    figure = area_map(analysis.areas, victims, value_label="people shot")
+    groups: dict[bool, dict[str, list[Any]]] = {
+        True: {"x": [], "y": [], "text": []},
+        False: {"x": [], "y": [], "text": []},
+    }
+    high = set(analysis.high_burden)
+    for area in analysis.areas:
+        if area.pk not in high:
+            continue
+        point = shapely.point_on_surface(shapely.from_geojson(json.dumps(area.boundary)))
+        programs = analysis.coverage.get(area.pk, [])
+        covered = analysis.covered(area.pk)
+        group = groups[covered]
+        group["x"].append(round(point.x, 5))
+        group["y"].append(round(point.y, 5))
+        count = len(programs)
+        group["text"].append(
+            f"{area.name}: {count} program{'s' if count != 1 else ''}"
+            + ("" if covered else ", none evidence-based of a core strategy")
+        )
+    for covered, group in groups.items():
+        figure["data"].append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": group["x"],
+                "y": group["y"],
+                "text": group["text"],
+                "hoverinfo": "text",
+                "name": (
+                    "High burden, evidence-based core program"
+                    if covered
+                    else "High burden, no evidence-based core program"
+                ),
+                "showlegend": True,
+                "marker": {
+                    "symbol": "circle" if covered else "circle-open",
+                    "size": 11,
+                    "color": "#1a9850" if covered else "#222222",
+                    "line": {"width": 2, "color": "#ffffff" if covered else "#222222"},
+                },
+            }
+        )
+    figure["layout"]["legend"] = {"orientation": "h", "y": -0.02, "x": 0}
+    return figure
+
+
+def gaps_csv_rows(analysis: GapsAnalysis) -> list[list[Any]]:
+    return [
+        [g.rank, g.kind, g.subject, g.victims, "" if g.rate is None else round(g.rate, 1), g.detail]
+        for g in analysis.gaps
+    ]
+
+
+GAPS_CSV_HEADER = [
+    "Rank",
+    "Gap in",
+    "Area or strategy",
+    "People shot",
+    "Rate per 100,000",
+    "Detail",
+]
+
+
+def matrix_csv(analysis: GapsAnalysis) -> tuple[list[str], list[list[Any]]]:
+    """One row per area: burden, whether high-burden, programs per strategy."""
+    labels = dict(Strategy.choices)
+    header = [
+        "Area code", "Area", "People shot", "Rate per 100,000", "High burden",
+        "Programs", "Evidence-based programs", *[labels[s] for s in analysis.strategies],
+    ]  # fmt: skip
+    high = set(analysis.high_burden)
+    rows = []
+    for row in analysis.burden.itertuples(index=False):
+        programs = analysis.coverage.get(int(row.area_id), [])
+        rows.append(
+            [
+                row.code,
+                row.name,
+                int(row.victims),
+                "" if pd.isna(row.rate) else round(float(row.rate), 1),
+                "yes" if row.area_id in high else "no",
+                len(programs),
+                sum(p.evidence_based for p in programs),
+                *[len(analysis.cell(int(row.area_id), s)) for s in analysis.strategies],
+            ]
+        )
+    return header, rows

@@ -1,0 +1,411 @@
+"""Writes to the inventory: programs and their service areas, the survey intake, proposals."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.forms import BaseInlineFormSet
+from django.utils import timezone
+
+from inventory.forms import PROPOSABLE_FIELDS, ProgramForm
+from inventory.models import (
+    Evidence,
+    Program,
+    ProgramStatus,
+    ProgramUpdateProposal,
+    ProposalStatus,
+    ServiceArea,
+    Strategy,
+    Tier,
+)
+from ovp.areas.models import Area, normalize_area_code
+from stakeholders.models import Organisation
+
+# The survey the office sends to organisations, one program a row. The inventory's CSV and
+# Excel exports have the same columns, so an export can be corrected and imported back.
+SURVEY_COLUMNS: list[tuple[str, str]] = [
+    ("program", "Name of the program or effort (required)"),
+    ("lead_organisation", "Organisation that runs it, as named in the registry (required)"),
+    ("partners", "Partner organisations, separated by ;"),
+    ("strategy", "One of: " + "; ".join(label for _, label in Strategy.choices)),
+    ("tier", "One of: " + "; ".join(label for _, label in Tier.choices)),
+    ("model_name", "The model it follows, if any (e.g. Cure Violence)"),
+    ("evidence", "Rating of the model: " + "; ".join(label for _, label in Evidence.choices)),
+    ("evidence_source", "Where the rating comes from"),
+    ("ages_served", "e.g. 14-24"),
+    ("risk_group", "Who it is for"),
+    ("formal", "yes for a formal program, no for an informal effort"),
+    ("funded_by_office", "yes or no"),
+    ("capacity", "People it can serve in a year (a whole number)"),
+    ("annual_budget", "Annual budget in dollars (a whole number)"),
+    ("funding_sources", "Who funds it"),
+    ("status", "One of: " + "; ".join(label for _, label in ProgramStatus.choices)),
+    ("areas", "Codes of the areas it serves, separated by ;"),
+    ("serving_since", "Date it started serving those areas (YYYY-MM-DD)"),
+    ("description", "What it does, in a sentence or two"),
+]
+SURVEY_HEADER = [name for name, _ in SURVEY_COLUMNS]
+REQUIRED_COLUMNS = ["program", "lead_organisation", "strategy", "tier"]
+YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
+MAX_SURVEY_ROWS = 5_000
+
+
+@dataclass
+class SurveyResult:
+    created: int = 0
+    updated: int = 0
+    service_areas_added: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def program_save(
+    *, form: ProgramForm, service_areas: "BaseInlineFormSet[Any, Any, Any]"
+) -> Program:
+    """Save a program and its service areas together; both must have been validated."""
+    if not (form.is_valid() and service_areas.is_valid()):
+        raise ValidationError("The program or its service areas have errors.")
+    program = form.save()
+    service_areas.instance = program
+    service_areas.save()
+    return program
+
+
+def _choice(value: str, choices: list[tuple[str, str]], column: str) -> str:
+    """A choice written as its code or its label, in any case."""
+    wanted = value.strip().lower()
+    for code, label in choices:
+        if wanted in (code.lower(), label.lower()):
+            return code
+    raise ValidationError(
+        f"{column}: '{value}' is not one of " + "; ".join(label for _, label in choices)
+    )
+
+
+def _yes_no(value: str, column: str) -> bool:
+    wanted = value.strip().lower()
+    if wanted in YES:
+        return True
+    if wanted in NO:
+        return False
+    raise ValidationError(f"{column}: write yes or no, not '{value}'")
+
+
+def _whole_number(value: str, column: str) -> int | None:
+    text = value.strip().replace(",", "").replace("$", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"{column}: '{value}' is not a number") from None
+    if number < 0 or number != number.to_integral_value():
+        raise ValidationError(f"{column}: '{value}' is not a whole number of 0 or more")
+    return int(number)
+
+
+def _names(value: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;\n]", value) if part.strip()]
+
+
+@dataclass
+class _Row:
+    line: int
+    values: dict[str, Any]
+    partners: list[Organisation]
+    areas: list[Area]
+    serving_since: date | None
+
+
+def _parse_row(
+    line: int,
+    raw: dict[str, str],
+    organisations: dict[str, Organisation],
+    areas: dict[str, Area],
+) -> _Row:
+    """One survey row, checked; every problem of the row in one ValidationError."""
+    cell = {name: (raw.get(name) or "").strip() for name in SURVEY_HEADER}
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+
+    def check(function: Any, *args: Any) -> Any:
+        try:
+            return function(*args)
+        except ValidationError as error:
+            problems.extend(error.messages)
+            return None
+
+    for name in REQUIRED_COLUMNS:
+        if not cell[name]:
+            problems.append(f"{name}: required")
+    values["name"] = cell["program"]
+    lead = organisations.get(cell["lead_organisation"].lower())
+    if cell["lead_organisation"] and lead is None:
+        problems.append(
+            f"lead_organisation: '{cell['lead_organisation']}' is not in the registry; "
+            "add the organisation first or correct its name"
+        )
+    values["lead_organisation"] = lead
+    partners = []
+    for name in _names(cell["partners"]):
+        partner = organisations.get(name.lower())
+        if partner is None:
+            problems.append(f"partners: '{name}' is not in the registry")
+        elif partner != lead:
+            partners.append(partner)
+    if cell["strategy"]:
+        values["strategy"] = check(_choice, cell["strategy"], Strategy.choices, "strategy")
+    if cell["tier"]:
+        values["tier"] = check(_choice, cell["tier"], Tier.choices, "tier")
+    values["evidence"] = (
+        check(_choice, cell["evidence"], Evidence.choices, "evidence")
+        if cell["evidence"]
+        else Evidence.NOT_RATED
+    )
+    values["status"] = (
+        check(_choice, cell["status"], ProgramStatus.choices, "status")
+        if cell["status"]
+        else ProgramStatus.ACTIVE
+    )
+    values["formal"] = check(_yes_no, cell["formal"] or "yes", "formal")
+    values["funded_by_office"] = check(_yes_no, cell["funded_by_office"], "funded_by_office")
+    values["capacity"] = check(_whole_number, cell["capacity"], "capacity")
+    values["annual_budget"] = check(_whole_number, cell["annual_budget"], "annual_budget")
+    for column, model_field in [
+        ("model_name", "model_name"),
+        ("evidence_source", "evidence_source"),
+        ("ages_served", "population_ages"),
+        ("risk_group", "risk_group"),
+        ("funding_sources", "funding_sources"),
+        ("description", "description"),
+    ]:
+        values[model_field] = cell[column]
+    served = []
+    for code in _names(cell["areas"]):
+        area = areas.get(normalize_area_code(code))
+        if area is None:
+            problems.append(f"areas: no area with code '{code}'")
+        else:
+            served.append(area)
+    serving_since = None
+    if cell["serving_since"]:
+        try:
+            serving_since = date.fromisoformat(cell["serving_since"])
+        except ValueError:
+            problems.append(f"serving_since: '{cell['serving_since']}' is not a date (YYYY-MM-DD)")
+    elif served:
+        problems.append("serving_since: required when areas are given")
+    if not problems:
+        program = Program(**values)
+        try:
+            program.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            problems.extend(
+                f"{name}: {message}" for name, messages in error.message_dict.items()
+                for message in messages
+            )  # fmt: skip
+    if problems:
+        raise ValidationError([f"Row {line}: {problem}" for problem in problems])
+    return _Row(line, values, partners, served, serving_since)
+
+
+def _read_survey(content: bytes) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a survey file, each with its line number in the file."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = content.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ValidationError("The file is not a text CSV file.") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    if not header:
+        raise ValidationError("The file is empty.")
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise ValidationError(
+            "The file lacks the survey's column(s) " + ", ".join(missing)
+            + ". Start from the survey template."
+        )  # fmt: skip
+    reader.fieldnames = header
+    rows: list[tuple[int, dict[str, str]]] = []
+    for raw in reader:
+        # the template's line of help text is not a program (csv skips blank lines itself)
+        if (raw.get("program") or "").startswith("Name of the program"):
+            continue
+        if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
+            continue
+        rows.append((reader.line_num, raw))
+        if len(rows) > MAX_SURVEY_ROWS:
+            raise ValidationError(f"The file has more than {MAX_SURVEY_ROWS:,} rows.")
+    return rows
+
+
+def survey_import(*, content: bytes, area_kind: str) -> SurveyResult:
+    """Import completed surveys: a row creates a program, or updates the program of the same
+    name and lead organisation, and adds the areas it serves (from `serving_since`) that it
+    does not serve already. Areas a program no longer lists are left as they are: ending a
+    service area is the office's decision, made on the program's page. Any error in any row
+    and nothing is saved; the result lists every row's errors."""
+    result = SurveyResult()
+    try:
+        raw_rows = _read_survey(content)
+    except ValidationError as error:
+        result.errors = error.messages
+        return result
+    organisations = {org.name.lower(): org for org in Organisation.objects.all()}
+    areas = {area.code: area for area in Area.objects.of_kind(area_kind)}
+    rows: list[_Row] = []
+    seen: dict[tuple[str, int], int] = {}
+    for line, raw in raw_rows:
+        try:
+            row = _parse_row(line, raw, organisations, areas)
+        except ValidationError as error:
+            result.errors.extend(error.messages)
+            continue
+        key = (row.values["name"].lower(), row.values["lead_organisation"].pk)
+        if key in seen:
+            result.errors.append(f"Row {line}: the same program as row {seen[key]}")
+            continue
+        seen[key] = line
+        rows.append(row)
+    if not rows and not result.errors:
+        result.errors.append("The file has no programs in it.")
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for row in rows:
+            _save_survey_row(row, result)
+    return result
+
+
+def _save_survey_row(row: _Row, result: SurveyResult) -> None:
+    lead = row.values["lead_organisation"]
+    program = Program.objects.filter(
+        name__iexact=row.values["name"], lead_organisation=lead
+    ).first()
+    if program is None:
+        program = Program(**row.values)
+        result.created += 1
+    else:
+        for name, value in row.values.items():
+            setattr(program, name, value)
+        result.updated += 1
+    program.full_clean()
+    program.save()
+    if row.partners:
+        program.partners.add(*row.partners)
+    for area in row.areas:
+        assert row.serving_since is not None  # checked with the row
+        serving = program.service_areas.filter(area=area, ended_on__isnull=True).exists()
+        if not serving:
+            service_area = ServiceArea(program=program, area=area, started_on=row.serving_since)
+            service_area.full_clean()
+            service_area.save()
+            result.service_areas_added += 1
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Model):
+        return str(value)
+    return "" if value is None else value
+
+
+def inventory_rows(programs: Any, *, on: date) -> list[list[Any]]:
+    """The inventory in the survey's columns (labels, not codes), for CSV and Excel."""
+    rows: list[list[Any]] = []
+    for program in programs.select_related("lead_organisation").prefetch_related(
+        "partners", "service_areas__area"
+    ):
+        current = [
+            s
+            for s in program.service_areas.all()
+            if s.started_on <= on and (s.ended_on is None or s.ended_on >= on)
+        ]
+        rows.append(
+            [
+                program.name,
+                program.lead_organisation.name,
+                "; ".join(p.name for p in program.partners.all()),
+                program.get_strategy_display(),
+                program.get_tier_display(),
+                program.model_name,
+                program.get_evidence_display(),
+                program.evidence_source,
+                program.population_ages,
+                program.risk_group,
+                _cell(program.formal),
+                _cell(program.funded_by_office),
+                _cell(program.capacity),
+                _cell(program.annual_budget and int(program.annual_budget)),
+                program.funding_sources,
+                program.get_status_display(),
+                "; ".join(s.area.code for s in current),
+                min((s.started_on for s in current), default=""),
+                program.description,
+            ]
+        )
+    return rows
+
+
+def proposal_submit(
+    *, program: Program, organisation: Organisation, user: Any, changes: dict[str, Any], note: str
+) -> ProgramUpdateProposal:
+    """An organisation proposes changes to its own program; only fields that differ count."""
+    if program.lead_organisation_id != organisation.pk:
+        raise ValidationError("Only the lead organisation can propose updates to a program.")
+    differing = {
+        name: _json_value(value)
+        for name, value in changes.items()
+        if name in PROPOSABLE_FIELDS and _json_value(getattr(program, name)) != _json_value(value)
+    }
+    if not differing and not note.strip():
+        raise ValidationError(
+            "Nothing differs from the program as it stands; add a note or a change."
+        )
+    proposal = ProgramUpdateProposal(
+        program=program, organisation=organisation, proposed_by=user, changes=differing, note=note
+    )
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
+@transaction.atomic
+def proposal_decide(
+    *, proposal: ProgramUpdateProposal, user: Any, approve: bool, note: str = ""
+) -> ProgramUpdateProposal:
+    """Staff approve (the changes apply to the program, recorded in its history) or reject."""
+    proposal = ProgramUpdateProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.PENDING:
+        raise ValidationError("This proposal has already been decided.")
+    if approve:
+        program = proposal.program
+        for name, value in proposal.changes.items():
+            if name in PROPOSABLE_FIELDS:
+                setattr(program, name, value)
+        program.full_clean()
+        program._change_reason = f"Proposed by {proposal.organisation}, approved"  # type: ignore[attr-defined]
+        program.save()
+    proposal.status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
+    proposal.decided_by = user
+    proposal.decided_at = timezone.now()
+    proposal.decision_note = note
+    proposal.save()
+    return proposal

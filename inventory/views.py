@@ -1,0 +1,374 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from inventory import selectors
+from inventory.forms import (
+    PROPOSABLE_FIELDS,
+    DecisionForm,
+    ProgramFilter,
+    ProgramForm,
+    ProposalForm,
+    ServiceAreaFormSet,
+    SurveyUploadForm,
+)
+from inventory.models import (
+    Program,
+    ProgramUpdateProposal,
+    ProposalStatus,
+    ServiceArea,
+    Strategy,
+)
+from inventory.permissions import get_program_for_grantee
+from inventory.services import (
+    SURVEY_COLUMNS,
+    SURVEY_HEADER,
+    inventory_rows,
+    program_save,
+    proposal_decide,
+    proposal_submit,
+    survey_import,
+)
+from ovp.accounts.permissions import grantee_required, office_required
+from ovp.areas.models import Area, AreaKind
+from ovp.core.exports import csv_response, xlsx_response
+from ovp.core.jsonscript import script_json
+from ovp.incidents.selectors import area_kinds
+from stakeholders.models import Organisation
+
+PAGE_SIZE = 50
+HISTORY = {"+": "Created", "~": "Changed", "-": "Deleted"}
+AREA_HISTORY = {"+": "Service area added", "~": "Service area changed", "-": "Service area removed"}
+
+
+@office_required
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = Program.objects.select_related("lead_organisation").order_by("name")
+    filters = ProgramFilter(request.GET or None, queryset=programs)
+    programs = filters.qs if filters.is_bound and filters.is_valid() else programs
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        rows = inventory_rows(programs, on=timezone.localdate())
+        filename = f"ovp-inventory-{timezone.localdate().isoformat()}"
+        if export == "csv":
+            return csv_response(filename, SURVEY_HEADER, rows)
+        return xlsx_response(filename, SURVEY_HEADER, rows, sheet="Inventory")
+    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inventory/program_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "pending_proposals": ProgramUpdateProposal.objects.pending().count(),
+        },
+    )
+
+
+@office_required
+def program_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    program = get_object_or_404(
+        Program.objects.select_related("lead_organisation").prefetch_related("partners"), uuid=uuid
+    )
+    today = timezone.localdate()
+    service_areas = [
+        (service_area, service_area.state_on(today))
+        for service_area in program.service_areas.select_related("area").order_by(
+            "area__code", "started_on"
+        )
+    ]
+    return render(
+        request,
+        "inventory/program_detail.html",
+        {
+            "program": program,
+            "service_areas": service_areas,
+            "proposals": program.proposals.select_related("proposed_by")[:10],
+        },
+    )
+
+
+@office_required
+def program_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+    program = get_object_or_404(Program, uuid=uuid) if uuid else Program()
+    form = ProgramForm(request.POST or None, instance=program)
+    service_areas = ServiceAreaFormSet(request.POST or None, instance=program, prefix="areas")
+    if request.method == "POST" and form.is_valid() and service_areas.is_valid():
+        program = program_save(form=form, service_areas=service_areas)
+        messages.success(request, f"Saved {program.name}.")
+        return redirect("inventory:program_detail", uuid=program.uuid)
+    return render(
+        request,
+        "inventory/program_form.html",
+        {"form": form, "service_areas": service_areas, "program": program if uuid else None},
+    )
+
+
+def _changes(new: Any, old: Any) -> list[dict[str, str]]:
+    delta = new.diff_against(old, foreign_keys_are_objs=False)
+    fields = {f.name: f for f in new.instance_type._meta.get_fields()}
+    changes = []
+    for change in delta.changes:
+        field = fields.get(change.field)
+        label = str(getattr(field, "verbose_name", change.field)).capitalize()
+        if isinstance(change.old, list) or isinstance(change.new, list):
+            old_ids = {row.get("organisation") for row in change.old or []}
+            new_ids = {row.get("organisation") for row in change.new or []}
+            names = dict(
+                Organisation.objects.filter(pk__in=old_ids | new_ids).values_list("pk", "name")
+            )
+            before = ", ".join(sorted(names.get(i, "?") for i in old_ids)) or "none"
+            after = ", ".join(sorted(names.get(i, "?") for i in new_ids)) or "none"
+        else:
+            before, after = _shown(field, change.old), _shown(field, change.new)
+        changes.append({"field": label, "old": before, "new": after})
+    return changes
+
+
+def _shown(field: Any, value: Any) -> str:
+    choices = dict(getattr(field, "choices", None) or [])
+    if value in choices:
+        return str(choices[value])
+    if value in (None, ""):
+        return "blank"
+    return str(value)
+
+
+@office_required
+def program_history(request: HttpRequest, uuid: str) -> HttpResponse:
+    program = get_object_or_404(Program, uuid=uuid)
+    entries = []
+    records = list(program.history.select_related("history_user").order_by("history_date"))
+    for previous, record in zip([None, *records], records, strict=False):
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": HISTORY[record.history_type],
+                "reason": record.history_change_reason,
+                "changes": _changes(record, previous) if previous else [],
+            }
+        )
+    area_records = (
+        ServiceArea.history.filter(program_id=program.pk)
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    areas = Area.objects.in_bulk({record.area_id for record in area_records})
+    for record in area_records:
+        area = areas.get(record.area_id)
+        until = f" until {record.ended_on}" if record.ended_on else ""
+        served = f"{area.name if area else '?'} since {record.started_on}{until}"
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": AREA_HISTORY[record.history_type],
+                "reason": "",
+                "changes": [{"field": "Area", "old": "", "new": served}],
+            }
+        )
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return render(
+        request, "inventory/program_history.html", {"program": program, "entries": entries}
+    )
+
+
+@office_required
+def survey_template(request: HttpRequest) -> HttpResponse:
+    """The survey the office sends out: the columns, then a line saying what each holds."""
+    return csv_response(
+        "ovp-program-survey", SURVEY_HEADER, [[help_text for _, help_text in SURVEY_COLUMNS]]
+    )
+
+
+def _area_kind_choices() -> list[tuple[str, str]]:
+    labels = dict(AreaKind.choices)
+    return [(kind, labels.get(kind, kind)) for kind in area_kinds()]
+
+
+@office_required
+def survey_upload(request: HttpRequest) -> HttpResponse:
+    form = SurveyUploadForm(
+        request.POST or None, request.FILES or None, area_kinds=_area_kind_choices()
+    )
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = survey_import(content=upload.read(), area_kind=form.cleaned_data["area_kind"])
+        if not result.errors:
+            messages.success(
+                request,
+                f"Imported {upload.name}: {result.created} new program(s), {result.updated} "
+                f"updated, {result.service_areas_added} service area(s) added.",
+            )
+            return redirect("inventory:program_list")
+        errors = result.errors
+    return render(
+        request,
+        "inventory/survey_upload.html",
+        {"form": form, "errors": errors, "columns": SURVEY_COLUMNS},
+    )
+
+
+@office_required
+def proposals(request: HttpRequest) -> HttpResponse:
+    rows = ProgramUpdateProposal.objects.select_related("program", "organisation", "proposed_by")
+    return render(
+        request,
+        "inventory/proposals.html",
+        {"pending": rows.pending(), "decided": rows.exclude(status=ProposalStatus.PENDING)[:30]},
+    )
+
+
+def _proposal_rows(proposal: ProgramUpdateProposal) -> list[dict[str, str]]:
+    fields = {f.name: f for f in Program._meta.get_fields()}
+    return [
+        {
+            "field": str(getattr(fields[name], "verbose_name", name)).capitalize(),
+            "old": _shown(fields[name], getattr(proposal.program, name)),
+            "new": _shown(fields[name], value),
+        }
+        for name, value in proposal.changes.items()
+        if name in fields
+    ]
+
+
+@office_required
+def proposal_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    proposal = get_object_or_404(
+        ProgramUpdateProposal.objects.select_related("program", "organisation", "proposed_by"),
+        uuid=uuid,
+    )
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal_decide(
+                proposal=proposal,
+                user=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["decision_note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Decision recorded.")
+        return redirect("inventory:proposals")
+    return render(
+        request,
+        "inventory/proposal_detail.html",
+        {"proposal": proposal, "rows": _proposal_rows(proposal), "form": form},
+    )
+
+
+@office_required
+def gaps(request: HttpRequest) -> HttpResponse:
+    try:
+        years = int(request.GET.get("years") or selectors.DEFAULT_YEARS)
+    except ValueError:
+        years = selectors.DEFAULT_YEARS
+    analysis = selectors.gaps_analysis(
+        kind=request.GET.get("kind"), years=years, on=timezone.localdate()
+    )
+    download = request.GET.get("download")
+    stamp = f"{analysis.kind}-{analysis.years}y"
+    if download == "gaps":
+        return csv_response(
+            f"ovp-gaps-{stamp}", selectors.GAPS_CSV_HEADER, selectors.gaps_csv_rows(analysis)
+        )
+    if download == "matrix":
+        header, rows = selectors.matrix_csv(analysis)
+        return csv_response(f"ovp-coverage-{stamp}", header, rows)
+    labels = dict(Strategy.choices)
+    high = set(analysis.high_burden)
+    matrix = [
+        {
+            "code": row.code,
+            "name": row.name,
+            "victims": int(row.victims),
+            "rate": None if row.rate != row.rate else row.rate,
+            "high": row.area_id in high,
+            "cells": [
+                _matrix_cell(analysis.cell(int(row.area_id), s)) for s in analysis.strategies
+            ],
+        }
+        for row in analysis.burden.itertuples(index=False)
+    ]
+    kind_labels = dict(AreaKind.choices)
+    return render(
+        request,
+        "inventory/gaps.html",
+        {
+            "analysis": analysis,
+            "matrix": matrix,
+            "strategy_labels": [labels[s] for s in analysis.strategies],
+            "kinds": [(k, kind_labels.get(k, k)) for k in analysis.kinds],
+            "year_choices": selectors.YEAR_CHOICES,
+            "map_json": script_json(selectors.gaps_map(analysis)),
+            "covered_high": sum(analysis.covered(area_id) for area_id in analysis.high_burden),
+        },
+    )
+
+
+def _matrix_cell(programs: list[selectors.Coverage]) -> dict[str, Any]:
+    return {
+        "count": len(programs),
+        "evidence_based": any(p.evidence_based for p in programs),
+        "names": "; ".join(p.program_name for p in programs),
+    }
+
+
+@grantee_required
+def my_programs(request: HttpRequest) -> HttpResponse:
+    organisations = Organisation.objects.for_member(request.user)
+    led = Program.objects.filter(lead_organisation__in=organisations).select_related(
+        "lead_organisation"
+    )
+    partnered = (
+        Program.objects.filter(partners__in=organisations)
+        .exclude(lead_organisation__in=organisations)
+        .select_related("lead_organisation")
+        .distinct()
+    )
+    own_proposals = ProgramUpdateProposal.objects.filter(
+        organisation__in=organisations
+    ).select_related("program")
+    return render(
+        request,
+        "inventory/my_programs.html",
+        {"led": led, "partnered": partnered, "proposals": own_proposals[:20]},
+    )
+
+
+@grantee_required
+def propose_update(request: HttpRequest, uuid: str) -> HttpResponse:
+    program = get_program_for_grantee(request, uuid)
+    # the form edits a copy: nothing changes on the program until staff approve
+    draft = Program.objects.get(pk=program.pk)
+    form = ProposalForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS}
+        try:
+            with transaction.atomic():
+                proposal_submit(
+                    program=program,
+                    organisation=program.lead_organisation,
+                    user=request.user,
+                    changes=changes,
+                    note=form.cleaned_data["note"],
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your update was sent to the office for approval.")
+            return redirect("inventory:my_programs")
+    return render(request, "inventory/propose_update.html", {"program": program, "form": form})

@@ -1,0 +1,133 @@
+"""Strengths and gaps: burden from the aggregates beside the programs serving each area."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from inventory.models import Evidence, ProgramStatus, Strategy
+from inventory.selectors import gaps_analysis
+from tests.inventory.conftest import record_burden
+from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def city(neighbourhoods):
+    """N1 and N2 carry the shootings; N1 has an evidence-based street outreach program,
+    N2 only an unrated victim-services effort; N3 a little violence and no program."""
+    n1, n2, n3, *_ = neighbourhoods
+    record_burden({n1: 60, n2: 40, n3: 5})
+    outreach = ProgramFactory(
+        name="Outreach", strategy=Strategy.STREET_OUTREACH, evidence=Evidence.EFFECTIVE
+    )
+    ServiceAreaFactory(program=outreach, area=n1, started_on=date(2024, 1, 1))
+    vigils = ProgramFactory(
+        name="Vigils", strategy=Strategy.VICTIM_SERVICES, evidence=Evidence.NOT_RATED
+    )
+    ServiceAreaFactory(program=vigils, area=n2, started_on=date(2024, 1, 1))
+    # neither an ended service area nor an ended program counts as coverage
+    ended = ProgramFactory(name="Old CBT", strategy=Strategy.CBT, evidence=Evidence.EFFECTIVE)
+    ServiceAreaFactory(
+        program=ended, area=n2, started_on=date(2020, 1, 1), ended_on=date(2023, 1, 1)
+    )
+    stopped = ProgramFactory(name="Stopped", strategy=Strategy.CBT, status=ProgramStatus.ENDED)
+    ServiceAreaFactory(program=stopped, area=n2, started_on=date(2020, 1, 1))
+    return neighbourhoods
+
+
+def test_high_burden_areas_are_those_with_twice_the_average(city):
+    analysis = gaps_analysis(kind="neighbourhood", years=3, on=TODAY)
+
+    # 105 people shot over 6 areas: an average of 17.5, so 35 or more is high
+    assert [a.code for a in city if a.pk in analysis.high_burden] == ["N1", "N2"]
+    assert list(analysis.burden["code"][:3]) == ["N1", "N2", "N3"]
+
+
+def test_gaps_rank_uncovered_areas_and_missing_strategies_by_people_shot(city):
+    analysis = gaps_analysis(kind="neighbourhood", years=3, on=TODAY)
+
+    gaps = [(g.rank, g.kind, g.subject, g.victims) for g in analysis.gaps]
+    # street outreach reaches N1 but not N2; the other core strategies reach neither
+    assert gaps[:5] == [
+        (1, "strategy", "Cognitive behavioural therapy", 100),
+        (2, "strategy", "Group violence intervention / focused deterrence", 100),
+        (3, "strategy", "Hospital-based violence intervention", 100),
+        (4, "strategy", "Place-based (greening, lighting)", 100),
+        (5, "strategy", "Violence interruption (CVI)", 100),
+    ]
+    assert gaps[5:] == [
+        (6, "area", "Hood 2 (N2)", 40),
+        (7, "strategy", "Street outreach (CVI)", 40),
+    ]
+    assert "served by Vigils" in analysis.gaps[5].detail
+
+
+def test_an_area_served_by_an_evidence_based_core_program_is_no_gap(city):
+    n2 = city[1]
+    hospital = ProgramFactory(strategy=Strategy.HOSPITAL, evidence=Evidence.PROMISING)
+    ServiceAreaFactory(program=hospital, area=n2, started_on=date(2025, 1, 1))
+
+    analysis = gaps_analysis(kind="neighbourhood", years=3, on=TODAY)
+
+    assert [g for g in analysis.gaps if g.kind == "area"] == []
+    assert analysis.covered(n2.pk)
+
+
+def test_a_program_starting_later_does_not_cover_an_area_yet(city):
+    n2 = city[1]
+    planned = ProgramFactory(strategy=Strategy.HOSPITAL, evidence=Evidence.PROMISING)
+    ServiceAreaFactory(program=planned, area=n2, started_on=date(2027, 1, 1))
+
+    assert not gaps_analysis(kind="neighbourhood", years=3, on=TODAY).covered(n2.pk)
+
+
+def test_gaps_page_shows_matrix_map_and_downloads(
+    city, staff, client_for, django_assert_max_num_queries
+):
+    client = client_for(staff)
+    with django_assert_max_num_queries(12):
+        page = client.get("/inventory/gaps/?kind=neighbourhood&years=3")
+    html = page.content.decode()
+
+    assert page.status_code == 200
+    assert "Hood 2 (N2)" in html and "high burden" in html
+    assert 'id="gaps-map"' in html
+    gaps_csv = client.get("/inventory/gaps/?kind=neighbourhood&years=3&download=gaps")
+    rows = list(csv.reader(io.StringIO(gaps_csv.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Rank", "Gap in", "Area or strategy", "People shot"]
+    assert rows[6][:4] == ["6", "area", "Hood 2 (N2)", "40"]
+    matrix = client.get("/inventory/gaps/?kind=neighbourhood&download=matrix")
+    table = list(csv.DictReader(io.StringIO(matrix.content.decode("utf-8-sig"))))
+    by_code = {row["Area code"]: row for row in table}
+    assert by_code["N1"]["Street outreach (CVI)"] == "1"
+    assert by_code["N1"]["Evidence-based programs"] == "1"
+    assert by_code["N2"]["High burden"] == "yes" and by_code["N3"]["High burden"] == "no"
+    assert by_code["N2"]["Cognitive behavioural therapy"] == "0"  # the ended ones do not count
+
+
+def test_gaps_page_without_incident_data_still_lists_areas(neighbourhoods, staff, client_for):
+    html = client_for(staff).get("/inventory/gaps/").content.decode()
+
+    assert "No incident data has been imported yet" in html
+    assert "Hood 6 (N6)" in html
+
+
+def test_demo_city_programs_leave_visible_gaps(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from inventory.models import Program
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert 25 <= Program.objects.count() <= 40
+    analysis = gaps_analysis(kind="neighbourhood", years=3, on=date(2026, 11, 22))
+    area_gaps = {g.subject for g in analysis.gaps if g.kind == "area"}
+    assert area_gaps == {"Linden (N12)", "Southport (N19)"}
+    assert len(analysis.high_burden) == 6
+    cbt = next(g for g in analysis.gaps if g.subject == "Cognitive behavioural therapy")
+    assert cbt.detail.startswith("Reaches 1 of the 6 high-burden areas")
