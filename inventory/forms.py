@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 import django_filters
@@ -16,6 +17,8 @@ from inventory.models import (
 )
 from ovp.areas.models import Area
 from stakeholders.models import Organisation
+
+SURVEY_MAX_BYTES = 10_000_000
 
 PROGRAM_FIELDS = [
     "name", "lead_organisation", "partners", "description", "strategy", "tier", "model_name",
@@ -58,13 +61,45 @@ class ServiceAreaForm(forms.ModelForm):
         model = ServiceArea
         fields = ["area", "started_on", "ended_on"]
         widgets = {
-            "started_on": forms.DateInput(attrs={"type": "date"}),
-            "ended_on": forms.DateInput(attrs={"type": "date"}),
+            "area": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "started_on": forms.DateInput(
+                attrs={"type": "date", "class": "form-control form-control-sm"}
+            ),
+            "ended_on": forms.DateInput(
+                attrs={"type": "date", "class": "form-control form-control-sm"}
+            ),
         }
 
 
+class BaseServiceAreaFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """One program cannot serve one area in two overlapping periods: evaluation reads
+        these periods as when the area was treated."""
+        super().clean()
+        periods: dict[int, list[tuple[date, date]]] = {}
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
+                continue
+            area, start = form.cleaned_data.get("area"), form.cleaned_data.get("started_on")
+            if area is None or start is None:
+                continue
+            end = form.cleaned_data.get("ended_on") or date.max
+            for other_start, other_end in periods.get(area.pk, []):
+                if start <= other_end and other_start <= end:
+                    raise forms.ValidationError(
+                        f"{area.name} is listed twice for overlapping periods; end one period "
+                        "before the next starts."
+                    )
+            periods.setdefault(area.pk, []).append((start, end))
+
+
 ServiceAreaFormSet = forms.inlineformset_factory(
-    Program, ServiceArea, form=ServiceAreaForm, extra=2, can_delete=True
+    Program,
+    ServiceArea,
+    form=ServiceAreaForm,
+    formset=BaseServiceAreaFormSet,
+    extra=2,
+    can_delete=True,
 )
 
 
@@ -124,6 +159,14 @@ class SurveyUploadForm(forms.Form):
     def __init__(self, *args: Any, area_kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area_kind"].choices = area_kinds  # type: ignore[attr-defined]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > SURVEY_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {SURVEY_MAX_BYTES // 1_000_000} MB; a survey is far smaller."
+            )
+        return upload
 
 
 class ProposalForm(forms.ModelForm):

@@ -48,6 +48,8 @@ class Gap:
     victims: int
     rate: float | None
     detail: str
+    programs: list[Coverage] = field(default_factory=list)  # what serves the area now
+    missing: int = 0  # high-burden areas a strategy misses
 
 
 @dataclass
@@ -129,8 +131,11 @@ def gaps_analysis(*, kind: str | None, years: int, on: date) -> GapsAnalysis:
 
 
 def _rank_gaps(analysis: GapsAnalysis) -> list[Gap]:
+    """Area gaps first, the most people shot first; then strategy gaps, those missing from
+    the most high-burden areas first (then by the people shot in the areas missed). The two
+    kinds are not summed together: the same area's people count in several strategy gaps."""
     rows = analysis.burden.set_index("area_id")
-    found: list[Gap] = []
+    area_gaps: list[Gap] = []
     for area_id in analysis.high_burden:
         programs = analysis.coverage.get(area_id, [])
         victims, rate = int(rows.at[area_id, "victims"]), rows.at[area_id, "rate"]
@@ -139,12 +144,12 @@ def _rank_gaps(analysis: GapsAnalysis) -> list[Gap]:
         if not programs:
             detail = "No program serves this area."
         elif not analysis.covered(area_id):
-            listed = ", ".join(p.program_name for p in programs)
-            detail = f"No evidence-based program of a core strategy; served by {listed}."
+            detail = "No evidence-based program of a core strategy; served by:"
         else:
             continue
-        found.append(Gap(0, "area", name, victims, rate, detail))
+        area_gaps.append(Gap(0, "area", name, victims, rate, detail, programs))
     labels = dict(Strategy.choices)
+    strategy_gaps: list[Gap] = []
     for strategy in CORE_STRATEGIES:
         missing = [a for a in analysis.high_burden if not analysis.cell(a, strategy)]
         if not missing:
@@ -156,8 +161,12 @@ def _rank_gaps(analysis: GapsAnalysis) -> list[Gap]:
             f"Reaches {reached} of the {len(analysis.high_burden)} high-burden areas; "
             f"missing in {names}."
         )
-        found.append(Gap(0, "strategy", labels[strategy], victims, None, detail))
-    found.sort(key=lambda gap: (-gap.victims, gap.kind, gap.subject))
+        strategy_gaps.append(
+            Gap(0, "strategy", labels[strategy], victims, None, detail, missing=len(missing))
+        )
+    area_gaps.sort(key=lambda gap: (-gap.victims, gap.subject))
+    strategy_gaps.sort(key=lambda gap: (-gap.missing, -gap.victims, gap.subject))
+    found = area_gaps + strategy_gaps
     for rank, gap in enumerate(found, start=1):
         gap.rank = rank
     return found
@@ -220,9 +229,12 @@ def gaps_map(analysis: GapsAnalysis) -> dict[str, Any]:
 
 def gaps_csv_rows(analysis: GapsAnalysis) -> list[list[Any]]:
     return [
-        [g.rank, g.kind, g.subject, g.victims, "" if g.rate is None else round(g.rate, 1), g.detail]
+        [
+            g.rank, g.kind, g.subject, g.victims, "" if g.rate is None else round(g.rate, 1),
+            " ".join([g.detail, "; ".join(p.program_name for p in g.programs)]).strip(),
+        ]
         for g in analysis.gaps
-    ]
+    ]  # fmt: skip
 
 
 GAPS_CSV_HEADER = [

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.forms import BaseInlineFormSet
 from django.utils import timezone
 
@@ -26,6 +26,7 @@ from inventory.models import (
     Tier,
 )
 from ovp.areas.models import Area, normalize_area_code
+from ovp.core.exports import FORMULA_STARTS
 from stakeholders.models import Organisation
 
 # The survey the office sends to organisations, one program a row. The inventory's CSV and
@@ -106,7 +107,7 @@ def _whole_number(value: str, column: str) -> int | None:
         number = Decimal(text)
     except InvalidOperation:
         raise ValidationError(f"{column}: '{value}' is not a number") from None
-    if number < 0 or number != number.to_integral_value():
+    if not number.is_finite() or number < 0 or number != number.to_integral_value():
         raise ValidationError(f"{column}: '{value}' is not a whole number of 0 or more")
     return int(number)
 
@@ -115,10 +116,21 @@ def _names(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;\n]", value) if part.strip()]
 
 
+# survey column -> program field (name and lead organisation identify the program)
+COLUMN_FIELDS = {
+    "strategy": "strategy", "tier": "tier", "model_name": "model_name", "evidence": "evidence",
+    "evidence_source": "evidence_source", "ages_served": "population_ages",
+    "risk_group": "risk_group", "formal": "formal", "funded_by_office": "funded_by_office",
+    "capacity": "capacity", "annual_budget": "annual_budget",
+    "funding_sources": "funding_sources", "status": "status", "description": "description",
+}  # fmt: skip
+
+
 @dataclass
 class _Row:
     line: int
     values: dict[str, Any]
+    given: set[str]  # the fields the row fills in: only these change an existing program
     partners: list[Organisation]
     areas: list[Area]
     serving_since: date | None
@@ -213,7 +225,8 @@ def _parse_row(
             )  # fmt: skip
     if problems:
         raise ValidationError([f"Row {line}: {problem}" for problem in problems])
-    return _Row(line, values, partners, served, serving_since)
+    given = {field for column, field in COLUMN_FIELDS.items() if cell[column]}
+    return _Row(line, values, given, partners, served, serving_since)
 
 
 def _read_survey(content: bytes) -> list[tuple[int, dict[str, str]]]:
@@ -237,16 +250,29 @@ def _read_survey(content: bytes) -> list[tuple[int, dict[str, str]]]:
         )  # fmt: skip
     reader.fieldnames = header
     rows: list[tuple[int, dict[str, str]]] = []
-    for raw in reader:
-        # the template's line of help text is not a program (csv skips blank lines itself)
-        if (raw.get("program") or "").startswith("Name of the program"):
-            continue
-        if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
-            continue
-        rows.append((reader.line_num, raw))
-        if len(rows) > MAX_SURVEY_ROWS:
-            raise ValidationError(f"The file has more than {MAX_SURVEY_ROWS:,} rows.")
+    try:
+        for raw in reader:
+            # the template's line of help text is not a program (csv skips blank lines)
+            if (raw.get("program") or "").startswith("Name of the program"):
+                continue
+            if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
+                continue
+            rows.append((reader.line_num, {k: _unquoted(v) for k, v in raw.items() if k}))
+            if len(rows) > MAX_SURVEY_ROWS:
+                raise ValidationError(f"The file has more than {MAX_SURVEY_ROWS:,} rows.")
+    except csv.Error as error:
+        raise ValidationError(
+            f"The file is not a valid CSV file (line {reader.line_num}: {error})."
+        ) from None
     return rows
+
+
+def _unquoted(value: Any) -> str:
+    """A cell as written, without the quote our exports put before a formula-like start."""
+    text = value if isinstance(value, str) else ""
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS:
+        return text[1:]
+    return text
 
 
 def survey_import(*, content: bytes, area_kind: str) -> SurveyResult:
@@ -283,7 +309,13 @@ def survey_import(*, content: bytes, area_kind: str) -> SurveyResult:
         return result
     with transaction.atomic():
         for row in rows:
-            _save_survey_row(row, result)
+            try:
+                _save_survey_row(row, result)
+            except ValidationError as error:
+                result.errors.extend(f"Row {row.line}: {message}" for message in error.messages)
+        if result.errors:
+            transaction.set_rollback(True)  # all or nothing
+            result.created = result.updated = result.service_areas_added = 0
     return result
 
 
@@ -296,8 +328,9 @@ def _save_survey_row(row: _Row, result: SurveyResult) -> None:
         program = Program(**row.values)
         result.created += 1
     else:
-        for name, value in row.values.items():
-            setattr(program, name, value)
+        # a column left out or left blank keeps what the inventory holds
+        for name in row.given:
+            setattr(program, name, row.values[name])
         result.updated += 1
     program.full_clean()
     program.save()
@@ -305,7 +338,12 @@ def _save_survey_row(row: _Row, result: SurveyResult) -> None:
         program.partners.add(*row.partners)
     for area in row.areas:
         assert row.serving_since is not None  # checked with the row
-        serving = program.service_areas.filter(area=area, ended_on__isnull=True).exists()
+        # served already: a period of that area still going on at `serving_since` or later
+        serving = (
+            program.service_areas.filter(area=area)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=row.serving_since))
+            .exists()
+        )
         if not serving:
             service_area = ServiceArea(program=program, area=area, started_on=row.serving_since)
             service_area.full_clean()

@@ -51,7 +51,9 @@ AREA_HISTORY = {"+": "Service area added", "~": "Service area changed", "-": "Se
 def program_list(request: HttpRequest) -> HttpResponse:
     programs = Program.objects.select_related("lead_organisation").order_by("name")
     filters = ProgramFilter(request.GET or None, queryset=programs)
-    programs = filters.qs if filters.is_bound and filters.is_valid() else programs
+    if filters.is_bound:
+        # a filter that cannot be read shows (and exports) nothing, never everything
+        programs = filters.qs if filters.is_valid() else programs.none()
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         rows = inventory_rows(programs, on=timezone.localdate())
@@ -67,6 +69,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
         "inventory/program_list.html",
         {
             "filters": filters,
+            "filters_invalid": filters.is_bound and not filters.is_valid(),
             "page": page,
             "query": query.urlencode(),
             "pending_proposals": ProgramUpdateProposal.objects.pending().count(),
@@ -297,8 +300,9 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "victims": int(row.victims),
             "rate": None if row.rate != row.rate else row.rate,
             "high": row.area_id in high,
+            "area_id": int(row.area_id),
             "cells": [
-                _matrix_cell(analysis.cell(int(row.area_id), s)) for s in analysis.strategies
+                _matrix_cell(s, analysis.cell(int(row.area_id), s)) for s in analysis.strategies
             ],
         }
         for row in analysis.burden.itertuples(index=False)
@@ -319,8 +323,9 @@ def gaps(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _matrix_cell(programs: list[selectors.Coverage]) -> dict[str, Any]:
+def _matrix_cell(strategy: str, programs: list[selectors.Coverage]) -> dict[str, Any]:
     return {
+        "strategy": strategy,
         "count": len(programs),
         "evidence_based": any(p.evidence_based for p in programs),
         "names": "; ".join(p.program_name for p in programs),

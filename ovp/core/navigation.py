@@ -24,13 +24,13 @@ def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
         return []
     entries: list[dict[str, Any]] = []
     menus: dict[str, dict[str, Any]] = {}
+    links: list[dict[str, Any]] = []
     for config in apps.get_app_configs():
         for item in getattr(config, "nav_items", ()):
             if user.role not in item.roles:
                 continue
-            url = reverse(item.url_name)
-            active = current_path == url or (url != "/" and current_path.startswith(url))
-            link = {"label": item.label, "url": url, "active": active}
+            link = {"label": item.label, "url": reverse(item.url_name), "active": False}
+            links.append(link)
             if not item.group:
                 entries.append(link)
                 continue
@@ -38,5 +38,16 @@ def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
                 menus[item.group] = {"label": item.group, "children": [], "active": False}
                 entries.append(menus[item.group])
             menus[item.group]["children"].append(link)
-            menus[item.group]["active"] |= active
+    # the current page is the entry with the longest URL the path starts with (one only)
+    matches = [
+        link
+        for link in links
+        if current_path == link["url"]
+        or (link["url"] != "/" and current_path.startswith(link["url"]))
+    ]
+    if matches:
+        current = max(matches, key=lambda link: len(link["url"]))
+        current["active"] = True
+        for menu in menus.values():
+            menu["active"] = any(child is current for child in menu["children"])
     return entries

@@ -46,23 +46,61 @@ def test_high_burden_areas_are_those_with_twice_the_average(city):
     assert list(analysis.burden["code"][:3]) == ["N1", "N2", "N3"]
 
 
-def test_gaps_rank_uncovered_areas_and_missing_strategies_by_people_shot(city):
+def test_gaps_rank_uncovered_areas_first_then_strategies_by_areas_missed(city):
     analysis = gaps_analysis(kind="neighbourhood", years=3, on=TODAY)
 
-    gaps = [(g.rank, g.kind, g.subject, g.victims) for g in analysis.gaps]
-    # street outreach reaches N1 but not N2; the other core strategies reach neither
-    assert gaps[:5] == [
-        (1, "strategy", "Cognitive behavioural therapy", 100),
-        (2, "strategy", "Group violence intervention / focused deterrence", 100),
-        (3, "strategy", "Hospital-based violence intervention", 100),
-        (4, "strategy", "Place-based (greening, lighting)", 100),
-        (5, "strategy", "Violence interruption (CVI)", 100),
+    gaps = [(g.rank, g.kind, g.subject, g.victims, g.missing) for g in analysis.gaps]
+    # N2 has no evidence-based core program; street outreach reaches N1 but not N2; the
+    # other core strategies reach neither
+    assert gaps == [
+        (1, "area", "Hood 2 (N2)", 40, 0),
+        (2, "strategy", "Cognitive behavioural therapy", 100, 2),
+        (3, "strategy", "Group violence intervention / focused deterrence", 100, 2),
+        (4, "strategy", "Hospital-based violence intervention", 100, 2),
+        (5, "strategy", "Place-based (greening, lighting)", 100, 2),
+        (6, "strategy", "Violence interruption (CVI)", 100, 2),
+        (7, "strategy", "Street outreach (CVI)", 40, 1),
     ]
-    assert gaps[5:] == [
-        (6, "area", "Hood 2 (N2)", 40),
-        (7, "strategy", "Street outreach (CVI)", 40),
-    ]
-    assert "served by Vigils" in analysis.gaps[5].detail
+    assert [p.program_name for p in analysis.gaps[0].programs] == ["Vigils"]
+
+
+def test_burden_counts_only_the_chosen_years(neighbourhoods):
+    n1, n2, *_ = neighbourhoods
+    record_burden({n1: 10, n2: 10})
+    # four years before the last week: inside five years, outside one and three
+    record_burden({n1: 50}, on=date(2022, 11, 14))
+
+    three = gaps_analysis(kind="neighbourhood", years=3, on=TODAY).burden.set_index("code")
+    five = gaps_analysis(kind="neighbourhood", years=5, on=TODAY).burden.set_index("code")
+
+    assert three.at["N1", "victims"] == 10
+    assert five.at["N1", "victims"] == 60
+
+
+def test_an_area_at_exactly_twice_the_average_is_high_burden(neighbourhoods):
+    n1, n2, n3, n4, n5, n6 = neighbourhoods
+    # 36 people shot over 6 areas: an average of 6, so 12 is exactly twice it
+    record_burden({n1: 12, n2: 11, n3: 13})
+
+    high = gaps_analysis(kind="neighbourhood", years=3, on=TODAY).high_burden
+
+    assert set(high) == {n1.pk, n3.pk}
+
+
+def test_coverage_counts_a_service_area_ending_today_but_not_a_paused_program(neighbourhoods):
+    n1, n2, *_ = neighbourhoods
+    record_burden({n1: 50, n2: 50})
+    ending = ProgramFactory(strategy=Strategy.HOSPITAL, evidence=Evidence.EFFECTIVE)
+    ServiceAreaFactory(program=ending, area=n1, started_on=date(2024, 1, 1), ended_on=TODAY)
+    paused = ProgramFactory(
+        strategy=Strategy.HOSPITAL, evidence=Evidence.EFFECTIVE, status=ProgramStatus.PAUSED
+    )
+    ServiceAreaFactory(program=paused, area=n2, started_on=date(2024, 1, 1))
+
+    analysis = gaps_analysis(kind="neighbourhood", years=3, on=TODAY)
+
+    assert analysis.covered(n1.pk)
+    assert not analysis.covered(n2.pk)
 
 
 def test_an_area_served_by_an_evidence_based_core_program_is_no_gap(city):
@@ -98,7 +136,8 @@ def test_gaps_page_shows_matrix_map_and_downloads(
     gaps_csv = client.get("/inventory/gaps/?kind=neighbourhood&years=3&download=gaps")
     rows = list(csv.reader(io.StringIO(gaps_csv.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Rank", "Gap in", "Area or strategy", "People shot"]
-    assert rows[6][:4] == ["6", "area", "Hood 2 (N2)", "40"]
+    assert rows[1][:4] == ["1", "area", "Hood 2 (N2)", "40"]
+    assert rows[1][5] == "No evidence-based program of a core strategy; served by: Vigils"
     matrix = client.get("/inventory/gaps/?kind=neighbourhood&download=matrix")
     table = list(csv.DictReader(io.StringIO(matrix.content.decode("utf-8-sig"))))
     by_code = {row["Area code"]: row for row in table}

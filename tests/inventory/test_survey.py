@@ -137,22 +137,59 @@ def test_survey_template_help_line_and_blank_lines_are_skipped(
     assert result.errors[0].startswith("Row 5: strategy: '?' is not one of")
 
 
-def test_inventory_export_can_be_imported_back_unchanged(northside, neighbourhoods):
+def test_survey_update_leaves_columns_it_lacks_or_leaves_blank_alone(northside, neighbourhoods):
     program = ProgramFactory(
-        name="Round Trip", lead_organisation=northside, annual_budget=1000, capacity=7,
-        strategy=Strategy.CBT, formal=False,
+        name="Peace Walks", lead_organisation=northside, evidence=Evidence.EFFECTIVE,
+        status="ended", annual_budget=180_000, description="Lights on the corners.",
     )  # fmt: skip
-    ServiceAreaFactory(program=program, area=neighbourhoods[2], started_on=date(2023, 5, 1))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(SURVEY_HEADER)
-    writer.writerows(inventory_rows(Program.objects.all(), on=date(2026, 1, 1)))
+    header = ["program", "lead_organisation", "strategy", "tier", "capacity"]
+    content = survey(
+        {"program": "Peace Walks", "lead_organisation": "Northside Peacekeepers",
+         "strategy": "cbt", "tier": "prevention", "capacity": ""},
+        header=header,
+    )  # fmt: skip
 
-    result = survey_import(content=buffer.getvalue().encode(), area_kind="neighbourhood")
+    result = survey_import(content=content, area_kind="neighbourhood")
+
+    assert result.errors == [] and result.updated == 1
+    program.refresh_from_db()
+    assert program.strategy == Strategy.CBT
+    assert (program.evidence, program.status, program.annual_budget) == (
+        Evidence.EFFECTIVE,
+        "ended",
+        180_000,
+    )
+    assert program.description == "Lights on the corners."
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "-1", "2.5"])
+def test_survey_numbers_that_are_not_whole_amounts_are_row_errors(value, northside, neighbourhoods):
+    result = survey_import(content=survey(row(capacity=value)), area_kind="neighbourhood")
+
+    assert len(result.errors) == 1 and result.errors[0].startswith("Row 2: capacity:")
+    assert not Program.objects.exists()
+
+
+def test_survey_with_an_over_long_cell_is_refused_with_a_message(northside, neighbourhoods):
+    result = survey_import(
+        content=survey(row(description="x" * 200_000)), area_kind="neighbourhood"
+    )
+
+    assert result.errors and result.errors[0].startswith("The file is not a valid CSV file")
+
+
+def test_real_export_imports_back_with_future_end_dates_and_formula_like_names(
+    northside, neighbourhoods, staff, client_for
+):
+    program = ProgramFactory(name="=Peace", lead_organisation=northside, capacity=9)
+    ServiceAreaFactory(program=program, area=neighbourhoods[0], started_on=date(2023, 5, 1),
+                       ended_on=date(2099, 1, 1))  # fmt: skip
+    export = client_for(staff).get("/inventory/?format=csv").content
+    assert b"'=Peace" in export
+
+    result = survey_import(content=export, area_kind="neighbourhood")
 
     assert result.errors == []
     assert (result.created, result.updated, result.service_areas_added) == (0, 1, 0)
-    program.refresh_from_db()
-    assert (program.strategy, program.capacity, program.annual_budget, program.formal) == (
-        Strategy.CBT, 7, 1000, False,
-    )  # fmt: skip
+    assert Program.objects.get().name == "=Peace"
+    assert ServiceArea.objects.count() == 1

@@ -30,6 +30,8 @@ OFFICE_PAGES = [
     "/inventory/gaps/",
     "/inventory/gaps/?download=gaps",
     "/inventory/?format=xlsx",
+    "/inventory/?format=csv",
+    "/inventory/gaps/?download=matrix",
 ]
 
 
@@ -250,3 +252,38 @@ def test_grantee_cannot_decide_proposals(program, grantee_a, client_for):
     assert response.status_code == 403
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.PENDING
+
+
+def test_a_filter_that_cannot_be_read_exports_nothing(staff, client_for):
+    ProgramFactory(name="Therapy", strategy=Strategy.CBT)
+    ProgramFactory(name="Outreach")
+    client = client_for(staff)
+
+    export = client.get("/inventory/?strategy=cbt&area=99999&format=csv").content.decode(
+        "utf-8-sig"
+    )
+    page = client.get("/inventory/?strategy=cbt&area=99999").content.decode()
+
+    assert export.strip().splitlines()[1:] == []
+    assert "A filter could not be read" in page and "Outreach" not in page
+
+
+def test_overlapping_periods_of_one_area_are_refused(organisation_a, staff, client_for):
+    area = AreaFactory(code="N7")
+    response = client_for(staff).post("/inventory/programs/new/", {
+        "name": "Cure Riverton", "lead_organisation": organisation_a.pk, "strategy": Strategy.VIOLENCE_INTERRUPTION,
+        "tier": "intervention", "evidence": Evidence.PROMISING, "status": "active",
+        "areas-TOTAL_FORMS": "2", "areas-INITIAL_FORMS": "0",
+        "areas-0-area": area.pk, "areas-0-started_on": "2024-01-01",
+        "areas-1-area": area.pk, "areas-1-started_on": "2024-06-01",
+    })  # fmt: skip
+
+    assert response.status_code == 200
+    assert "is listed twice for overlapping periods" in response.content.decode()
+    assert not Program.objects.exists()
+
+
+def test_a_partner_grantee_cannot_propose_updates(program, grantee_b, organisation_b, client_for):
+    program.partners.add(organisation_b)
+    response = client_for(grantee_b).get(f"/inventory/mine/{program.uuid}/propose/")
+    assert response.status_code == 404
