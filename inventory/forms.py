@@ -164,7 +164,8 @@ class SurveyUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > SURVEY_MAX_BYTES:
             raise forms.ValidationError(
-                f"The file is larger than {SURVEY_MAX_BYTES // 1_000_000} MB; a survey is far smaller."
+                f"The file is larger than {SURVEY_MAX_BYTES // 1_000_000} MB; "
+                "a survey is far smaller."
             )
         return upload
 

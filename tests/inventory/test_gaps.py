@@ -78,7 +78,7 @@ def test_burden_counts_only_the_chosen_years(neighbourhoods):
 
 
 def test_an_area_at_exactly_twice_the_average_is_high_burden(neighbourhoods):
-    n1, n2, n3, n4, n5, n6 = neighbourhoods
+    n1, n2, n3, *_ = neighbourhoods
     # 36 people shot over 6 areas: an average of 6, so 12 is exactly twice it
     record_burden({n1: 12, n2: 11, n3: 13})
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from inventory.models import Evidence, Program, ServiceArea, Strategy
-from inventory.services import SURVEY_HEADER, inventory_rows, survey_import
+from inventory.services import SURVEY_HEADER, survey_import
 from tests.factories import OrganisationFactory
 from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
 
