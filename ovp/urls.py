@@ -15,5 +15,6 @@ urlpatterns = [
     path("public/shootings/", include((public_incident_urls, "public"))),
     path("", include("stakeholders.urls")),
     path("inventory/", include("inventory.urls")),
+    path("", include("grants.urls")),
     path("admin/", admin.site.urls),
 ]

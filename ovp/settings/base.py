@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "ovp.incidents",
     "stakeholders",
     "inventory",
+    "grants",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -197,6 +198,17 @@ OVP_SCHEDULED_JOBS: dict[str, dict] = {
         "schedule": crontab(hour=3, minute=15),
         "description": "Delete expired login sessions.",
     },
+    "grants-program-data": {
+        "task": "grants.tasks.program_data_rebuild",
+        "schedule": crontab(hour=2, minute=45),
+        "description": "Rebuild program data per area and quarter from approved quarterly "
+        "reports.",
+    },
+    "grants-report-reminders": {
+        "task": "grants.tasks.reports_send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+        "description": "Email grantees whose quarterly reports are due in 7 days or overdue.",
+    },
 }
 CELERY_BEAT_SCHEDULE = {
     name: {key: value for key, value in job.items() if key != "description"}
@@ -222,7 +234,15 @@ OVP_ROLE_HOMES = {
 
 # Public pages hide counts from 1 to OVP_SUPPRESSION_THRESHOLD - 1 (and what would reveal them).
 OVP_SUPPRESSION_THRESHOLD = env.int("OVP_SUPPRESSION_THRESHOLD", default=10)
+# The allocation benchmark (Abt, Bleeding Out, 2019): annual funding per homicide, in dollars.
+OVP_FUNDING_PER_HOMICIDE = env.int("OVP_FUNDING_PER_HOMICIDE", default=30_000)
 # Uploaded exports larger than this are refused.
 OVP_MAX_UPLOAD_MB = env.int("OVP_MAX_UPLOAD_MB", default=500)
+# Documents attached to grant applications and reports larger than this are refused.
+OVP_GRANT_UPLOAD_MAX_MB = env.int("OVP_GRANT_UPLOAD_MAX_MB", default=10)
+# A quarterly report is due this many days after its quarter ends.
+OVP_REPORT_DUE_DAYS = env.int("OVP_REPORT_DUE_DAYS", default=30)
+# The portal's address, for links in emails (reminders) sent outside a request.
+OVP_SITE_URL = env("OVP_SITE_URL", default="http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

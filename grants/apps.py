@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+from ovp.core.navigation import NavItem
+
+OFFICE = ("admin", "staff")
+
+
+class GrantsConfig(AppConfig):
+    name = "grants"
+    verbose_name = "Grants"
+    nav_items = (
+        NavItem("Funds and rounds", "grants:round_list", OFFICE, "Grants"),
+        NavItem("Awards and payments", "grants:award_list", OFFICE, "Grants"),
+        NavItem("Report compliance", "grants:compliance", OFFICE, "Grants"),
+        NavItem("My reviews", "grants:my_reviews", (*OFFICE, "board"), "Grants"),
+        NavItem("Funding and applications", "grants:my_applications", ("grantee",)),
+        NavItem("Awards and reports", "grants:my_awards", ("grantee",)),
+    )

@@ -1,0 +1,247 @@
+"""Writes to awards and their money: making an award, releasing a tranche, closing out."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from grants.models import (
+    ZERO,
+    Application,
+    ApplicationStatus,
+    Award,
+    AwardStatus,
+    BudgetLine,
+    Fund,
+    QuarterlyReport,
+    ReportStatus,
+    Tranche,
+)
+from inventory.models import Program
+from ovp.areas.models import Area
+from stakeholders.models import Organisation
+
+
+def _money(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """One calendar quarter of an award, cut to the award's own dates."""
+
+    start: date
+    end: date
+    due_on: date
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first and last days of the calendar quarter holding `day`."""
+    first_month = (day.month - 1) // 3 * 3 + 1
+    start = date(day.year, first_month, 1)
+    next_start = (
+        date(day.year + 1, 1, 1) if first_month == 10 else date(day.year, first_month + 3, 1)
+    )
+    return start, next_start - timedelta(days=1)
+
+
+def report_periods(*, starts_on: date, ends_on: date) -> list[ReportPeriod]:
+    """The calendar quarters overlapping an award's period, each due
+    `OVP_REPORT_DUE_DAYS` days after its quarter ends."""
+    periods = []
+    quarter_start, quarter_end = quarter_of(starts_on)
+    while quarter_start <= ends_on:
+        periods.append(
+            ReportPeriod(
+                start=max(quarter_start, starts_on),
+                end=min(quarter_end, ends_on),
+                due_on=quarter_end + timedelta(days=settings.OVP_REPORT_DUE_DAYS),
+            )
+        )
+        quarter_start, quarter_end = quarter_of(quarter_end + timedelta(days=1))
+    return periods
+
+
+def _check_lines(
+    amount: Decimal,
+    budget_lines: Sequence[tuple[str, Decimal]],
+    tranches: Sequence[tuple[Decimal, date, int | None]],
+    reports: int,
+) -> list[str]:
+    problems: list[str] = []
+    names = [name.strip() for name, _ in budget_lines]
+    if not budget_lines:
+        problems.append("Give at least one budget line.")
+    if any(not name for name in names):
+        problems.append("Every budget line needs a name.")
+    if len(set(names)) != len(names):
+        problems.append("Two budget lines have the same name.")
+    if any(line_amount <= ZERO for _, line_amount in budget_lines):
+        problems.append("Every budget line needs an amount above $0.00.")
+    lines_total = sum((line_amount for _, line_amount in budget_lines), ZERO)
+    if budget_lines and lines_total != amount:
+        problems.append(
+            f"The budget lines add up to {_money(lines_total)}, not the award's {_money(amount)}."
+        )
+    if not tranches:
+        problems.append("Give at least one tranche.")
+    if any(tranche_amount <= ZERO for tranche_amount, _, _ in tranches):
+        problems.append("Every tranche needs an amount above $0.00.")
+    tranches_total = sum((tranche_amount for tranche_amount, _, _ in tranches), ZERO)
+    if tranches and tranches_total != amount:
+        problems.append(
+            f"The tranches add up to {_money(tranches_total)}, not the award's {_money(amount)}."
+        )
+    for number, (_, _, report_number) in enumerate(tranches, start=1):
+        if report_number is not None and not 1 <= report_number <= reports:
+            problems.append(
+                f"Tranche {number} requires report {report_number}, but the award has "
+                f"{reports} quarterly report(s) (1 to {reports})."
+            )
+    return problems
+
+
+@transaction.atomic
+def award_create(
+    *,
+    application: Application | None,
+    fund: Fund,
+    organisation: Organisation,
+    program: Program | None,
+    title: str,
+    amount: Decimal,
+    starts_on: date,
+    ends_on: date,
+    conditions: str,
+    areas: Iterable[Area],
+    budget_lines: Sequence[tuple[str, Decimal]],
+    tranches: Sequence[tuple[Decimal, date, int | None]],
+    user: Any,
+) -> Award:
+    """Make an award: its budget lines, its tranches and its quarterly reports (one for each
+    calendar quarter the award overlaps). A tranche given a report number (1 for the first
+    quarter's report) is released only once that report is approved.
+
+    Refused, with every problem in one ValidationError, unless the amount fits what the fund
+    has available, budget lines and tranches each add up to the amount exactly, and an
+    application (if given) is approved, has no award yet, and is the organisation's."""
+    # one award at a time per fund, so two awards cannot both take the last of its money
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    problems: list[str] = []
+    if application is not None:
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status != ApplicationStatus.APPROVED:
+            problems.append(
+                f"The application is {application.get_status_display().lower()}: only an "
+                "approved application can be awarded."
+            )
+        if application.organisation_id != organisation.pk:
+            problems.append("The application is from another organisation than the award's.")
+        if Award.objects.filter(application=application).exists():
+            problems.append("This application already has an award.")
+    if amount is None or amount <= ZERO:
+        problems.append("The award's amount must be above $0.00.")
+    elif amount > fund.available:
+        problems.append(
+            f"{fund.name} has {_money(fund.available)} available, less than the "
+            f"{_money(amount)} of this award."
+        )
+    periods: list[ReportPeriod] = []
+    if starts_on and ends_on and ends_on < starts_on:
+        problems.append("The award ends before it starts.")
+    elif starts_on and ends_on:
+        periods = report_periods(starts_on=starts_on, ends_on=ends_on)
+    if amount is not None and amount > ZERO:
+        problems += _check_lines(amount, budget_lines, tranches, len(periods))
+    if problems:
+        raise ValidationError(problems)
+
+    award = Award(
+        application=application,
+        fund=fund,
+        organisation=organisation,
+        program=program,
+        title=title,
+        amount=amount,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        conditions=conditions,
+        created_by=user,
+    )
+    award.full_clean()
+    award.save()
+    award.areas.set(areas)
+    for name, line_amount in budget_lines:
+        line = BudgetLine(award=award, name=name.strip(), amount=line_amount)
+        line.full_clean()
+        line.save()
+    reports = []
+    for period in periods:
+        report = QuarterlyReport(
+            award=award, period_start=period.start, period_end=period.end, due_on=period.due_on
+        )
+        report.full_clean()
+        report.save()
+        reports.append(report)
+    for number, (tranche_amount, planned_on, report_number) in enumerate(tranches, start=1):
+        tranche = Tranche(
+            award=award,
+            number=number,
+            amount=tranche_amount,
+            planned_on=planned_on,
+            requires_report=reports[report_number - 1] if report_number else None,
+        )
+        tranche.full_clean()
+        tranche.save()
+    return award
+
+
+@transaction.atomic
+def tranche_release(*, tranche: Tranche, user: Any) -> Tranche:
+    """Release (disburse) a tranche, recording who and when. Refused unless the award is
+    active and the report the tranche requires, if any, is approved. Releasing a tranche
+    already released changes nothing (the row is locked, so two clicks pay once)."""
+    tranche = (
+        Tranche.objects.select_for_update(of=("self",))
+        .select_related("award", "requires_report")
+        .get(pk=tranche.pk)
+    )
+    if tranche.is_released:
+        return tranche
+    if tranche.award.status != AwardStatus.ACTIVE:
+        raise ValidationError("The award is closed out: its tranches can no longer be released.")
+    report = tranche.requires_report
+    if report is not None and report.status != ReportStatus.APPROVED:
+        raise ValidationError(
+            f"Tranche {tranche.number} waits for the {report.quarter_label} report to be "
+            f"approved; that report is {report.get_status_display().lower()}."
+        )
+    tranche.released_at = timezone.now()
+    tranche.released_by = user
+    tranche.full_clean()
+    tranche.save(update_fields=["released_at", "released_by"])
+    return tranche
+
+
+@transaction.atomic
+def award_close(*, award: Award, user: Any) -> Award:
+    """Close out an award: no more releases, no more reports. Refused while a submitted
+    report waits for review. Money not released stays obligated to the award (the fund's
+    figures count the award's full amount), shown as remaining."""
+    award = Award.objects.select_for_update().get(pk=award.pk)
+    if award.status == AwardStatus.CLOSED:
+        raise ValidationError("This award is already closed out.")
+    waiting = award.reports.filter(status=ReportStatus.SUBMITTED)
+    if waiting.exists():
+        labels = ", ".join(report.quarter_label for report in waiting)
+        raise ValidationError(f"Review the submitted report(s) first: {labels}.")
+    award.status = AwardStatus.CLOSED
+    award.full_clean()
+    award.save(update_fields=["status"])
+    return award

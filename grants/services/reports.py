@@ -1,0 +1,390 @@
+"""Writes to quarterly reports: drafts, submission, review, attachments and reminders."""
+
+import logging
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from grants.models import (
+    REPORT_METRICS,
+    ZERO,
+    AwardStatus,
+    BudgetLine,
+    QuarterlyReport,
+    ReportAttachment,
+    ReportStatus,
+    ReportVersion,
+    Spending,
+)
+
+logger = logging.getLogger(__name__)
+
+METRIC_LABELS = dict(REPORT_METRICS)
+# (smaller, larger): the first count can never exceed the second
+METRIC_LIMITS = [
+    ("participants_active", "participants_enrolled"),
+    ("referrals_completed", "referrals_made"),
+    ("participants_reinjured", "participants_enrolled"),
+]
+# the first bytes each allowed type starts with; CSV is checked as text instead
+ALLOWED_UPLOADS: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".csv": (),
+}
+REMINDER_DAYS_BEFORE = 7
+OVERDUE_REMINDER_EVERY_DAYS = 7
+
+
+def _money(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+# ------------------------------------------------------------------------ checks and saving
+
+
+def _locked_message(report: QuarterlyReport) -> str:
+    if report.award.status != AwardStatus.ACTIVE:
+        return "The award is closed out: its reports can no longer be changed."
+    if report.status == ReportStatus.APPROVED:
+        return "This report is approved and can no longer be changed."
+    when = (
+        timezone.localtime(report.submitted_at).strftime("%Y-%m-%d") if report.submitted_at else ""
+    )
+    return (
+        f"This report was submitted{' on ' + when if when else ''} and is locked while the "
+        "office reviews it."
+    )
+
+
+def _lock(report: QuarterlyReport) -> QuarterlyReport:
+    """The report, locked for this transaction; refused unless the grantee may change it."""
+    report = QuarterlyReport.objects.select_for_update().select_related("award").get(pk=report.pk)
+    if not report.is_editable or report.award.status != AwardStatus.ACTIVE:
+        raise ValidationError(_locked_message(report))
+    return report
+
+
+def spending_left(report: QuarterlyReport) -> dict[int, Decimal]:
+    """For each budget line of the report's award, what is left to spend on it after what the
+    award's other reports say they spent."""
+    lines = BudgetLine.objects.filter(award_id=report.award_id).annotate(
+        spent_elsewhere=Sum("spending__amount", filter=~Q(spending__report_id=report.pk))
+    )
+    return {line.pk: line.amount - (line.spent_elsewhere or ZERO) for line in lines}
+
+
+def report_problems(
+    *,
+    report: QuarterlyReport,
+    metrics: dict[str, int | None],
+    spending: dict[int, Decimal | None],
+    complete: bool,
+) -> dict[str, list[str]]:
+    """Every consistency problem of a report's figures, by field (`line_<id>` for spending).
+    A draft may leave figures blank (`complete=False`); a submission may not."""
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    for name, label in REPORT_METRICS:
+        value = metrics.get(name)
+        if value is None:
+            if complete:
+                add(name, f"{label}: required to submit the report (0 if none).")
+        elif value < 0:
+            add(name, f"{label} cannot be negative.")
+    for smaller, larger in METRIC_LIMITS:
+        low, high = metrics.get(smaller), metrics.get(larger)
+        if low is not None and high is not None and low >= 0 and high >= 0 and low > high:
+            add(
+                smaller,
+                f"{METRIC_LABELS[smaller]} ({low}) cannot be more than "
+                f"{METRIC_LABELS[larger].lower()} ({high}).",
+            )
+    lines = {line.pk: line for line in BudgetLine.objects.filter(award_id=report.award_id)}
+    left = spending_left(report)
+    for line_id, amount in spending.items():
+        line = lines.get(line_id)
+        if line is None:
+            add("__all__", "Spending was given for a budget line of another award.")
+            continue
+        if amount is None:
+            continue
+        if amount < ZERO:
+            add(f"line_{line_id}", f"Spending on {line.name} cannot be negative.")
+        elif amount > left[line_id]:
+            add(
+                f"line_{line_id}",
+                f"Spending on {line.name} ({_money(amount)}) is more than the "
+                f"{_money(left[line_id])} left on that line ({_money(line.amount)} budgeted, "
+                f"{_money(line.amount - left[line_id])} reported in other quarters).",
+            )
+    return problems
+
+
+def _write(
+    report: QuarterlyReport,
+    metrics: dict[str, int | None],
+    spending: dict[int, Decimal | None],
+    narrative: str,
+    complete: bool,
+) -> None:
+    problems = report_problems(report=report, metrics=metrics, spending=spending, complete=complete)
+    if complete and not narrative.strip():
+        problems.setdefault("narrative", []).append(
+            "Narrative: required to submit the report: say what happened this quarter."
+        )
+    if problems:
+        raise ValidationError(problems)
+    for name, _ in REPORT_METRICS:
+        setattr(report, name, metrics.get(name))
+    report.narrative = narrative
+    for line_id, amount in spending.items():
+        if amount is None:
+            Spending.objects.filter(report=report, budget_line_id=line_id).delete()
+        else:
+            Spending.objects.update_or_create(
+                report=report, budget_line_id=line_id, defaults={"amount": amount}
+            )
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    report: QuarterlyReport,
+    metrics: dict[str, int | None],
+    spending: dict[int, Decimal | None],
+    narrative: str,
+    user: Any,
+) -> QuarterlyReport:
+    """Keep what the grantee has filled in so far; blanks are allowed, inconsistent figures
+    are not. A returned report stays returned until it is submitted again."""
+    report = _lock(report)
+    _write(report, metrics, spending, narrative, complete=False)
+    if report.status == ReportStatus.NOT_STARTED:
+        report.status = ReportStatus.DRAFT
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _content(report: QuarterlyReport) -> dict[str, Any]:
+    """A report as submitted, for its ReportVersion: plain JSON (money as strings)."""
+    return {
+        "metrics": {name: getattr(report, name) for name, _ in REPORT_METRICS},
+        "spending": [
+            {"budget_line": spending.budget_line.name, "amount": str(spending.amount)}
+            for spending in report.spending.select_related("budget_line").order_by("budget_line_id")
+        ],
+        "narrative": report.narrative,
+        "attachments": [attachment.name for attachment in report.attachments.order_by("id")],
+    }
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    report: QuarterlyReport,
+    metrics: dict[str, int | None],
+    spending: dict[int, Decimal | None],
+    narrative: str,
+    user: Any,
+) -> ReportVersion:
+    """Submit a report to the office: every metric and the narrative are required. The report
+    is locked and kept as a new ReportVersion."""
+    report = _lock(report)
+    _write(report, metrics, spending, narrative, complete=True)
+    now = timezone.now()
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by = user
+    report.full_clean()
+    report.save()
+    version = ReportVersion(
+        report=report,
+        number=report.versions.count() + 1,
+        content=_content(report),
+        submitted_at=now,
+        submitted_by=user,
+    )
+    version.full_clean()
+    version.save()
+    return version
+
+
+def _review(report: QuarterlyReport, user: Any, outcome: str, comment: str) -> QuarterlyReport:
+    report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(
+            f"Only a submitted report can be reviewed; this one is "
+            f"{report.get_status_display().lower()}."
+        )
+    report.status = outcome
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    report.review_comment = comment
+    report.full_clean()
+    report.save()
+    report.versions.filter(number=report.versions.count()).update(
+        outcome=outcome, review_comment=comment
+    )
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: QuarterlyReport, user: Any, comment: str = "") -> QuarterlyReport:
+    """Approve a submitted report: its metrics count as program data, and tranches waiting
+    for it may be released."""
+    return _review(report, user, ReportStatus.APPROVED, comment.strip())
+
+
+@transaction.atomic
+def report_return(*, report: QuarterlyReport, user: Any, comment: str) -> QuarterlyReport:
+    """Return a submitted report to the grantee for revision, saying what to change."""
+    if not comment.strip():
+        raise ValidationError({"comment": "Say what the grantee should change."})
+    return _review(report, user, ReportStatus.RETURNED, comment.strip())
+
+
+# ------------------------------------------------------------------------------ attachments
+
+
+def upload_problem(upload: UploadedFile) -> str | None:
+    """Why an uploaded file is refused (type or size), or None when it is acceptable."""
+    name = upload.name or ""
+    suffix = PurePath(name).suffix.lower()
+    allowed = ", ".join(sorted({s.lstrip(".") for s in ALLOWED_UPLOADS} - {"jpeg"}))
+    if suffix not in ALLOWED_UPLOADS:
+        return f"{name}: this type of file is not accepted; send one of: {allowed}."
+    limit = settings.OVP_GRANT_UPLOAD_MAX_MB
+    if upload.size is None or upload.size > limit * 1024 * 1024:
+        return f"{name} is larger than the {limit} MB limit."
+    if upload.size == 0:
+        return f"{name} is empty."
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    signatures = ALLOWED_UPLOADS[suffix]
+    if signatures and not head.startswith(signatures):
+        return f"{name} does not look like a {suffix.lstrip('.').upper()} file."
+    if not signatures and b"\x00" in head:
+        return f"{name} does not look like a CSV file (it holds binary data)."
+    return None
+
+
+@transaction.atomic
+def report_attachment_add(
+    *, report: QuarterlyReport, upload: UploadedFile, user: Any
+) -> ReportAttachment:
+    """Attach a file to a report the grantee may still change (allowed types, size limit)."""
+    report = _lock(report)
+    problem = upload_problem(upload)
+    if problem:
+        raise ValidationError({"file": problem})
+    name = PurePath(upload.name or "attachment").name[:200]
+    attachment = ReportAttachment(report=report, name=name, size=upload.size or 0, uploaded_by=user)
+    attachment.file.save(name, upload, save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def report_attachment_remove(*, attachment: ReportAttachment, user: Any) -> None:
+    """Remove an attachment from a report the grantee may still change."""
+    _lock(attachment.report)
+    stored = attachment.file.name or ""
+    storage = attachment.file.storage
+    attachment.delete()
+    # the file goes only once the row is gone for good
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+# -------------------------------------------------------------------------------- reminders
+
+
+def _reminder_kind(report: QuarterlyReport, today: date) -> str | None:
+    """'due' a week before the due date, 'overdue' the day after it and weekly from then on;
+    None when no reminder is owed today."""
+    if report.reminded_on == today:
+        return None
+    if report.due_on < today:
+        last = report.reminded_on
+        if last is None or last <= report.due_on:
+            return "overdue"
+        if (today - last).days >= OVERDUE_REMINDER_EVERY_DAYS:
+            return "overdue"
+        return None
+    opens = report.due_on - timedelta(days=REMINDER_DAYS_BEFORE)
+    if opens <= today and (report.reminded_on is None or report.reminded_on < opens):
+        return "due"
+    return None
+
+
+def reports_send_reminders(*, today: date) -> int:
+    """Email the members of each organisation whose report is due within a week or overdue;
+    at most one reminder a day per report (`reminded_on`), so running twice sends nothing
+    more. Returns how many reports were reminded."""
+    reminded = 0
+    candidates = (
+        QuarterlyReport.objects.awaiting_grantee()
+        .filter(award__status=AwardStatus.ACTIVE)
+        .filter(due_on__lte=today + timedelta(days=REMINDER_DAYS_BEFORE))
+        .exclude(reminded_on=today)
+        .select_related("award", "award__organisation")
+        .order_by("due_on", "pk")
+    )
+    for candidate in candidates:
+        with transaction.atomic():
+            report = (
+                QuarterlyReport.objects.select_for_update(of=("self",))
+                .select_related("award", "award__organisation")
+                .get(pk=candidate.pk)
+            )
+            kind = _reminder_kind(report, today)
+            if kind is None or not report.is_editable:
+                continue
+            organisation = report.award.organisation
+            recipients = sorted(
+                organisation.members.filter(is_active=True)
+                .exclude(email="")
+                .values_list("email", flat=True)
+            )
+            if not recipients:
+                logger.warning("No one to remind of %s: %s has no members", report, organisation)
+                continue
+            context = {
+                "report": report,
+                "award": report.award,
+                "organisation": organisation,
+                "kind": kind,
+                "days_late": (today - report.due_on).days,
+                "office_name": settings.OVP_OFFICE_NAME,
+                "url": settings.OVP_SITE_URL.rstrip("/")
+                + reverse("grants:report_edit", args=[report.uuid]),
+            }
+            subject = render_to_string("grants/email/report_reminder_subject.txt", context)
+            body = render_to_string("grants/email/report_reminder_body.txt", context)
+            report.reminded_on = today
+            report.save(update_fields=["reminded_on"])
+            # sent last: if sending fails, the transaction rolls back and tomorrow tries again
+            send_mail(" ".join(subject.split()), body, None, recipients)
+            reminded += 1
+    return reminded

@@ -1,0 +1,245 @@
+"""Quarterly reports: the grantee's form, the office's review, attachments, compliance."""
+
+import mimetypes
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from grants.forms.reports import AttachmentForm, QuarterlyReportForm, ReviewForm
+from grants.models import REPORT_METRICS, QuarterlyReport, ReportAttachment
+from grants.permissions import get_attachment_for_user, get_report_for_grantee
+from grants.selectors.compliance import CATEGORY_LABELS, CSV_HEADER, compliance, compliance_csv_rows
+from grants.services.reports import (
+    report_approve,
+    report_attachment_add,
+    report_attachment_remove,
+    report_return,
+    report_save_draft,
+    report_submit,
+    spending_left,
+)
+from ovp.accounts.models import Role
+from ovp.accounts.permissions import grantee_required, office_required, role_required
+from ovp.core.exports import csv_response
+
+
+def _figures(report: QuarterlyReport) -> dict[str, Any]:
+    """A report's current figures, for reading: metrics by label, spending by line."""
+    return {
+        "metrics": [(label, getattr(report, name)) for name, label in REPORT_METRICS],
+        "spending": list(report.spending.select_related("budget_line").order_by("budget_line_id")),
+    }
+
+
+def _versions(report: QuarterlyReport) -> list[dict[str, Any]]:
+    """Every submitted version, newest first, as it was submitted."""
+    rows = []
+    for version in report.versions.select_related("submitted_by").order_by("-number"):
+        content = version.content or {}
+        metrics = content.get("metrics", {})
+        rows.append(
+            {
+                "version": version,
+                "metrics": [(label, metrics.get(name)) for name, label in REPORT_METRICS],
+                "spending": content.get("spending", []),
+                "narrative": content.get("narrative", ""),
+                "attachments": content.get("attachments", []),
+                "caption": f"Metrics as submitted in version {version.number}",
+            }
+        )
+    return rows
+
+
+def _attach_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# ----------------------------------------------------------------------------------- grantee
+
+
+@grantee_required
+def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The grantee's report: a form while it may be changed, the submitted text otherwise."""
+    report = get_report_for_grantee(request, uuid)
+    editable = report.is_editable and report.award.status == "active"
+    budget_lines = list(report.award.budget_lines.all())
+    form = QuarterlyReportForm(
+        request.POST if request.method == "POST" else None,
+        report=report,
+        budget_lines=budget_lines,
+        left=spending_left(report),
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        service = report_submit if submit else report_save_draft
+        try:
+            service(report=report, user=request.user, **form.values())
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # nothing to correct in the form: the report is locked
+                messages.error(request, " ".join(error.messages))
+                return redirect("grants:report_edit", uuid=report.uuid)
+            _attach_errors(form, error)
+        else:
+            if submit:
+                messages.success(request, f"Report {report.quarter_label} submitted to the office.")
+                return redirect("grants:my_awards")
+            messages.success(request, "Draft saved. You can come back to it any time.")
+            return redirect("grants:report_edit", uuid=report.uuid)
+    return render(
+        request,
+        "grants/report_edit.html",
+        {
+            "report": report,
+            "editable": editable,
+            "form": form,
+            "attachment_form": AttachmentForm(),
+            "attachments": report.attachments.order_by("uploaded_at"),
+            "figures": _figures(report),
+            "versions": _versions(report),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@grantee_required
+@require_POST
+def report_attachment_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
+    report = get_report_for_grantee(request, uuid)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choose a file to attach.")
+    else:
+        try:
+            attachment = report_attachment_add(
+                report=report, upload=form.cleaned_data["file"], user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Attached {attachment.name}.")
+    return redirect("grants:report_edit", uuid=report.uuid)
+
+
+@grantee_required
+@require_POST
+def report_attachment_remove_view(request: HttpRequest, uuid: str) -> HttpResponse:
+    attachment = get_attachment_for_user(request, uuid)
+    try:
+        report_attachment_remove(attachment=attachment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Removed {attachment.name}.")
+    return redirect("grants:report_edit", uuid=attachment.report.uuid)
+
+
+@role_required(Role.ADMIN, Role.STAFF, Role.GRANTEE)
+def report_attachment_download(request: HttpRequest, uuid: str) -> HttpResponse:
+    """An attachment, for the office or the report's own organisation; never a public URL."""
+    attachment: ReportAttachment = get_attachment_for_user(request, uuid)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    content_type = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
+    # a streaming response: the decorators' type wants an HttpResponse
+    return FileResponse(  # type: ignore[return-value]
+        handle,
+        as_attachment=True,
+        filename=PurePath(attachment.name).name,
+        content_type=content_type,
+    )
+
+
+# ------------------------------------------------------------------------------------ office
+
+
+@office_required
+def report_review(request: HttpRequest, uuid: str) -> HttpResponse:
+    report = get_object_or_404(
+        QuarterlyReport.objects.select_related("award", "award__organisation", "submitted_by"),
+        uuid=uuid,
+    )
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            if approve:
+                report_approve(
+                    report=report, user=request.user, comment=form.cleaned_data["comment"]
+                )
+            else:
+                report_return(
+                    report=report, user=request.user, comment=form.cleaned_data["comment"]
+                )
+        except ValidationError as error:
+            _attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Report {report.quarter_label} "
+                f"{'approved' if approve else 'returned to the grantee'}.",
+            )
+            return redirect("grants:award_detail", uuid=report.award.uuid)
+    return render(
+        request,
+        "grants/report_review.html",
+        {
+            "report": report,
+            "form": form,
+            "figures": _figures(report),
+            "attachments": report.attachments.order_by("uploaded_at"),
+            "versions": _versions(report),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@office_required
+def compliance_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    result = compliance(today=today)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            f"ovp-report-compliance-{today.isoformat()}", CSV_HEADER, compliance_csv_rows(result)
+        )
+    return render(
+        request,
+        "grants/compliance.html",
+        {"result": result, "labels": CATEGORY_LABELS},
+    )
+
+
+routes: list[URLPattern] = [
+    path("grants/compliance/", compliance_view, name="compliance"),
+    path("grants/reports/<uuid:uuid>/", report_review, name="report_review"),
+    path("portal/reports/<uuid:uuid>/", report_edit, name="report_edit"),
+    path(
+        "portal/reports/<uuid:uuid>/attachments/",
+        report_attachment_add_view,
+        name="report_attachment_add",
+    ),
+    path(
+        "portal/report-attachments/<uuid:uuid>/remove/",
+        report_attachment_remove_view,
+        name="report_attachment_remove",
+    ),
+    path(
+        "grants/report-attachments/<uuid:uuid>/",
+        report_attachment_download,
+        name="report_attachment_download",
+    ),
+]

@@ -1,0 +1,50 @@
+"""The demo city's grants: a past round with awards and a year of reports in various states."""
+
+from io import StringIO
+
+from django.core.management import call_command
+
+from grants.models import (
+    Allocation,
+    Application,
+    ApplicationStatus,
+    Award,
+    Fund,
+    ProgramQuarter,
+    QuarterlyReport,
+    ReportStatus,
+    ReviewAssignment,
+    Tranche,
+)
+
+
+def test_demo_has_a_past_round_with_awards_and_a_year_of_reports_in_various_states(db):
+    call_command("seed_demo", stdout=StringIO())
+
+    assert Award.objects.count() == 4
+    states = set(QuarterlyReport.objects.values_list("status", flat=True))
+    assert states == {s.value for s in ReportStatus}  # every state, from not started to approved
+    assert QuarterlyReport.objects.filter(versions__number=2).exists()  # returned and resubmitted
+    assert Allocation.objects.get().decided_by.email == "staff@demo.ovp"
+    assert ReviewAssignment.objects.filter(
+        has_conflict=True, reviewer__email="board@demo.ovp"
+    ).exists()
+    assert Application.objects.filter(status=ApplicationStatus.DRAFT).exists()
+    fund = Fund.objects.get()
+    released = sum(t.amount for t in Tranche.objects.filter(released_at__isnull=False))
+    assert fund.disbursed == released == sum(a.paid for a in Award.objects.all())
+    assert fund.available == fund.total_budget - sum(a.amount for a in Award.objects.all())
+    assert ProgramQuarter.objects.exists()  # approved reports feed the program data
+
+
+def test_demo_grants_are_built_once(db):
+    call_command("seed_demo", stdout=StringIO())
+    counts = (Award.objects.count(), Application.objects.count(), QuarterlyReport.objects.count())
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert (
+        Award.objects.count(),
+        Application.objects.count(),
+        QuarterlyReport.objects.count(),
+    ) == counts

@@ -1,0 +1,427 @@
+"""Quarterly reports: consistency checks, drafts, locking, review, versions, attachments,
+reminders, and who may reach what."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from grants.models import ReportAttachment, ReportStatus, ReportVersion, Spending
+from grants.services.reports import (
+    report_approve,
+    report_attachment_add,
+    report_return,
+    report_save_draft,
+    reports_send_reminders,
+)
+from grants.tasks import reports_send_reminders as reminders_task
+from tests.factories import GranteeFactory
+from tests.grants.award_helpers import FULL_METRICS, D, approve, make_award, submit
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def award(organisation_a):
+    return make_award(organisation_a)
+
+
+@pytest.fixture
+def q1(award):
+    return award.reports.order_by("period_start")[0]
+
+
+def lines(award) -> dict[str, int]:
+    return {line.name: line.pk for line in award.budget_lines.all()}
+
+
+def draft(report, user, *, spending=None, narrative="", **metrics):
+    return report_save_draft(
+        report=report, metrics=metrics, spending=spending or {}, narrative=narrative, user=user
+    )
+
+
+# ------------------------------------------------------------------------------ consistency
+
+
+@pytest.mark.parametrize(
+    ("metrics", "field", "message"),
+    [
+        (
+            {"participants_enrolled": -1},
+            "participants_enrolled",
+            "Participants enrolled cannot be negative.",
+        ),
+        (
+            {"participants_enrolled": 10, "participants_active": 11},
+            "participants_active",
+            "Participants active (11) cannot be more than participants enrolled (10).",
+        ),
+        (
+            {"referrals_made": 4, "referrals_completed": 5},
+            "referrals_completed",
+            "Referrals completed (5) cannot be more than referrals made (4).",
+        ),
+        (
+            {"participants_enrolled": 3, "participants_reinjured": 4},
+            "participants_reinjured",
+            "Participants re-injured (4) cannot be more than participants enrolled (3).",
+        ),
+        ({"outreach_contacts": -5}, "outreach_contacts", "Outreach contacts cannot be negative."),
+    ],
+)
+def test_inconsistent_counts_are_refused_with_a_clear_message(
+    q1, grantee_a, metrics, field, message
+):
+    with pytest.raises(ValidationError) as refused:
+        draft(q1, grantee_a, **metrics)
+    assert refused.value.message_dict == {field: [message]}
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.NOT_STARTED
+    assert q1.participants_enrolled is None
+
+
+def test_spending_cannot_pass_what_is_left_on_a_budget_line(award, q1, grantee_a, staff):
+    supplies = lines(award)["Supplies"]  # $40,000 budgeted
+    approve(q1, grantee_a, staff, spending={supplies: D("30000.00")})
+    q2 = award.reports.order_by("period_start")[1]
+    with pytest.raises(ValidationError) as refused:
+        draft(q2, grantee_a, spending={supplies: D("10000.01")})
+    assert refused.value.message_dict == {
+        f"line_{supplies}": [
+            "Spending on Supplies ($10,000.01) is more than the $10,000.00 left on that line "
+            "($40,000.00 budgeted, $30,000.00 reported in other quarters)."
+        ]
+    }
+    assert not Spending.objects.filter(report=q2).exists()
+    draft(q2, grantee_a, spending={supplies: D("10000.00")})
+    assert Spending.objects.get(report=q2).amount == D("10000.00")
+
+
+def test_negative_spending_is_refused(award, q1, grantee_a):
+    staff_line = lines(award)["Outreach workers"]
+    with pytest.raises(ValidationError) as refused:
+        draft(q1, grantee_a, spending={staff_line: D("-1.00")})
+    assert refused.value.message_dict == {
+        f"line_{staff_line}": ["Spending on Outreach workers cannot be negative."]
+    }
+
+
+def test_a_draft_may_be_partial_but_a_submission_needs_every_metric(q1, grantee_a):
+    kept = draft(q1, grantee_a, participants_enrolled=12, narrative="Half done")
+    assert (kept.status, kept.participants_enrolled, kept.narrative) == (
+        ReportStatus.DRAFT,
+        12,
+        "Half done",
+    )
+    with pytest.raises(ValidationError) as refused:
+        submit(q1, grantee_a, staff_caseload=None, narrative="  ")
+    assert refused.value.message_dict == {
+        "staff_caseload": ["Caseload per worker: required to submit the report (0 if none)."],
+        "narrative": ["Narrative: required to submit the report: say what happened this quarter."],
+    }
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.DRAFT
+    assert not ReportVersion.objects.exists()
+
+
+def test_a_submitted_report_is_locked(q1, grantee_a):
+    submit(q1, grantee_a)
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.SUBMITTED
+    with pytest.raises(ValidationError, match="is locked while the office reviews it"):
+        draft(q1, grantee_a, participants_enrolled=99)
+    with pytest.raises(ValidationError, match="is locked"):
+        submit(q1, grantee_a)
+    q1.refresh_from_db()
+    assert q1.participants_enrolled == FULL_METRICS["participants_enrolled"]
+    assert q1.versions.count() == 1
+
+
+def test_return_and_resubmit_keep_every_version(q1, grantee_a, staff):
+    submit(q1, grantee_a, participants_enrolled=40, participants_active=45 - 15)
+    with pytest.raises(ValidationError) as refused:
+        report_return(report=q1, user=staff, comment=" ")
+    assert refused.value.message_dict == {"comment": ["Say what the grantee should change."]}
+    report_return(report=q1, user=staff, comment="Referrals look low: check the count.")
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.RETURNED
+    assert q1.review_comment == "Referrals look low: check the count."
+
+    submit(q1, grantee_a, referrals_made=35, referrals_completed=30)
+    report_approve(report=q1, user=staff)
+    versions = list(q1.versions.order_by("number"))
+    assert [(v.number, v.outcome, v.review_comment) for v in versions] == [
+        (1, ReportStatus.RETURNED, "Referrals look low: check the count."),
+        (2, ReportStatus.APPROVED, ""),
+    ]
+    assert versions[0].content["metrics"]["referrals_made"] == 20
+    assert versions[1].content["metrics"]["referrals_made"] == 35
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.APPROVED
+    with pytest.raises(ValidationError, match="Only a submitted report can be reviewed"):
+        report_return(report=q1, user=staff, comment="Again")
+
+
+def test_version_content_keeps_spending_as_exact_money(award, q1, grantee_a):
+    supplies = lines(award)["Supplies"]
+    version = submit(q1, grantee_a, spending={supplies: D("1234.56")})
+    assert version.content["spending"] == [{"budget_line": "Supplies", "amount": "1234.56"}]
+
+
+# ------------------------------------------------------------------------------ attachments
+
+
+def test_attachments_of_allowed_types_are_kept(q1, grantee_a):
+    attachment = report_attachment_add(
+        report=q1, upload=SimpleUploadedFile("sign-in sheet.pdf", PDF), user=grantee_a
+    )
+    assert attachment.name == "sign-in sheet.pdf"
+    assert attachment.size == len(PDF)
+    with attachment.file.open("rb") as stored:
+        assert stored.read() == PDF
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "run.exe",
+            b"MZ",
+            "run.exe: this type of file is not accepted; send one of: csv, docx, jpg, pdf, png, "
+            "xlsx.",
+        ),
+        ("notes.pdf", b"<html>not a pdf</html>", "notes.pdf does not look like a PDF file."),
+        ("data.csv", b"a,b\x00c", "data.csv does not look like a CSV file (it holds binary data)."),
+    ],
+)
+def test_attachments_of_other_types_are_refused(q1, grantee_a, name, content, message):
+    with pytest.raises(ValidationError) as refused:
+        report_attachment_add(report=q1, upload=SimpleUploadedFile(name, content), user=grantee_a)
+    assert refused.value.message_dict == {"file": [message]}
+    assert not ReportAttachment.objects.exists()
+
+
+def test_attachments_over_the_size_limit_are_refused(q1, grantee_a, settings):
+    settings.OVP_GRANT_UPLOAD_MAX_MB = 1
+    big = SimpleUploadedFile("scan.pdf", PDF + b"0" * (1024 * 1024))
+    with pytest.raises(ValidationError) as refused:
+        report_attachment_add(report=q1, upload=big, user=grantee_a)
+    assert refused.value.messages == ["scan.pdf is larger than the 1 MB limit."]
+
+
+# ------------------------------------------------------------------------------------ views
+
+
+def test_grantee_saves_a_draft_then_submits_through_the_form(client_for, award, q1, grantee_a):
+    client = client_for(grantee_a)
+    url = f"/portal/reports/{q1.uuid}/"
+    assert client.get(url).status_code == 200
+    supplies = lines(award)["Supplies"]
+    saved = client.post(url, {"action": "save", "participants_enrolled": "8"}, follow=True)
+    assert "Draft saved." in saved.content.decode()
+    q1.refresh_from_db()
+    assert (q1.status, q1.participants_enrolled) == (ReportStatus.DRAFT, 8)
+
+    refused = client.post(
+        url,
+        {"action": "submit", **FULL_METRICS, "participants_active": 99, "narrative": "Done"},
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Participants active (99) cannot be more than participants enrolled (40)." in text
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.DRAFT
+
+    done = client.post(
+        url,
+        {"action": "submit", **FULL_METRICS, f"line_{supplies}": "500.00", "narrative": "Done"},
+    )
+    assert done.status_code == 302
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.SUBMITTED
+    locked = client.post(url, {"action": "save", "participants_enrolled": "1"}, follow=True)
+    assert "is locked while the office reviews it" in locked.content.decode()
+    q1.refresh_from_db()
+    assert q1.participants_enrolled == 40
+
+
+def test_malformed_figures_get_a_message_not_an_error(client_for, q1, grantee_a):
+    response = client_for(grantee_a).post(
+        f"/portal/reports/{q1.uuid}/", {"action": "save", "participants_enrolled": "lots"}
+    )
+    assert response.status_code == 200
+    assert "Enter a whole number." in response.content.decode()
+
+
+def test_grantee_sees_the_offices_comment_on_a_returned_report(client_for, q1, grantee_a, staff):
+    submit(q1, grantee_a)
+    report_return(report=q1, user=staff, comment="Please add the Q1 outreach log.")
+    page = client_for(grantee_a).get(f"/portal/reports/{q1.uuid}/").content.decode()
+    assert "The office returned this report for revision" in page
+    assert "Please add the Q1 outreach log." in page
+    assert "Version 1, submitted" in page
+
+
+def test_staff_return_a_report_with_a_comment(client_for, q1, grantee_a, staff):
+    submit(q1, grantee_a)
+    client = client_for(staff)
+    url = f"/grants/reports/{q1.uuid}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Waiting for review" in page.content.decode()
+    refused = client.post(url, {"decision": "return", "comment": ""})
+    assert "Say what the grantee should change." in refused.content.decode()
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.SUBMITTED
+    client.post(url, {"decision": "return", "comment": "Count again."})
+    q1.refresh_from_db()
+    assert (q1.status, q1.reviewed_by) == (ReportStatus.RETURNED, staff)
+
+
+def test_attachments_are_uploaded_and_downloaded_through_checked_views(
+    client_for, q1, grantee_a, grantee_b, staff, board_member, client
+):
+    grantee = client_for(grantee_a)
+    grantee.post(
+        f"/portal/reports/{q1.uuid}/attachments/",
+        {"file": SimpleUploadedFile("log.pdf", PDF, content_type="application/pdf")},
+    )
+    attachment = ReportAttachment.objects.get()
+    url = f"/grants/report-attachments/{attachment.uuid}/"
+    own = grantee.get(url)
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == PDF
+    assert own["Content-Disposition"].startswith("attachment;")
+    assert client_for(staff).get(url).status_code == 200
+    assert client_for(grantee_b).get(url).status_code == 404
+    assert client_for(board_member).get(url).status_code == 403
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+
+def test_a_refused_upload_says_why(client_for, q1, grantee_a):
+    response = client_for(grantee_a).post(
+        f"/portal/reports/{q1.uuid}/attachments/",
+        {"file": SimpleUploadedFile("macro.xlsm", b"PK\x03\x04")},
+        follow=True,
+    )
+    assert "macro.xlsm: this type of file is not accepted" in response.content.decode()
+    assert not ReportAttachment.objects.exists()
+
+
+def test_grantee_of_another_organisation_reaches_nothing_of_a_report(
+    client_for, q1, grantee_a, grantee_b
+):
+    attachment = report_attachment_add(
+        report=q1, upload=SimpleUploadedFile("log.pdf", PDF), user=grantee_a
+    )
+    outsider = client_for(grantee_b)
+    assert outsider.get(f"/portal/reports/{q1.uuid}/").status_code == 404
+    assert (
+        outsider.post(
+            f"/portal/reports/{q1.uuid}/", {"action": "save", "participants_enrolled": "1"}
+        ).status_code
+        == 404
+    )
+    assert (
+        outsider.post(
+            f"/portal/reports/{q1.uuid}/attachments/", {"file": SimpleUploadedFile("x.pdf", PDF)}
+        ).status_code
+        == 404
+    )
+    assert outsider.post(f"/portal/report-attachments/{attachment.uuid}/remove/").status_code == 404
+    assert outsider.get(f"/grants/report-attachments/{attachment.uuid}/").status_code == 404
+    q1.refresh_from_db()
+    assert q1.participants_enrolled is None
+    assert ReportAttachment.objects.count() == 1
+
+
+def test_grantee_removes_an_attachment_while_the_report_is_editable(client_for, q1, grantee_a):
+    attachment = report_attachment_add(
+        report=q1, upload=SimpleUploadedFile("old.pdf", PDF), user=grantee_a
+    )
+    client_for(grantee_a).post(f"/portal/report-attachments/{attachment.uuid}/remove/")
+    assert not ReportAttachment.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["grantee_a", "board_member"])
+def test_grantees_and_board_members_get_403_on_the_review_page(request, client_for, q1, persona):
+    user = request.getfixturevalue(persona)
+    client = client_for(user)
+    assert client.get(f"/grants/reports/{q1.uuid}/").status_code == 403
+    assert client.post(f"/grants/reports/{q1.uuid}/", {"decision": "approve"}).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["staff", "board_member"])
+def test_only_grantees_fill_in_reports(request, client_for, q1, persona):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(f"/portal/reports/{q1.uuid}/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/grants/reports/{report}/",
+        "/portal/reports/{report}/",
+        "/grants/compliance/",
+    ],
+)
+def test_anonymous_visitors_are_sent_to_login_from_report_pages(client, q1, path):
+    response = client.get(path.format(report=q1.uuid))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+# -------------------------------------------------------------------------------- reminders
+
+
+@pytest.fixture
+def colleague(organisation_a):
+    return GranteeFactory(email="colleague.a@example.org", organisation=organisation_a)
+
+
+def test_members_are_reminded_a_week_before_the_due_date(q1, grantee_a, colleague, grantee_b):
+    assert q1.due_on == date(2026, 4, 30)
+    assert reports_send_reminders(today=date(2026, 4, 22)) == 0
+    assert reports_send_reminders(today=date(2026, 4, 23)) == 1
+    (email,) = mail.outbox
+    assert email.to == ["colleague.a@example.org", "grantee.a@example.org"]
+    assert email.subject == "Due 2026-04-30: quarterly report Q1 2026 for Street outreach 2026"
+    assert f"/portal/reports/{q1.uuid}/" in email.body
+    q1.refresh_from_db()
+    assert q1.reminded_on == date(2026, 4, 23)
+    # once is enough until it is overdue
+    assert reports_send_reminders(today=date(2026, 4, 23)) == 0
+    assert reports_send_reminders(today=date(2026, 4, 28)) == 0
+    assert len(mail.outbox) == 1
+
+
+def test_overdue_reports_are_chased_the_day_after_and_weekly(q1, grantee_a):
+    reports_send_reminders(today=date(2026, 4, 23))
+    assert reports_send_reminders(today=date(2026, 5, 1)) == 1
+    assert mail.outbox[-1].subject.startswith("Overdue: quarterly report Q1 2026")
+    assert "was due on 2026-04-30, 1 day ago" in mail.outbox[-1].body
+    assert reports_send_reminders(today=date(2026, 5, 1)) == 0  # one a day at most
+    assert reports_send_reminders(today=date(2026, 5, 7)) == 0
+    assert reports_send_reminders(today=date(2026, 5, 8)) == 1
+    assert len(mail.outbox) == 3
+
+
+def test_submitted_reports_get_no_reminder(q1, grantee_a):
+    submit(q1, grantee_a)
+    assert reports_send_reminders(today=date(2026, 5, 3)) == 0
+    assert mail.outbox == []
+
+
+def test_the_daily_task_reminds_as_of_the_office_date(q1, grantee_a):
+    with time_machine.travel(datetime(2026, 4, 23, 12, tzinfo=UTC), tick=False):
+        assert reminders_task.apply().get() == 1
+    q1.refresh_from_db()
+    assert q1.reminded_on == date(2026, 4, 23)
+    assert mail.outbox[0].to == ["grantee.a@example.org"]
