@@ -14,7 +14,6 @@ from ovp.areas.models import Area
 from ovp.incidents import charts, selectors
 from ovp.incidents.aggregation import aggregates_version
 from ovp.incidents.charts import PALETTE, Chart, bars, layout, values, weekly_figure
-from ovp.incidents.models import Period
 from ovp.incidents.selectors import DataRange, Scope, YearToDate
 from ovp.incidents.suppression import suppress, suppress_total
 
@@ -60,8 +59,7 @@ def _top_share(totals: pd.DataFrame) -> dict[str, Any]:
 
 
 def build(scope: Scope, data: DataRange) -> Dashboard:
-    weekly = selectors.weekly_counts(scope)
-    parts = selectors.weekly_counts(scope, Period.PART)
+    weekly, parts = selectors.weeks_and_parts(scope)
     ytd = selectors.year_to_date(parts, scope, data.first_week)
     areas = list(Area.objects.of_kind(scope.area_kind).order_by("code"))
     totals = selectors.area_totals(scope, areas)

@@ -217,15 +217,13 @@ class DirtyDay(models.Model):
 
 
 class Period(models.TextChoices):
-    WEEK = "W", "Week"
-    MONTH = "M", "Month"
-    # the part of a week inside one month, starting on its first day: sums of parts count
-    # exactly the days from January 1 to any Sunday, which whole weeks cannot
+    # the part of a week inside one month, starting on its first day: the only period stored.
+    # Sums of parts give weeks, months, and exactly the days from January 1 to any Sunday.
     PART = "P", "Week within a month"
 
 
 class PeriodCount(models.Model):
-    """Victims and incidents per period, per area or citywide.
+    """Victims and incidents per part of a week within a month, per area or citywide.
 
     area set: that area. area empty and area_kind empty: the whole city, placed or not.
     area empty and area_kind set: victims not placed in any area of that kind.

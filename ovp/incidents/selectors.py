@@ -47,12 +47,17 @@ class DataRange:
 
 
 def data_range() -> DataRange:
+    """The first and last weeks with data: those of the city's first and last parts."""
     bounds = PeriodCount.objects.filter(
-        period=Period.WEEK, area__isnull=True, area_kind=""
+        period=Period.PART, area__isnull=True, area_kind=""
     ).aggregate(first=Min("period_start"), last=Max("period_start"))
-    first, last = bounds["first"], bounds["last"]
+    first, last = _week_start(bounds["first"]), _week_start(bounds["last"])
     years = list(range(last.year, first.year - 1, -1)) if first and last else []
     return DataRange(first_week=first, last_week=last, years=years)
+
+
+def _week_start(day: date | None) -> date | None:
+    return day - timedelta(days=day.weekday()) if day else None
 
 
 def _scope_filter(scope: Scope) -> Q:
@@ -61,22 +66,42 @@ def _scope_filter(scope: Scope) -> Q:
     return Q(area__isnull=True, area_kind="")
 
 
-def weekly_counts(scope: Scope, period: str = Period.WEEK) -> pd.DataFrame:
-    """Weekly victims, fatal, non-fatal and incidents for the scope, this year and the five
-    before, with each week's year and week number (1 = first week starting in the year).
-    With Period.PART, the parts of weeks within months (for exact year-to-date sums)."""
-    first_year = scope.year - YEARS_FOR_AVERAGE
+COUNTS = ["victims", "fatal", "nonfatal", "incidents"]
+
+
+def weeks_and_parts(scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Victims, fatal, non-fatal and incidents for the scope, this year and the five before,
+    by week and by part of a week within a month (for exact year-to-date sums), with each
+    row's year and week number (1 = first week starting in the year). One query of the
+    parts: those of the weeks starting in the six years (a week's last part may start in
+    the next January)."""
+    first, after = date(scope.year - YEARS_FOR_AVERAGE, 1, 1), date(scope.year + 1, 1, 1)
     rows = (
-        PeriodCount.objects.filter(_scope_filter(scope), period=period)
-        .filter(
-            period_start__gte=date(first_year, 1, 1), period_start__lt=date(scope.year + 1, 1, 1)
-        )
-        .values("period_start", "victims", "fatal", "nonfatal", "incidents")
+        PeriodCount.objects.filter(_scope_filter(scope), period=Period.PART)
+        .filter(period_start__gte=first, period_start__lt=after + timedelta(days=6))
+        .values("period_start", *COUNTS)
     )
-    frame = pd.DataFrame.from_records(
-        list(rows), columns=["period_start", "victims", "fatal", "nonfatal", "incidents"]
+    parts = pd.DataFrame.from_records(list(rows), columns=["period_start", *COUNTS])
+    parts["period_start"] = pd.to_datetime(parts["period_start"])
+    # a part's week starts on the Monday on or before it
+    week_starts = parts["period_start"] - pd.to_timedelta(
+        parts["period_start"].dt.day_of_week, unit="D"
     )
-    frame["period_start"] = pd.to_datetime(frame["period_start"])
+    weeks = (
+        parts[COUNTS]
+        .groupby(week_starts.rename("period_start"))
+        .sum()
+        .reset_index()
+        .astype({c: "int64" for c in COUNTS})
+    )
+    weeks = weeks[(weeks["period_start"] >= pd.Timestamp(first))
+                  & (weeks["period_start"] < pd.Timestamp(after))]  # fmt: skip
+    parts = parts[parts["period_start"] < pd.Timestamp(after)]
+    return _with_year_and_week(weeks), _with_year_and_week(parts)
+
+
+def _with_year_and_week(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reset_index(drop=True)
     frame["year"] = frame["period_start"].dt.year
     frame["week"] = (frame["period_start"].dt.day_of_year - 1) // 7 + 1
     return frame
@@ -121,7 +146,7 @@ def covered_years(scope: Scope, first_week: date | None) -> list[int]:
 
 
 def year_to_date(parts: pd.DataFrame, scope: Scope, first_week: date | None) -> YearToDate:
-    """Sums of the weeks-within-months (`weekly_counts(scope, Period.PART)`) of each year's
+    """Sums of the weeks-within-months (from `weeks_and_parts`) of each year's
     window: January 1 to the same day of the year."""
     totals: dict[int, dict[str, int]] = {}
     for year in range(scope.year - YEARS_FOR_AVERAGE, scope.year + 1):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from ovp.incidents import aggregation
+from ovp.incidents import aggregation, selectors
 from ovp.incidents.aggregation import BREAKDOWN_SLOTS, incidents_aggregate
 from ovp.incidents.mapping import PRESETS
 from ovp.incidents.models import AggregationRun, Breakdown, DirtyDay, PeriodCount
@@ -53,6 +53,18 @@ def snapshot() -> tuple:
     return counts, parts
 
 
+def summed(by: str) -> dict[tuple, int]:
+    """Victims of the stored parts summed by week ("W") or month ("M"): (start, area, kind)."""
+    totals: dict[tuple, int] = {}
+    for part in PeriodCount.objects.all():
+        assert part.period == "P"
+        day = part.period_start
+        start = day - timedelta(days=day.weekday()) if by == "W" else day.replace(day=1)
+        key = (start, part.area_id, part.area_kind)
+        totals[key] = totals.get(key, 0) + part.victims
+    return totals
+
+
 def expected_weekly(rows: list[dict], precinct_id: dict[str, int]) -> dict:
     frame = pd.DataFrame(rows)
     frame["day"] = pd.to_datetime(frame["OCCUR_DATE"], format="%m/%d/%Y")
@@ -69,31 +81,19 @@ def test_weekly_counts_per_area_match_a_count_of_the_rows(two_precincts, nypd_so
     import_rows(rows, nypd_source)
     incidents_aggregate()
     ids = {a.code: a.pk for a in two_precincts}
-    got = {
-        (p.period_start, p.area_id): p.victims
-        for p in PeriodCount.objects.filter(period="W", area__isnull=False)
-    }
+    got = {(week, area): n for (week, area, _), n in summed("W").items() if area is not None}
     assert got == expected_weekly(rows, ids)
 
 
 def test_every_kind_adds_up_to_the_city_total_with_its_not_placed_row(two_precincts, nypd_source):
     import_rows(random_rows(2), nypd_source)
     incidents_aggregate()
-    for period in ("W", "M"):
-        city = sum(
-            PeriodCount.objects.filter(period=period, area__isnull=True, area_kind="").values_list(
-                "victims", flat=True
-            )
-        )
-        placed = sum(
-            PeriodCount.objects.filter(period=period, area__isnull=False).values_list(
-                "victims", flat=True
-            )
-        )
+    for by in ("W", "M"):
+        totals = summed(by)
+        city = sum(n for (_, area, kind), n in totals.items() if area is None and kind == "")
+        placed = sum(n for (_, area, _), n in totals.items() if area is not None)
         not_placed = sum(
-            PeriodCount.objects.filter(
-                period=period, area__isnull=True, area_kind="precinct"
-            ).values_list("victims", flat=True)
+            n for (_, area, kind), n in totals.items() if area is None and kind == "precinct"
         )
         assert city == 400
         assert placed + not_placed == city
@@ -147,7 +147,7 @@ def test_a_failed_run_leaves_the_last_good_aggregates_and_the_work_to_do(
     good = snapshot()
     import_rows(random_rows(7), nypd_source)
     pending = set(DirtyDay.objects.values_list("day", flat=True))
-    broken = "SELECT no_such_column, {sums} {months}"  # fails after the counts are rewritten
+    broken = "SELECT no_such_column, {sums}"  # fails after the counts are rewritten
     monkeypatch.setattr(aggregation, "BREAKDOWNS", broken)
     with pytest.raises(Exception, match="no_such_column"):
         incidents_aggregate()
@@ -170,13 +170,32 @@ def test_week_and_month_starts_use_the_city_calendar(two_precincts, nypd_source)
     import_rows([nypd_row("1", "01/01/2023")], nypd_source)
     incidents_aggregate()
     city = PeriodCount.objects.filter(area__isnull=True, area_kind="")
-    assert set(city.values_list("period", "period_start")) == {
-        ("W", date(2022, 12, 26)),
-        ("M", date(2023, 1, 1)),
-        ("P", date(2023, 1, 1)),  # the part of that week inside January
-    }
-    sunday = BREAKDOWN_SLOTS.index(("weekday", "7", "weekday = 7"))
+    # the part of that week inside January; the week itself starts in December
+    assert list(city.values_list("period", "period_start", "victims")) == [
+        ("P", date(2023, 1, 1), 1)
+    ]
+    assert selectors.data_range().first_week == date(2022, 12, 26)
+    sunday = [slot[:2] for slot in BREAKDOWN_SLOTS].index(("weekday", "7"))
     assert Breakdown.objects.get(area__isnull=True).counts[sunday] == 1
     with connection.cursor() as cursor:
         cursor.execute("SHOW TimeZone")
         assert cursor.fetchone()[0]  # dates are dates: the answer does not depend on it
+
+
+def test_a_week_across_new_year_sums_its_parts_in_both_months(two_precincts, nypd_source):
+    # Monday 2019-12-30 starts a week whose part from January 1 belongs to 2020
+    import_rows([nypd_row("1", "12/31/2019"), nypd_row("2", "01/02/2020")], nypd_source)
+    incidents_aggregate()
+    parts = PeriodCount.objects.filter(area__isnull=True, area_kind="")
+    assert sorted(parts.values_list("period_start", "victims")) == [
+        (date(2019, 12, 30), 1),
+        (date(2020, 1, 1), 1),
+    ]
+    data = selectors.data_range()
+    assert (data.first_week, data.last_week) == (date(2019, 12, 30), date(2019, 12, 30))
+    scope = selectors.Scope(year=2019, through_week=date(2019, 12, 30), area_kind="precinct")
+    weeks, year_parts = selectors.weeks_and_parts(scope)
+    assert weeks[["period_start", "victims", "week"]].values.tolist() == [
+        [pd.Timestamp(2019, 12, 30), 2, 52]
+    ]
+    assert year_parts["period_start"].tolist() == [pd.Timestamp(2019, 12, 30)]

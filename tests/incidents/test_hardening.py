@@ -193,7 +193,7 @@ def test_victims_are_placed_again_when_areas_are_loaded_after_the_import(nypd_so
     assert "2 of 2 victims changed area" in out.getvalue()
     assert Victim.objects.get(incident_key="1").area_ids == [first.pk]
     assert Victim.objects.get(incident_key="2").area_ids == [-1]  # the precincts' "not placed"
-    placed = PeriodCount.objects.filter(period="M", area=first).values_list("victims", flat=True)
+    placed = PeriodCount.objects.filter(period="P", area=first).values_list("victims", flat=True)
     assert list(placed) == [1]
     again = StringIO()
     call_command("place_incidents", stdout=again)

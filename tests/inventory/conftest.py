@@ -10,7 +10,7 @@ LAST_WEEK = date(2026, 11, 16)  # a Monday: the last week of incident data in th
 
 def record_burden(victims_by_area: dict, *, on: date = LAST_WEEK) -> None:
     """Aggregates as the nightly job leaves them: people shot per area in one part-week,
-    and the citywide week that tells the data's range."""
+    and the citywide parts that tell the data's range."""
     for area, victims in victims_by_area.items():
         PeriodCount.objects.create(
             period=Period.PART, period_start=on, area=area, area_kind=area.kind,
@@ -19,7 +19,7 @@ def record_burden(victims_by_area: dict, *, on: date = LAST_WEEK) -> None:
     total = sum(victims_by_area.values())
     for start in (on - timedelta(weeks=200), on):
         PeriodCount.objects.create(
-            period=Period.WEEK, period_start=start, area=None, area_kind="",
+            period=Period.PART, period_start=start, area=None, area_kind="",
             victims=total, fatal=0, nonfatal=total, incidents=total,
         )  # fmt: skip
 
