@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("stakeholders.urls")),
     path("inventory/", include("inventory.urls")),
     path("", include("grants.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,9 @@ from ovp.incidents.services import incidents_import, source_for
 DEMO_END = date(2026, 11, 22)  # fixed, so the demo is the same wherever it is built
 DEMO_YEARS = 5
 INCIDENTS_PER_YEAR = 380
+# the demo program with a real effect: "Northside Street Outreach" (inventory/demo.py) serves
+# these neighbourhoods from this day, and their shootings fall by this share from then on
+PROGRAM_AREAS, PROGRAM_START, PROGRAM_EFFECT = {"N03", "N11"}, date(2023, 6, 1), 0.30
 
 RIVERTON_MAPPING = {
     "shape": "victim",
@@ -84,6 +87,13 @@ def riverton_export(city: DemoCity) -> pd.DataFrame:
     incident_areas = rng.choice(len(neighbourhoods), incidents, p=weights)
     victims_per_incident = rng.choice([1, 2, 3, 4], incidents, p=[0.86, 0.1, 0.03, 0.01])
     hours = rng.choice(24, incidents, p=_hour_weights())
+    # a generator of its own, so the rest of the city's shootings stay as they were
+    effect_draws = np.random.default_rng([city.seed, 2023]).random(incidents)
+    in_program = np.isin(
+        incident_areas,
+        [i for i, n in enumerate(neighbourhoods) if n.code in PROGRAM_AREAS],
+    ) & (incident_days >= (PROGRAM_START - start).days)
+    prevented = in_program & (effect_draws < PROGRAM_EFFECT)
     rows = []
     victim_id = 1
     polygons = [shapely.from_geojson(json.dumps(n.boundary)) for n in neighbourhoods]
@@ -96,25 +106,26 @@ def riverton_export(city: DemoCity) -> pd.DataFrame:
         lon, lat = next(points[area])
         when = start + timedelta(int(incident_days[number]))
         for _ in range(victims_per_incident[number]):
-            rows.append(
-                {
-                    "incident_id": f"RPD-{when.year}-{number:05d}",
-                    "victim_id": f"V{victim_id:06d}",
-                    "occurred_date": when.isoformat(),
-                    "occurred_time": f"{hours[number]:02d}:{rng.integers(60):02d}",
-                    "outcome": "Fatal" if rng.random() < 0.21 else "Non-fatal",
-                    "lat": round(lat, 6),
-                    "lon": round(lon, 6),
-                    "neighbourhood": neighbourhoods[area].code,
-                    "victim_age": int(np.clip(rng.normal(27, 9), 12, 80)),
-                    "victim_sex": rng.choice(["Male", "Female"], p=[0.88, 0.12]),
-                    "victim_race": rng.choice(
-                        ["Black", "Hispanic", "White", "Asian", "Other"],
-                        p=[0.68, 0.2, 0.08, 0.02, 0.02],
-                    ),
-                }
-            )
-            victim_id += 1
+            victim = {
+                "incident_id": f"RPD-{when.year}-{number:05d}",
+                "victim_id": f"V{victim_id:06d}",
+                "occurred_date": when.isoformat(),
+                "occurred_time": f"{hours[number]:02d}:{rng.integers(60):02d}",
+                "outcome": "Fatal" if rng.random() < 0.21 else "Non-fatal",
+                "lat": round(lat, 6),
+                "lon": round(lon, 6),
+                "neighbourhood": neighbourhoods[area].code,
+                "victim_age": int(np.clip(rng.normal(27, 9), 12, 80)),
+                "victim_sex": rng.choice(["Male", "Female"], p=[0.88, 0.12]),
+                "victim_race": rng.choice(
+                    ["Black", "Hispanic", "White", "Asian", "Other"],
+                    p=[0.68, 0.2, 0.08, 0.02, 0.02],
+                ),
+            }
+            # the draws above are made either way, so other rows do not change
+            if not prevented[number]:
+                rows.append(victim)
+                victim_id += 1
     export = pd.DataFrame(rows).astype({"lat": object, "lon": object})
     # what real exports have: missing coordinates (placed by the neighbourhood code),
     # 0,0 with no code (not placed) and a couple of unreadable rows (rejected)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "stakeholders",
     "inventory",
     "grants",
+    "evaluation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

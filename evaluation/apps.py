@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+from ovp.core.navigation import NavItem
+
+
+class EvaluationConfig(AppConfig):
+    name = "evaluation"
+    verbose_name = "Evaluation"
+    nav_items = (
+        NavItem("Impact evaluations", "evaluation:run_list", ("admin", "staff"), "Evaluation"),
+        NavItem("Evaluate a panel", "evaluation:panel", ("admin", "staff"), "Evaluation"),
+        NavItem(
+            "Needs assessments", "evaluation:assessment_list", ("admin", "staff"), "Evaluation"
+        ),
+        NavItem("Needs assessments", "evaluation:board_assessment_list", ("board",)),
+    )

@@ -1,0 +1,175 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from evaluation import selectors
+from evaluation.charts import run_charts
+from evaluation.estimators import METHOD_LABELS, PanelError
+from evaluation.forms import PanelForm, RunForm
+from evaluation.models import EvaluationRun
+from evaluation.services import Choice, evaluation_run, panel_estimate, panel_from_csv
+from ovp.accounts.permissions import office_required
+from ovp.areas.models import AreaKind
+from ovp.core.exports import csv_response
+from ovp.incidents.selectors import area_kinds
+
+PAGE_SIZE = 30
+
+
+@office_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    runs = EvaluationRun.objects.select_related("created_by", "program")
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "evaluation/run_list.html", {"page": page})
+
+
+# shown for a missing number (an en dash)
+NONE = "\u2013"
+
+
+def _kinds() -> list[tuple[str, str]]:
+    labels = dict(AreaKind.choices)
+    kinds = area_kinds() or [AreaKind.NEIGHBOURHOOD.value]
+    return [(kind, labels.get(kind, kind)) for kind in kinds]
+
+
+@office_required
+def run_create(request: HttpRequest) -> HttpResponse:
+    window = selectors.complete_window(selectors.MONTH)
+    initial: dict[str, Any] = {}
+    if window:
+        initial.update(begin=window[0], end=window[1])
+    kinds = _kinds()
+    if AreaKind.NEIGHBOURHOOD in dict(kinds):
+        initial["area_kind"] = AreaKind.NEIGHBOURHOOD
+    form = RunForm(request.POST or None, initial=initial, area_kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        choice = Choice(
+            program=data["program"],
+            strategy=data["strategy"],
+            area_kind=data["area_kind"],
+            period=data["period"],
+            begin=data["begin"],
+            end=data["end"],
+            method=data["method"],
+            outcome=data["outcome"],
+            comparisons_per_area=data["comparisons_per_area"],
+            comparison_area_ids=[area.pk for area in data["comparison_areas"]] or None,
+            log_outcome=data["log_outcome"],
+            citywide_start=data["citywide_start"],
+        )
+        try:
+            run = evaluation_run(choice=choice, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            messages.success(request, "The evaluation ran and was saved.")
+            return redirect("evaluation:run_detail", uuid=run.uuid)
+    return render(request, "evaluation/run_form.html", {"form": form, "has_data": bool(window)})
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return NONE if value is None else f"{value:.{digits}g}"
+
+
+def _percent(value: float | None) -> str:
+    return NONE if value is None else f"{value * 100:+.0f}%"
+
+
+def result_display(results: dict[str, Any]) -> dict[str, str]:
+    """The result's numbers as text for the page."""
+    return {
+        "estimate": _number(results.get("estimate")),
+        "std_error": _number(results.get("std_error")),
+        "ci": (
+            f"{_number(results.get('ci_low'))} to {_number(results.get('ci_high'))}"
+            if results.get("ci_low") is not None
+            else "none for this method"
+        ),
+        "relative": _percent(results.get("relative")),
+        "relative_ci": (
+            f"{_percent(results.get('relative_low'))} to {_percent(results.get('relative_high'))}"
+            if results.get("relative_low") is not None
+            else NONE
+        ),
+        "p_value": _number(results.get("p_value"), 2),
+        "pretrend_p": _number((results.get("details") or {}).get("pretrend_p"), 2),
+        "scale": {
+            "difference": "difference per area and period",
+            "log": "difference in log counts",
+            "rate ratio": "rate ratio (1 = no change)",
+        }.get(results.get("scale", ""), results.get("scale", "")),
+    }
+
+
+def _figures(run: EvaluationRun) -> list[Any]:
+    return run_charts(run.results, run.inputs.get("outcome_label", "people shot"))
+
+
+@office_required
+def run_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    run = get_object_or_404(
+        EvaluationRun.objects.select_related("created_by", "program"), uuid=uuid
+    )
+    return render(
+        request,
+        "evaluation/run_detail.html",
+        {
+            "run": run,
+            "inputs": run.inputs,
+            "results": run.results,
+            "charts": _figures(run),
+            "method_label": METHOD_LABELS.get(run.method, run.method),
+            "shown": result_display(run.results),
+        },
+    )
+
+
+@office_required
+def run_chart_csv(request: HttpRequest, uuid: str, chart: str) -> HttpResponse:
+    run = get_object_or_404(EvaluationRun, uuid=uuid)
+    found = next((c for c in _figures(run) if c.slug == chart), None)
+    if found is None:
+        raise Http404("This run has no such chart.")
+    rows = found.table.astype(object).where(found.table.notna(), None).values.tolist()
+    return csv_response(f"ovp-evaluation-{chart}-{run.uuid}", list(found.table.columns), rows)
+
+
+@office_required
+def panel_upload(request: HttpRequest) -> HttpResponse:
+    form = PanelForm(request.POST or None, request.FILES or None)
+    result = None
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            panel = panel_from_csv(
+                data["file"].read(),
+                unit=data["unit"].strip(),
+                time=data["time"].strip(),
+                outcome=data["outcome"].strip(),
+                treated_from=data["treated_from"].strip(),
+                weights=data["weights"].strip() or None,
+                log_outcome=data["log_outcome"],
+            )
+            result = panel_estimate(panel, data["method"] or None).as_dict()
+        except PanelError as problem:
+            error = str(problem)
+    charts = run_charts(result, "the outcome") if result else []
+    return render(
+        request,
+        "evaluation/panel.html",
+        {
+            "form": form,
+            "result": result,
+            "error": error,
+            "charts": charts,
+            "method_label": METHOD_LABELS.get(result["method"], "") if result else "",
+            "shown": result_display(result) if result else {},
+        },
+    )
