@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from ovp.core.navigation import NavItem
+from ovp.core.panels import HomePanel
 
 OFFICE = ("admin", "staff")
 
@@ -15,4 +16,11 @@ class GrantsConfig(AppConfig):
         NavItem("My reviews", "grants:my_reviews", (*OFFICE, "board"), "Grants"),
         NavItem("Funding and applications", "grants:my_applications", ("grantee",)),
         NavItem("Awards and reports", "grants:my_awards", ("grantee",)),
+    )
+    # on the grantee's and the board member's home pages (ovp.core.panels)
+    home_panels = (
+        HomePanel(
+            "grants/panels/grantee.html", "grants.selectors.home.grantee_panel", ("grantee",)
+        ),
+        HomePanel("grants/panels/board.html", "grants.selectors.home.board_panel", ("board",)),
     )

@@ -4,13 +4,21 @@ as reports were approved); and an open round with a draft, a submitted applicati
 review under way. Built through the services, as staff and grantees would; built once (a
 second run of the demo leaves it as it is)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from grants.models import Award, Criterion, Fund, FundingRound
+from grants.models import (
+    Award,
+    Criterion,
+    Fund,
+    FundingRound,
+    QuarterlyReport,
+    ReportVersion,
+    Tranche,
+)
 from grants.selectors.allocation import allocation_workbench
 from grants.services.allocation import allocation_record
 from grants.services.applications import application_create, application_submit
@@ -206,9 +214,28 @@ def _round(fund: Fund, name: str, budget: Decimal, opens: date, closes: date,
     return funding_round
 
 
+def _submitted(report: QuarterlyReport, day: date) -> None:
+    """Date the report's latest submission as the grantee would have made it: the services
+    stamp the seed's own time."""
+    QuarterlyReport.objects.filter(pk=report.pk).update(submitted_at=_moment(day, 10))
+    latest = report.versions.order_by("-number").first()
+    assert latest is not None
+    ReportVersion.objects.filter(pk=latest.pk).update(submitted_at=_moment(day, 10))
+
+
+def _reviewed(report: QuarterlyReport, day: date) -> None:
+    QuarterlyReport.objects.filter(pk=report.pk).update(reviewed_at=_moment(day, 15))
+
+
+def _released(tranche: Tranche, day: date) -> None:
+    Tranche.objects.filter(pk=tranche.pk).update(released_at=_moment(day, 11))
+
+
 def _a_year_of_reports(award: Award, index: int, staff: User) -> None:
     """Q1 and Q2 approved (one Q2 returned once first), Q3 in a state of its own per award,
-    Q4 not due yet; each tranche released once the report it waits for is approved."""
+    Q4 not due yet; each tranche released once the report it waits for is approved. The
+    dates are those of the year: each report submitted a few days before it is due, reviewed
+    a few days after, the tranche waiting for it released two days after its approval."""
     grantee = _applicant(award.organisation)
     reports = list(award.reports.order_by("period_start"))
     lines = list(award.budget_lines.all())
@@ -217,28 +244,42 @@ def _a_year_of_reports(award: Award, index: int, staff: User) -> None:
     def spend(share: str) -> dict[int, Decimal | None]:
         return {line.pk: (line.amount * Decimal(share)).quantize(Decimal("0.01")) for line in lines}
 
+    def submit(report: QuarterlyReport, day: date, **kwargs: object) -> None:
+        report_submit(report=report, user=grantee, today=day, **kwargs)  # type: ignore[arg-type]
+        _submitted(report, day)
+
     narrative = "Outreach workers kept their caseloads; two mediations prevented retaliation."
-    tranche_release(tranche=award.tranches.get(number=1), user=staff)
+    first = award.tranches.get(number=1)
+    tranche_release(tranche=first, user=staff)
+    _released(first, first.planned_on)
     for number, report in enumerate(reports[:2], start=1):
-        report_submit(report=report, metrics=_metrics(enrolled + number), spending=spend("0.24"),
-                      narrative=narrative, user=grantee)  # fmt: skip
+        submitted_on = report.due_on - timedelta(days=8 - index)
+        submit(report, submitted_on, metrics=_metrics(enrolled + number), spending=spend("0.24"),
+               narrative=narrative)  # fmt: skip
         if number == 2 and index == 0:
             report_return(report=report, user=staff,
                           comment="Referrals completed look high next to referrals made; please check.")  # fmt: skip
-            report_submit(report=report, metrics=_metrics(enrolled + number), spending=spend("0.24"),
-                          narrative=narrative + " Referral counts corrected.", user=grantee)  # fmt: skip
+            _reviewed(report, submitted_on + timedelta(days=2))
+            submitted_on += timedelta(days=5)
+            submit(report, submitted_on, metrics=_metrics(enrolled + number),
+                   spending=spend("0.24"), narrative=narrative + " Referral counts corrected.")  # fmt: skip
         report_approve(report=report, user=staff, comment="Thank you.")
-        tranche_release(tranche=award.tranches.get(number=number + 1), user=staff)
+        approved_on = submitted_on + timedelta(days=4)
+        _reviewed(report, approved_on)
+        tranche = award.tranches.get(number=number + 1)
+        tranche_release(tranche=tranche, user=staff)
+        _released(tranche, approved_on + timedelta(days=2))
     q3 = reports[2]
     if index == 0:
-        report_submit(report=q3, metrics=_metrics(enrolled + 3), spending=spend("0.25"),
-                      narrative=narrative, user=grantee)  # waits for the office  # fmt: skip
+        submit(q3, q3.due_on - timedelta(days=3), metrics=_metrics(enrolled + 3),
+               spending=spend("0.25"), narrative=narrative)  # waits for the office  # fmt: skip
     elif index == 1:
-        report_submit(report=q3, metrics=_metrics(enrolled + 3), spending=spend("0.25"),
-                      narrative="Short quarter.", user=grantee)  # fmt: skip
+        submit(q3, q3.due_on - timedelta(days=6), metrics=_metrics(enrolled + 3),
+               spending=spend("0.25"), narrative="Short quarter.")  # fmt: skip
         report_return(
             report=q3, user=staff, comment="Please describe the new hospital partnership."
         )
+        _reviewed(q3, q3.due_on - timedelta(days=2))
     elif index == 2:
         report_save_draft(report=q3, metrics={"participants_enrolled": enrolled}, spending={},
                           narrative="", user=grantee)  # a draft, past due  # fmt: skip

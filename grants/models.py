@@ -6,7 +6,7 @@ sums of those fields in the database, never floats.
 """
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -69,8 +69,9 @@ class Fund(models.Model):
 
     @property
     def obligated(self) -> Decimal:
-        """Committed to awards."""
-        return total(Award.objects.filter(fund=self), "amount")
+        """Committed to awards: their amounts, less what close-outs gave back."""
+        awards = Award.objects.filter(fund=self)
+        return total(awards, "amount") - total(awards, "deobligated")
 
     @property
     def disbursed(self) -> Decimal:
@@ -396,12 +397,18 @@ class Award(models.Model):
     conditions = models.TextField(blank=True)
     areas = models.ManyToManyField(Area, blank=True, related_name="+")
     status = models.CharField(max_length=8, choices=AwardStatus.choices, default=AwardStatus.ACTIVE)
+    deobligated = Money(
+        default=ZERO,
+        help_text="Money given back to the fund at close-out: what was never released.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AwardQuerySet.as_manager()
+    # every change, with who made it and when; an administrator can restore an earlier version
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-starts_on", "title"]
@@ -414,12 +421,17 @@ class Award(models.Model):
             raise ValidationError({"ends_on": "The award ends before it starts."})
 
     @property
+    def obligated(self) -> Decimal:
+        """What the award holds of its fund: its amount, less what close-out gave back."""
+        return self.amount - self.deobligated
+
+    @property
     def paid(self) -> Decimal:
         return total(self.tranches.filter(released_at__isnull=False), "amount")
 
     @property
     def remaining(self) -> Decimal:
-        return self.amount - self.paid
+        return self.obligated - self.paid
 
 
 class BudgetLine(models.Model):
@@ -457,6 +469,8 @@ class Tranche(models.Model):
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["award", "number"]
@@ -496,13 +510,14 @@ class ReportQuerySet(models.QuerySet["QuarterlyReport"]):
         return self.awaiting_grantee().filter(due_on__lt=today)
 
     def due_soon(self, today: date, days: int = 14) -> "ReportQuerySet":
-        from datetime import timedelta
-
         return self.awaiting_grantee().filter(
             due_on__gte=today, due_on__lte=today + timedelta(days=days)
         )
 
 
+# the most any metric of one quarterly report may count: far above what a program reaches in
+# a quarter, and small enough that program data (ProgramQuarter) always holds the sums
+METRIC_MAX = 1_000_000
 # the typed metrics of a quarterly report: (field name, label); all whole counts
 REPORT_METRICS: list[tuple[str, str]] = [
     ("participants_enrolled", "Participants enrolled"),
@@ -552,6 +567,7 @@ class QuarterlyReport(models.Model):
     )
 
     objects = ReportQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["award", "period_start"]
@@ -573,6 +589,15 @@ class QuarterlyReport(models.Model):
     def is_late(self, today: date) -> bool:
         return self.is_editable and self.due_on < today
 
+    @property
+    def opens_on(self) -> date:
+        """The first day the report can be submitted: the day after its quarter ends."""
+        return self.period_end + timedelta(days=1)
+
+    def is_open(self, today: date) -> bool:
+        """Its quarter is over, so it can be submitted (drafts may be saved before)."""
+        return today >= self.opens_on
+
 
 class Spending(models.Model):
     """Funds spent in a report's quarter on one budget line."""
@@ -581,6 +606,8 @@ class Spending(models.Model):
     budget_line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="spending")
     amount = Money()
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["report", "budget_line"], name="one_spending_a_line")
@@ -588,29 +615,6 @@ class Spending(models.Model):
 
     def __str__(self) -> str:
         return f"{self.budget_line}: {self.amount}"
-
-
-class ReportVersion(models.Model):
-    """A submitted version of a report, kept as it was: metrics, spending and narrative."""
-
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveSmallIntegerField()
-    content = models.JSONField()
-    submitted_at = models.DateTimeField()
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    outcome = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
-    review_comment = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["report", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["report", "number"], name="report_version_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.report} v{self.number}"
 
 
 def _attachment_path(instance: "ReportAttachment", filename: str) -> str:
@@ -634,10 +638,41 @@ class ReportAttachment(models.Model):
         return self.name
 
 
+class ReportVersion(models.Model):
+    """A submitted version of a report, kept as it was: metrics, spending and narrative."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    content = models.JSONField()
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=ReportStatus.choices, blank=True)
+    review_comment = models.TextField(blank=True)
+    attachments = models.ManyToManyField(
+        ReportAttachment,
+        blank=True,
+        related_name="versions",
+        help_text="The files this version was submitted with; kept while any version has them.",
+    )
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} v{self.number}"
+
+
 class ProgramQuarter(models.Model):
     """Approved reports' metrics per area and quarter, rebuilt nightly: the program data
     dashboards and evaluation read. An award serving several areas has its counts shared
-    evenly between them (so they still add up to the report's), hence decimals."""
+    evenly between them (so they still add up to the report's), hence decimals. Twelve
+    digits before the point: far more than METRIC_MAX, so no approved report can make the
+    rebuild overflow."""
 
     quarter_start = models.DateField()
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
@@ -646,13 +681,13 @@ class ProgramQuarter(models.Model):
         Program, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     strategy = models.CharField(max_length=32, choices=Strategy.choices)
-    participants_enrolled = models.DecimalField(max_digits=12, decimal_places=4, default=0)
-    participants_active = models.DecimalField(max_digits=12, decimal_places=4, default=0)
-    outreach_contacts = models.DecimalField(max_digits=12, decimal_places=4, default=0)
-    conflicts_mediated = models.DecimalField(max_digits=12, decimal_places=4, default=0)
-    referrals_made = models.DecimalField(max_digits=12, decimal_places=4, default=0)
-    referrals_completed = models.DecimalField(max_digits=12, decimal_places=4, default=0)
-    participants_reinjured = models.DecimalField(max_digits=12, decimal_places=4, default=0)
+    participants_enrolled = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    participants_active = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    outreach_contacts = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    conflicts_mediated = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    referrals_made = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    referrals_completed = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+    participants_reinjured = models.DecimalField(max_digits=16, decimal_places=4, default=0)
     funds_spent = models.DecimalField(max_digits=16, decimal_places=4, default=0)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
+from ovp.core.panels import panels_for
 from stakeholders import selectors, services
 from stakeholders.forms import (
     ActionItemForm,
@@ -35,7 +36,11 @@ office_or_board_required = role_required(*OFFICE_ROLES, Role.BOARD)
 @grantee_required
 def grantee_home(request: HttpRequest) -> HttpResponse:
     organisations = Organisation.objects.for_member(request.user)
-    return render(request, "stakeholders/grantee_home.html", {"organisations": organisations})
+    return render(
+        request,
+        "stakeholders/grantee_home.html",
+        {"organisations": organisations, "panels": panels_for(request.user, request)},
+    )
 
 
 def _form_page(

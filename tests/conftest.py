@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.factories import (
     AdminFactory,
@@ -24,6 +25,12 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-gpu",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "faults: kills workers, cuts Redis, restarts Postgres (tests/test_faults.py)"
+    )
 
 
 def shared_data(name: str) -> Path:
@@ -99,5 +106,7 @@ def page(browser, live_server) -> Iterator:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # assertions wait as long as actions: on a loaded 2-core CI machine plotly can take seconds
+    expect.set_options(timeout=15_000)
     yield page
     context.close()

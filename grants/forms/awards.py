@@ -45,8 +45,10 @@ class AwardForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         if locked:
-            # made from an application: the organisation is the applicant's
+            # made from an application: the organisation is the applicant's, the fund the
+            # round's
             self.fields["organisation"].disabled = True
+            self.fields["fund"].disabled = True
 
 
 class _RowForm(forms.Form):

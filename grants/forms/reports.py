@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from grants.models import REPORT_METRICS, BudgetLine, QuarterlyReport
+from grants.models import METRIC_MAX, REPORT_METRICS, BudgetLine, QuarterlyReport
 
 
 class QuarterlyReportForm(forms.Form):
@@ -36,7 +36,8 @@ class QuarterlyReportForm(forms.Form):
                 label=label,
                 required=False,
                 initial=getattr(report, name),
-                widget=forms.NumberInput(attrs={"min": 0, "step": 1}),
+                # the limit itself, with its message, is the services' (report_problems)
+                widget=forms.NumberInput(attrs={"min": 0, "max": METRIC_MAX, "step": 1}),
             )
         for line in budget_lines:
             metric_fields[f"line_{line.pk}"] = forms.DecimalField(
@@ -71,6 +72,7 @@ class QuarterlyReportForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label="Attach a file",
+        error_messages={"required": "Choose a file to attach.", "empty": "The file is empty."},
         help_text="PDF, Word (docx), Excel (xlsx), CSV, PNG or JPG.",
     )
 

@@ -27,9 +27,12 @@ EVIDENCE_FACTOR: dict[str, Decimal] = {
     Evidence.NEGATIVE: Decimal("0.00"),
 }
 UNSCORED = Decimal("0.50")
+# how much the people shot in an area count when it is funded at or beyond the benchmark
+FUNDED_AREA_FACTOR = Decimal("0.5")
 METHOD = [
     "An application's need is the number of people shot in the areas it serves over the last "
-    "12 months of data. An application serving no recorded area is proposed nothing.",
+    "12 months of data; people shot in an area already funded at or beyond the benchmark "
+    "(no gap left) count half. An application serving no recorded area is proposed nothing.",
     "Its weight is need x evidence (Effective 1, Promising 0.75, Not rated 0.4, No effects "
     "0.1, Negative effects 0) x review score (the weighted average, as a share; one half when "
     "nobody has scored it) x 1.25 when its strategy is one of the round's priorities.",
@@ -56,13 +59,14 @@ class Candidate:
     application: Application
     evidence: str
     score: Decimal | None  # weighted average, percent
-    need: int  # people shot in its areas
+    need: Decimal  # people shot in its areas, those in areas with no gap counting half
     area_codes: list[str]
     cap: Decimal  # the most it may get: the amount approved
     priority: bool
     weight: Decimal = ZERO
     proposed: Decimal = ZERO
     final: Decimal | None = None  # as recorded, when an allocation has been saved
+    award: Award | None = None  # made from the application, if one has been
 
 
 @dataclass
@@ -143,7 +147,7 @@ def share_budget(candidates: list[Candidate], budget: Decimal) -> None:
 def allocation_workbench(funding_round: FundingRound, *, on: date) -> Workbench:
     applications = list(
         Application.objects.filter(funding_round=funding_round, status=ApplicationStatus.APPROVED)
-        .select_related("organisation", "program")
+        .select_related("organisation", "program", "award")
         .prefetch_related("areas")
         .order_by("organisation__name", "title")
     )
@@ -168,7 +172,12 @@ def allocation_workbench(funding_round: FundingRound, *, on: date) -> Workbench:
                 gap=max(benchmark - already, ZERO),
             )
         )
-    shot = {need.area.pk: need.people_shot for need in needs}
+    # an area funded at or beyond the benchmark still counts, at half: the money there does
+    # not stop shootings on its own, but an area with no funding at all needs it more
+    need_of = {
+        need.area.pk: Decimal(need.people_shot) * (FUNDED_AREA_FACTOR if not need.gap else 1)
+        for need in needs
+    }
     scores = application_scores(applications)
     lines = {}
     if hasattr(funding_round, "allocation"):
@@ -186,14 +195,15 @@ def allocation_workbench(funding_round: FundingRound, *, on: date) -> Workbench:
             application=application,
             evidence=evidence,
             score=score,
-            need=sum(shot.get(a.pk, 0) for a in served),
+            need=sum((need_of.get(a.pk, ZERO) for a in served), ZERO),
             area_codes=[a.code for a in served],
             cap=application.approved_amount or ZERO,
             priority=priority,
             final=lines.get(application.pk),
+            award=getattr(application, "award", None),
         )
         candidate.weight = (
-            Decimal(candidate.need)
+            candidate.need
             * EVIDENCE_FACTOR.get(evidence, EVIDENCE_FACTOR[Evidence.NOT_RATED])
             * (score / 100 if score is not None else UNSCORED)
             * (PRIORITY_FACTOR if priority else Decimal(1))

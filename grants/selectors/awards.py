@@ -17,7 +17,8 @@ def _zero() -> Value:
 
 
 def awards_with_money(awards: QuerySet[Award] | None = None) -> QuerySet[Award]:
-    """Awards with `paid_total` (released tranches) and `remaining_total` annotated."""
+    """Awards with `paid_total` (released tranches) and `remaining_total` (what is still to
+    pay: the amount, less what close-out gave back, less what was paid) annotated."""
     paid = (
         Tranche.objects.filter(award=OuterRef("pk"), released_at__isnull=False)
         .values("award")
@@ -27,7 +28,7 @@ def awards_with_money(awards: QuerySet[Award] | None = None) -> QuerySet[Award]:
     queryset = awards if awards is not None else Award.objects.all()
     return queryset.select_related("fund", "organisation").annotate(
         paid_total=Coalesce(Subquery(paid, output_field=MONEY), _zero()),
-        remaining_total=F("amount") - F("paid_total"),
+        remaining_total=F("amount") - F("deobligated") - F("paid_total"),
     )
 
 
@@ -64,8 +65,19 @@ class MoneyOverview:
         return sum((row.available for row in self.funds), ZERO)
 
     @property
-    def awarded(self) -> Decimal:
+    def amounts(self) -> Decimal:
+        """The awards' amounts as made."""
         return sum((award.amount for award in self.awards), ZERO)
+
+    @property
+    def deobligated(self) -> Decimal:
+        """Given back to the funds at close-out."""
+        return sum((award.deobligated for award in self.awards), ZERO)
+
+    @property
+    def awarded(self) -> Decimal:
+        """What the awards hold: their amounts less what close-outs gave back."""
+        return sum((award.obligated for award in self.awards), ZERO)
 
     @property
     def paid(self) -> Decimal:
@@ -79,11 +91,11 @@ class MoneyOverview:
 def money_overview() -> MoneyOverview:
     """Every fund with its money, and every award with its own, in three queries. The fund
     totals and the award totals are the same sums seen two ways, so they reconcile:
-    obligated = awarded, disbursed = paid."""
+    obligated = awarded (amounts less what close-outs gave back), disbursed = paid."""
     obligated = (
         Award.objects.filter(fund=OuterRef("pk"))
         .values("fund")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum(F("amount") - F("deobligated")))
         .values("total")
     )
     disbursed = (

@@ -13,6 +13,7 @@ from grants.models import (
     AllocationLine,
     Application,
     ApplicationStatus,
+    Award,
     FundingRound,
 )
 from grants.selectors.allocation import METHOD
@@ -28,8 +29,9 @@ def allocation_record(
     note: str = "",
 ) -> Allocation:
     """Record the final amount for each approved application of the round (0 for none).
-    Each amount lies between 0 and the amount approved; together they fit the round's
-    budget. Recording again replaces the amounts; the history keeps every version."""
+    Each amount lies between what is already awarded for the application (an award made
+    from it) and the amount approved; together they fit the round's budget. Recording again
+    replaces the amounts; the history keeps every version."""
     funding_round = FundingRound.objects.select_for_update().get(pk=funding_round.pk)
     approved = {
         application.pk: application
@@ -37,6 +39,11 @@ def allocation_record(
             funding_round=funding_round, status=ApplicationStatus.APPROVED
         )
     }
+    awarded = dict(
+        Award.objects.filter(application__in=approved.values()).values_list(
+            "application_id", "amount"
+        )
+    )
     problems = []
     unknown = set(amounts) - set(approved)
     if unknown:
@@ -51,6 +58,14 @@ def allocation_record(
         elif amount > cap:
             problems.append(
                 f"{application.title}: ${amount:,.2f} is more than the ${cap:,.2f} approved."
+            )
+    for application_id, already in awarded.items():
+        # an application left out gets 0, which is below its award too
+        amount = amounts.get(application_id, ZERO)
+        if amount < already:
+            problems.append(
+                f"{approved[application_id].title}: ${amount:,.2f} is less than the "
+                f"${already:,.2f} already awarded for it."
             )
     allocated = sum(amounts.values(), ZERO)
     if allocated > funding_round.budget:

@@ -13,23 +13,107 @@ from django.utils import timezone
 
 from grants.models import (
     ZERO,
+    AllocationLine,
     Application,
     ApplicationStatus,
     Award,
     AwardStatus,
     BudgetLine,
     Fund,
+    FundingRound,
     QuarterlyReport,
     ReportStatus,
     Tranche,
+    total,
 )
 from inventory.models import Program
 from ovp.areas.models import Area
 from stakeholders.models import Organisation
 
+# an award runs at most this many years; its dates stay well inside what `date` can hold
+MAX_AWARD_YEARS = 10
+LAST_END = date(9998, 12, 31)
+
 
 def _money(amount: Decimal) -> str:
     return f"${amount:,.2f}"
+
+
+def _period_problems(starts_on: date | None, ends_on: date | None) -> list[str]:
+    """Why an award's period is refused: backwards, too long, or too far in the future."""
+    if not (starts_on and ends_on):
+        return []
+    if ends_on < starts_on:
+        return ["The award ends before it starts."]
+    problems = []
+    if ends_on > LAST_END:
+        problems.append(f"The award must end by {LAST_END.isoformat()}.")
+    elif ends_on > _years_after(starts_on, MAX_AWARD_YEARS):
+        problems.append(
+            f"An award runs at most {MAX_AWARD_YEARS} years: from {starts_on.isoformat()} it "
+            f"must end by {_years_after(starts_on, MAX_AWARD_YEARS).isoformat()}."
+        )
+    return problems
+
+
+def _years_after(day: date, years: int) -> date:
+    """The day before the same date `years` years later (29 February counts as 28)."""
+    if day.year + years > date.max.year:
+        return date.max
+    try:
+        later = day.replace(year=day.year + years)
+    except ValueError:
+        later = day.replace(year=day.year + years, day=28)
+    return later - timedelta(days=1)
+
+
+def award_cap(application: Application) -> tuple[Decimal, str]:
+    """The most an award from this application may be, and why: the allocation's final
+    amount when the round's allocation is recorded, else the amount approved."""
+    line = AllocationLine.objects.filter(application=application).first()
+    if line is not None:
+        return line.final_amount, "the allocation's final amount"
+    return application.approved_amount or ZERO, "the amount approved"
+
+
+def round_awarded(funding_round: FundingRound) -> Decimal:
+    """What the round's awards hold (amounts less what close-outs gave back)."""
+    awards = Award.objects.filter(application__funding_round=funding_round)
+    return total(awards, "amount") - total(awards, "deobligated")
+
+
+def _application_problems(
+    application: Application, organisation: Organisation, amount: Decimal | None
+) -> list[str]:
+    problems = []
+    if application.status != ApplicationStatus.APPROVED:
+        problems.append(
+            f"The application is {application.get_status_display().lower()}: only an "
+            "approved application can be awarded."
+        )
+    if application.organisation_id != organisation.pk:
+        problems.append("The application is from another organisation than the award's.")
+    if Award.objects.filter(application=application).exists():
+        problems.append("This application already has an award.")
+    if application.status != ApplicationStatus.APPROVED or amount is None or amount <= ZERO:
+        return problems  # nothing was approved to measure the amount against
+    cap, source = award_cap(application)
+    if amount > cap:
+        problems.append(f"{_money(amount)} is more than {source}, {_money(cap)}.")
+    funding_round = application.funding_round
+    if funding_round.max_award is not None and amount > funding_round.max_award:
+        problems.append(
+            f"{_money(amount)} is more than the round's largest award, "
+            f"{_money(funding_round.max_award)}."
+        )
+    awarded = round_awarded(funding_round)
+    if awarded + amount > funding_round.budget:
+        problems.append(
+            f"{funding_round.name} has awarded {_money(awarded)} of its "
+            f"{_money(funding_round.budget)} budget: {_money(funding_round.budget - awarded)} "
+            f"is left, less than {_money(amount)}."
+        )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -129,22 +213,31 @@ def award_create(
     quarter's report) is released only once that report is approved.
 
     Refused, with every problem in one ValidationError, unless the amount fits what the fund
-    has available, budget lines and tranches each add up to the amount exactly, and an
-    application (if given) is approved, has no award yet, and is the organisation's."""
+    has available, budget lines and tranches each add up to the amount exactly, and the
+    period runs at most MAX_AWARD_YEARS years. From an application, also unless it is
+    approved, has no award yet and is the organisation's, and the amount is within the
+    allocation's final amount for it (or the amount approved, before an allocation), the
+    round's largest award and what is left of the round's budget; the fund is always the
+    round's (whatever `fund` says)."""
+    if application is not None:
+        # the round first, as allocation_record locks it: the allocation cannot drop below
+        # this award while it is made, and two awards cannot both take the round's last money
+        funding_round = FundingRound.objects.select_for_update().get(
+            pk=Application.objects.values("funding_round_id").get(pk=application.pk)[
+                "funding_round_id"
+            ]
+        )
+        fund = funding_round.fund
     # one award at a time per fund, so two awards cannot both take the last of its money
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
     problems: list[str] = []
     if application is not None:
-        application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.status != ApplicationStatus.APPROVED:
-            problems.append(
-                f"The application is {application.get_status_display().lower()}: only an "
-                "approved application can be awarded."
-            )
-        if application.organisation_id != organisation.pk:
-            problems.append("The application is from another organisation than the award's.")
-        if Award.objects.filter(application=application).exists():
-            problems.append("This application already has an award.")
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("funding_round")
+            .get(pk=application.pk)
+        )
+        problems += _application_problems(application, organisation, amount)
     if amount is None or amount <= ZERO:
         problems.append("The award's amount must be above $0.00.")
     elif amount > fund.available:
@@ -153,9 +246,9 @@ def award_create(
             f"{_money(amount)} of this award."
         )
     periods: list[ReportPeriod] = []
-    if starts_on and ends_on and ends_on < starts_on:
-        problems.append("The award ends before it starts.")
-    elif starts_on and ends_on:
+    period_problems = _period_problems(starts_on, ends_on)
+    problems += period_problems
+    if starts_on and ends_on and not period_problems:
         periods = report_periods(starts_on=starts_on, ends_on=ends_on)
     if amount is not None and amount > ZERO:
         problems += _check_lines(amount, budget_lines, tranches, len(periods))
@@ -232,8 +325,9 @@ def tranche_release(*, tranche: Tranche, user: Any) -> Tranche:
 @transaction.atomic
 def award_close(*, award: Award, user: Any) -> Award:
     """Close out an award: no more releases, no more reports. Refused while a submitted
-    report waits for review. Money not released stays obligated to the award (the fund's
-    figures count the award's full amount), shown as remaining."""
+    report waits for review. Money not released goes back to the fund: the award keeps its
+    amount as made and records the unreleased part in `deobligated`, so the fund's obligated
+    figure counts only what was paid and its available money recovers the rest."""
     award = Award.objects.select_for_update().get(pk=award.pk)
     if award.status == AwardStatus.CLOSED:
         raise ValidationError("This award is already closed out.")
@@ -242,6 +336,7 @@ def award_close(*, award: Award, user: Any) -> Award:
         labels = ", ".join(report.quarter_label for report in waiting)
         raise ValidationError(f"Review the submitted report(s) first: {labels}.")
     award.status = AwardStatus.CLOSED
+    award.deobligated = award.amount - award.paid
     award.full_clean()
-    award.save(update_fields=["status"])
+    award.save(update_fields=["status", "deobligated"])
     return award

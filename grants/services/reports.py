@@ -4,10 +4,11 @@ import logging
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import PurePath
+from smtplib import SMTPException
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import (
+    METRIC_MAX,
     REPORT_METRICS,
     ZERO,
     AwardStatus,
@@ -47,6 +49,7 @@ ALLOWED_UPLOADS: dict[str, tuple[bytes, ...]] = {
     ".jpeg": (b"\xff\xd8\xff",),
     ".csv": (),
 }
+NAME_LENGTH = 200  # ReportAttachment.name
 REMINDER_DAYS_BEFORE = 7
 OVERDUE_REMINDER_EVERY_DAYS = 7
 
@@ -110,9 +113,21 @@ def report_problems(
                 add(name, f"{label}: required to submit the report (0 if none).")
         elif value < 0:
             add(name, f"{label} cannot be negative.")
+        elif value > METRIC_MAX:
+            add(
+                name,
+                f"{label} ({value:,}) is more than a quarter's report can count "
+                f"({METRIC_MAX:,}): check the figure.",
+            )
     for smaller, larger in METRIC_LIMITS:
         low, high = metrics.get(smaller), metrics.get(larger)
-        if low is not None and high is not None and low >= 0 and high >= 0 and low > high:
+        if (
+            low is not None
+            and high is not None
+            and high >= 0
+            and 0 <= low <= METRIC_MAX
+            and low > high
+        ):
             add(
                 smaller,
                 f"{METRIC_LABELS[smaller]} ({low}) cannot be more than "
@@ -206,10 +221,23 @@ def report_submit(
     spending: dict[int, Decimal | None],
     narrative: str,
     user: Any,
+    today: date | None = None,
 ) -> ReportVersion:
-    """Submit a report to the office: every metric and the narrative are required. The report
-    is locked and kept as a new ReportVersion."""
+    """Submit a report to the office: every metric and the narrative are required, and the
+    quarter must be over (`today`, the office's date by default, after the period's end;
+    drafts may be saved before). The report is locked and kept as a new ReportVersion, with
+    the attachments it has then (those stay for good)."""
     report = _lock(report)
+    today = today or timezone.localdate()
+    if not report.is_open(today):
+        # by field, so the form shows it beside the figures typed in rather than losing them
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: f"The {report.quarter_label} report can be submitted from "
+                f"{report.opens_on.isoformat()}, once its quarter is over; save a draft until "
+                "then."
+            }
+        )
     _write(report, metrics, spending, narrative, complete=True)
     now = timezone.now()
     report.status = ReportStatus.SUBMITTED
@@ -226,6 +254,7 @@ def report_submit(
     )
     version.full_clean()
     version.save()
+    version.attachments.set(report.attachments.all())
     return version
 
 
@@ -298,18 +327,46 @@ def report_attachment_add(
     problem = upload_problem(upload)
     if problem:
         raise ValidationError({"file": problem})
-    name = PurePath(upload.name or "attachment").name[:200]
+    name = attachment_name(upload.name or "attachment")
     attachment = ReportAttachment(report=report, name=name, size=upload.size or 0, uploaded_by=user)
+    # every check before the file is stored, so a refused upload leaves no file behind
+    attachment.full_clean(exclude=["file"])
     attachment.file.save(name, upload, save=False)
-    attachment.full_clean()
-    attachment.save()
+    stored = attachment.file.name or ""
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.storage.delete(stored)
+        raise
     return attachment
+
+
+def attachment_name(filename: str) -> str:
+    """The name an attachment keeps: the file's own, without folders, cut to 200 characters
+    with its extension kept."""
+    name = PurePath(filename).name or "attachment"
+    if len(name) > NAME_LENGTH:
+        stem, dot, extension = name.rpartition(".")
+        if dot and stem and len(extension) < 20:
+            name = f"{stem[: NAME_LENGTH - len(extension) - 1]}.{extension}"
+        else:
+            name = name[:NAME_LENGTH]
+    return name
 
 
 @transaction.atomic
 def report_attachment_remove(*, attachment: ReportAttachment, user: Any) -> None:
-    """Remove an attachment from a report the grantee may still change."""
+    """Remove an attachment from a report the grantee may still change. An attachment that a
+    submitted version included is kept, as the office reviewed it: the grantee adds a
+    corrected file instead."""
     _lock(attachment.report)
+    versions = sorted(attachment.versions.values_list("number", flat=True))
+    if versions:
+        listed = ", ".join(str(number) for number in versions)
+        raise ValidationError(
+            f"{attachment.name} was submitted with version {listed} of the report, so it is "
+            "kept as the office saw it. Attach a corrected file instead."
+        )
     stored = attachment.file.name or ""
     storage = attachment.file.storage
     attachment.delete()
@@ -338,11 +395,66 @@ def _reminder_kind(report: QuarterlyReport, today: date) -> str | None:
     return None
 
 
+class RemindersNotSent(Exception):
+    """Some reminders could not be sent (the mail server refused or was unreachable); every
+    other reminder went out. Running the reminders again sends only the missing ones."""
+
+    def __init__(self, reports: list[QuarterlyReport]) -> None:
+        self.reports = reports
+        super().__init__(
+            f"{len(reports)} reminder(s) not sent: " + ", ".join(str(r) for r in reports)
+        )
+
+
+def _remind(report_id: int, today: date) -> bool:
+    """Send one report's reminder if one is owed today; True when it was sent. Sending
+    happens inside the transaction that records `reminded_on`, so a failure leaves the
+    report as it was (reminded_on not set) and the error goes to the caller."""
+    with transaction.atomic():
+        report = (
+            QuarterlyReport.objects.select_for_update(of=("self",))
+            .select_related("award", "award__organisation")
+            .get(pk=report_id)
+        )
+        kind = _reminder_kind(report, today)
+        if kind is None or not report.is_editable:
+            return False
+        organisation = report.award.organisation
+        recipients = sorted(
+            organisation.members.filter(is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+        if not recipients:
+            logger.warning("No one to remind of %s: %s has no members", report, organisation)
+            return False
+        context = {
+            "report": report,
+            "award": report.award,
+            "organisation": organisation,
+            "kind": kind,
+            "days_late": (today - report.due_on).days,
+            "office_name": settings.OVP_OFFICE_NAME,
+            "url": settings.OVP_SITE_URL.rstrip("/")
+            + reverse("grants:report_edit", args=[report.uuid]),
+        }
+        subject = render_to_string("grants/email/report_reminder_subject.txt", context)
+        body = render_to_string("grants/email/report_reminder_body.txt", context)
+        report.reminded_on = today
+        report.save(update_fields=["reminded_on"])
+        # sent last: if sending fails, this report's transaction rolls back
+        send_mail(" ".join(subject.split()), body, None, recipients)
+        return True
+
+
 def reports_send_reminders(*, today: date) -> int:
     """Email the members of each organisation whose report is due within a week or overdue;
     at most one reminder a day per report (`reminded_on`), so running twice sends nothing
-    more. Returns how many reports were reminded."""
+    more. A report whose mail fails is logged and left unreminded while the others go out;
+    then RemindersNotSent is raised (the task retries it). Returns how many reports were
+    reminded."""
     reminded = 0
+    failed: list[QuarterlyReport] = []
     candidates = (
         QuarterlyReport.objects.awaiting_grantee()
         .filter(award__status=AwardStatus.ACTIVE)
@@ -352,39 +464,14 @@ def reports_send_reminders(*, today: date) -> int:
         .order_by("due_on", "pk")
     )
     for candidate in candidates:
-        with transaction.atomic():
-            report = (
-                QuarterlyReport.objects.select_for_update(of=("self",))
-                .select_related("award", "award__organisation")
-                .get(pk=candidate.pk)
-            )
-            kind = _reminder_kind(report, today)
-            if kind is None or not report.is_editable:
-                continue
-            organisation = report.award.organisation
-            recipients = sorted(
-                organisation.members.filter(is_active=True)
-                .exclude(email="")
-                .values_list("email", flat=True)
-            )
-            if not recipients:
-                logger.warning("No one to remind of %s: %s has no members", report, organisation)
-                continue
-            context = {
-                "report": report,
-                "award": report.award,
-                "organisation": organisation,
-                "kind": kind,
-                "days_late": (today - report.due_on).days,
-                "office_name": settings.OVP_OFFICE_NAME,
-                "url": settings.OVP_SITE_URL.rstrip("/")
-                + reverse("grants:report_edit", args=[report.uuid]),
-            }
-            subject = render_to_string("grants/email/report_reminder_subject.txt", context)
-            body = render_to_string("grants/email/report_reminder_body.txt", context)
-            report.reminded_on = today
-            report.save(update_fields=["reminded_on"])
-            # sent last: if sending fails, the transaction rolls back and tomorrow tries again
-            send_mail(" ".join(subject.split()), body, None, recipients)
-            reminded += 1
+        try:
+            sent = _remind(candidate.pk, today)
+        except (OSError, SMTPException):
+            # OSError covers refused and dropped connections, timeouts and DNS failures
+            logger.exception("The reminder of %s could not be sent", candidate)
+            failed.append(candidate)
+            continue
+        reminded += sent
+    if failed:
+        raise RemindersNotSent(failed)
     return reminded

@@ -1,12 +1,18 @@
 """Writes of the review: assigning reviewers, conflicts of interest, scores, decisions."""
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
+from smtplib import SMTPException
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import (
@@ -17,6 +23,8 @@ from grants.models import (
     Score,
 )
 from grants.permissions import can_manage_grants, can_review
+
+logger = logging.getLogger(__name__)
 
 # statuses in which reviewers may be assigned and may score
 UNDER_REVIEW = (ApplicationStatus.SUBMITTED, ApplicationStatus.INFO_REQUESTED)
@@ -65,7 +73,39 @@ def reviewers_assign(
         assignment.save()
         created.append(assignment)
         already.add(reviewer.pk)
+    ids = [assignment.pk for assignment in created]
+    # once the assignments are committed: a mail never announces a review that was rolled back
+    transaction.on_commit(lambda: reviewers_notify(assignment_ids=ids))
     return created
+
+
+def reviewers_notify(*, assignment_ids: list[int]) -> int:
+    """Email each reviewer of these assignments that an application waits for them, with a
+    link to their review. A mail that fails is logged; the review still shows on the
+    reviewer's home page and list. Returns how many were sent."""
+    sent = 0
+    assignments = ReviewAssignment.objects.filter(pk__in=assignment_ids).select_related(
+        "reviewer", "application", "application__funding_round"
+    )
+    for assignment in assignments:
+        if not assignment.reviewer.email:
+            continue
+        context = {
+            "assignment": assignment,
+            "application": assignment.application,
+            "office_name": settings.OVP_OFFICE_NAME,
+            "url": settings.OVP_SITE_URL.rstrip("/")
+            + reverse("grants:review_detail", args=[assignment.uuid]),
+        }
+        subject = render_to_string("grants/email/review_assigned_subject.txt", context)
+        body = render_to_string("grants/email/review_assigned_body.txt", context)
+        try:
+            send_mail(" ".join(subject.split()), body, None, [assignment.reviewer.email])
+        except (OSError, SMTPException):
+            logger.exception("Could not tell %s of their review", assignment.reviewer)
+            continue
+        sent += 1
+    return sent
 
 
 @transaction.atomic

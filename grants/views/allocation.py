@@ -16,6 +16,10 @@ from ovp.accounts.permissions import office_required
 from ovp.areas.models import AreaKind
 from ovp.core.exports import csv_response
 
+# money fields hold 14 digits, 2 of them cents
+MAX_DIGITS_BEFORE_POINT = 12
+CENT = Decimal("0.01")
+
 
 def _amounts(
     request: HttpRequest, application_ids: list[int]
@@ -31,11 +35,19 @@ def _amounts(
         )
         try:
             amount = Decimal(raw or "0")
+            if not amount.is_finite():
+                raise InvalidOperation(raw)
+            if amount.adjusted() >= MAX_DIGITS_BEFORE_POINT:
+                problems.append(
+                    f"'{raw}' is too large: at most {MAX_DIGITS_BEFORE_POINT} digits before "
+                    "the point."
+                )
+                continue
+            if amount != amount.quantize(CENT):
+                problems.append(f"'{raw}' has more than two decimal places.")
+                continue
         except InvalidOperation:
             problems.append(f"'{raw}' is not an amount of dollars.")
-            continue
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            problems.append(f"'{raw}' is not an amount of dollars and cents.")
             continue
         amounts[application_id] = amount
     return amounts, problems

@@ -23,7 +23,7 @@ from grants.models import (
     Tranche,
 )
 from grants.selectors.awards import awards_with_money, money_overview
-from grants.services.awards import award_close, award_create, tranche_release
+from grants.services.awards import award_cap, award_close, award_create, tranche_release
 from ovp.accounts.permissions import grantee_required, office_required
 
 
@@ -94,7 +94,7 @@ def award_create_view(request: HttpRequest) -> HttpResponse:
         try:
             award = award_create(
                 application=application,
-                fund=cleaned["fund"],
+                fund=application.funding_round.fund if application else cleaned["fund"],
                 organisation=application.organisation if application else cleaned["organisation"],
                 program=cleaned["program"],
                 title=cleaned["title"],
@@ -127,6 +127,7 @@ def award_create_view(request: HttpRequest) -> HttpResponse:
             "budget_lines": budget_lines,
             "tranches": tranches,
             "application": application,
+            "cap": award_cap(application) if application else None,
             "errors": errors,
             "due_days": settings.OVP_REPORT_DUE_DAYS,
         },

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -14,9 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from grants.forms.reports import AttachmentForm, QuarterlyReportForm, ReviewForm
-from grants.models import REPORT_METRICS, QuarterlyReport, ReportAttachment
+from grants.models import REPORT_METRICS, QuarterlyReport, ReportAttachment, ReportVersion
 from grants.permissions import get_attachment_for_user, get_report_for_grantee
-from grants.selectors.compliance import CATEGORY_LABELS, CSV_HEADER, compliance, compliance_csv_rows
+from grants.selectors.compliance import (
+    CATEGORY_LABELS,
+    CSV_HEADER,
+    LATE_RULE,
+    compliance,
+    compliance_csv_rows,
+)
 from grants.services.reports import (
     report_approve,
     report_attachment_add,
@@ -40,9 +47,14 @@ def _figures(report: QuarterlyReport) -> dict[str, Any]:
 
 
 def _versions(report: QuarterlyReport) -> list[dict[str, Any]]:
-    """Every submitted version, newest first, as it was submitted."""
+    """Every submitted version, newest first, as it was submitted, with its attachments."""
     rows = []
-    for version in report.versions.select_related("submitted_by").order_by("-number"):
+    versions = (
+        report.versions.select_related("submitted_by")
+        .prefetch_related(Prefetch("attachments", queryset=ReportAttachment.objects.order_by("id")))
+        .order_by("-number")
+    )
+    for version in versions:
         content = version.content or {}
         metrics = content.get("metrics", {})
         rows.append(
@@ -51,11 +63,23 @@ def _versions(report: QuarterlyReport) -> list[dict[str, Any]]:
                 "metrics": [(label, metrics.get(name)) for name, label in REPORT_METRICS],
                 "spending": content.get("spending", []),
                 "narrative": content.get("narrative", ""),
-                "attachments": content.get("attachments", []),
+                "attachments": list(version.attachments.all()),
                 "caption": f"Metrics as submitted in version {version.number}",
             }
         )
     return rows
+
+
+def _attachments(report: QuarterlyReport) -> list[ReportAttachment]:
+    """The report's attachments, each marked `submitted` when a version included it (then
+    it is kept for good)."""
+    return list(
+        report.attachments.annotate(
+            submitted=Exists(
+                ReportVersion.attachments.through.objects.filter(reportattachment_id=OuterRef("pk"))
+            )
+        ).order_by("uploaded_at")
+    )
 
 
 def _attach_errors(form: forms.Form, error: ValidationError) -> None:
@@ -73,6 +97,7 @@ def _attach_errors(form: forms.Form, error: ValidationError) -> None:
 def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     """The grantee's report: a form while it may be changed, the submitted text otherwise."""
     report = get_report_for_grantee(request, uuid)
+    today = timezone.localdate()
     editable = report.is_editable and report.award.status == "active"
     budget_lines = list(report.award.budget_lines.all())
     form = QuarterlyReportForm(
@@ -106,10 +131,12 @@ def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
             "editable": editable,
             "form": form,
             "attachment_form": AttachmentForm(),
-            "attachments": report.attachments.order_by("uploaded_at"),
+            "attachments": _attachments(report),
             "figures": _figures(report),
             "versions": _versions(report),
-            "today": timezone.localdate(),
+            "today": today,
+            "can_submit": report.is_open(today),
+            "opens_on": report.opens_on,
         },
     )
 
@@ -120,7 +147,8 @@ def report_attachment_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
     report = get_report_for_grantee(request, uuid)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Choose a file to attach.")
+        problems = [str(problem) for problem in form.errors.get("file", [])]
+        messages.error(request, " ".join(problems or ["Choose a file to attach."]))
     else:
         try:
             attachment = report_attachment_add(
@@ -201,7 +229,7 @@ def report_review(request: HttpRequest, uuid: str) -> HttpResponse:
             "report": report,
             "form": form,
             "figures": _figures(report),
-            "attachments": report.attachments.order_by("uploaded_at"),
+            "attachments": _attachments(report),
             "versions": _versions(report),
             "today": timezone.localdate(),
         },
@@ -219,7 +247,7 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "grants/compliance.html",
-        {"result": result, "labels": CATEGORY_LABELS},
+        {"result": result, "labels": CATEGORY_LABELS, "late_rule": LATE_RULE},
     )
 
 

@@ -145,9 +145,10 @@ def _review_page(
         {
             "assignment": assignment,
             "application": application,
-            # only what scoring needs: no contact details or other records of the organisation
-            "areas": application.areas.all(),
-            "documents": application.documents.all() if not assignment.has_conflict else [],
+            # only what scoring needs, and only once the reviewer has declared no conflict: no
+            # contact details or other records of the organisation
+            "areas": application.areas.all() if assignment.may_score else [],
+            "documents": application.documents.all() if assignment.may_score else [],
             "criteria": criteria,
             "saved": [(criterion, saved.get(criterion.pk)) for criterion in criteria],
             "conflict_form": conflict_form
@@ -216,8 +217,9 @@ def review_score(request: HttpRequest, uuid: str) -> HttpResponse:
 @reviewer_required
 def review_document(request: HttpRequest, uuid: str, document_uuid: str) -> HttpResponse:
     assignment = get_assignment_for_reviewer(request, uuid)
-    if assignment.has_conflict:
-        raise Http404("You declared a conflict with this application.")
+    if not assignment.may_score:
+        # declared a conflict, or not declared yet: the documents open only after a "no"
+        raise Http404("Declare that you have no conflict of interest first.")
     return download(get_object_or_404(assignment.application.documents, uuid=document_uuid))
 
 

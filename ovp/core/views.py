@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from ovp.accounts.permissions import board_required, office_required
 from ovp.core import selectors
+from ovp.core.panels import panels_for
 
 
 @login_not_required
@@ -47,7 +48,11 @@ def office_home(request: HttpRequest) -> HttpResponse:
 
 @board_required
 def board_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/board_home.html", {"summary": selectors.office_summary()})
+    return render(
+        request,
+        "core/board_home.html",
+        {"summary": selectors.office_summary(), "panels": panels_for(request.user, request)},
+    )
 
 
 @office_required

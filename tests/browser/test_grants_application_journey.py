@@ -91,9 +91,12 @@ def test_a_grantee_applies_a_board_member_reviews_and_staff_approve(
     page.get_by_role("button", name="Declare").click()
     expect(page.get_by_text("Conflict of interest recorded")).to_be_visible()
     page.get_by_role("link", name="Hospital bedside program").click()
-    expect(page.get_by_text("$120,000.00")).to_be_visible()
+    # nothing of the application shows before the reviewer declares no conflict
+    expect(page.get_by_text("Declare first whether you have a conflict")).to_be_visible()
+    expect(page.get_by_text("$120,000.00")).to_have_count(0)
     page.get_by_label("No", exact=True).check()
     page.get_by_role("button", name="Declare").click()
+    expect(page.get_by_text("$120,000.00")).to_be_visible()
     page.get_by_label("Need: score (0 to 5)").fill("4")
     page.get_by_label("Need: comment").fill("High burden in the areas served.")
     page.get_by_label("Evidence: score (0 to 10)").fill("11")

@@ -124,7 +124,9 @@ def test_proposal_favours_risk_evidence_score_and_priority_as_the_page_says(
     workbench = allocation_workbench(funding_round, on=TODAY)
 
     by_title = {c.application.title: c for c in workbench.candidates}
+    # both areas have a gap (H1 101,750, H2 11,750), so everyone shot there counts in full:
     # effective: 40 people x 1.00 x 0.5 (not scored) = 20; unrated: 10 x 0.40 x 0.50 x 1.25 = 2.5
+    assert (by_title["Effective in H1"].need, by_title["Unrated in H2"].need) == (D(40), D(10))
     assert by_title["Effective in H1"].weight == D("20")
     assert by_title["Unrated in H2"].weight == D("2.5")
     # 100,000 shared 20 : 2.5 gives 88,888 and 11,111; the first is capped at its 80,000
@@ -233,3 +235,96 @@ def test_workbench_areas_download(round_with_applications, staff, client_for):
     body = client_for(staff).get(f"/grants/rounds/{funding_round.uuid}/allocation/?download=areas")
     lines = body.content.decode("utf-8-sig").splitlines()
     assert lines[1] == "H1,Hood 1,40,4,120000,18250,101750"
+
+
+def test_people_shot_in_areas_funded_to_the_benchmark_count_half(round_with_applications):
+    funding_round, _, unrated = round_with_applications
+    # a second one-year award of $36,500 in H2 alone: H2 has 18,250 + 36,500 = 54,750 a year,
+    # beyond its 30,000 benchmark (1 homicide), so its gap is 0; H1's stays 101,750
+    extra = AwardFactory(
+        amount=D("36500.00"), starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+    )
+    extra.areas.set(unrated.areas.all())
+
+    workbench = allocation_workbench(funding_round, on=TODAY)
+
+    gaps = {n.area.code: n.gap for n in workbench.areas}
+    assert gaps == {"H1": D("101750"), "H2": D("0")}
+    by_title = {c.application.title: c for c in workbench.candidates}
+    # H1 counts its 40 people in full; H2 its 10 at half: 5
+    assert (by_title["Effective in H1"].need, by_title["Unrated in H2"].need) == (D(40), D(5))
+    # weights: effective 40 x 1.00 x 0.5 = 20; unrated 5 x 0.40 x 0.50 (not scored) x 1.25 = 1.25
+    assert by_title["Unrated in H2"].weight == D("1.25")
+    # 100,000 shared 20 : 1.25: effective would get 94,117, capped at 80,000; the other
+    # takes the remaining 20,000 (under its 50,000 cap)
+    assert by_title["Effective in H1"].proposed == D("80000.00")
+    assert by_title["Unrated in H2"].proposed == D("20000")
+
+
+def test_the_page_states_how_funded_areas_count(round_with_applications, staff, client_for):
+    funding_round, *_ = round_with_applications
+    page = client_for(staff).get(f"/grants/rounds/{funding_round.uuid}/allocation/")
+    assert "already funded at or beyond the benchmark (no gap left) count half" in (
+        page.content.decode()
+    )
+
+
+def test_allocation_cannot_go_below_what_is_already_awarded(round_with_applications, staff):
+    funding_round, effective, unrated = round_with_applications
+    AwardFactory(application=effective, organisation=effective.organisation,
+                 amount=D("70000.00"))  # fmt: skip
+
+    with pytest.raises(ValidationError) as refused:
+        allocation_record(
+            funding_round=funding_round, amounts={effective.pk: D("69999.99"), unrated.pk: D("0")},
+            proposed={}, user=staff,
+        )  # fmt: skip
+
+    assert refused.value.messages == [
+        "Effective in H1: $69,999.99 is less than the $70,000.00 already awarded for it."
+    ]
+    assert not AllocationLine.objects.exists()
+    allocation_record(
+        funding_round=funding_round, amounts={effective.pk: D("70000.00")}, proposed={}, user=staff
+    )
+    assert AllocationLine.objects.get(application=effective).final_amount == D("70000.00")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1e30", "&#x27;1e30&#x27; is too large: at most 12 digits before the point."),
+        ("1234567890123", "is too large: at most 12 digits before the point."),
+        ("12.345", "&#x27;12.345&#x27; has more than two decimal places."),
+        ("NaN", "&#x27;NaN&#x27; is not an amount of dollars."),
+    ],
+)
+def test_an_amount_too_large_or_too_precise_gets_a_message_not_an_error(
+    round_with_applications, staff, client_for, typed, message
+):
+    funding_round, effective, _ = round_with_applications
+    response = client_for(staff).post(
+        f"/grants/rounds/{funding_round.uuid}/allocation/", {f"amount-{effective.pk}": typed}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Allocation.objects.exists()
+
+
+def test_an_application_with_an_award_links_to_it_instead_of_making_another(
+    round_with_applications, staff, client_for
+):
+    funding_round, effective, unrated = round_with_applications
+    allocation_record(
+        funding_round=funding_round, amounts={effective.pk: D("70000"), unrated.pk: D("30000")},
+        proposed={}, user=staff,
+    )  # fmt: skip
+    award = AwardFactory(application=effective, organisation=effective.organisation)
+
+    page = client_for(staff).get(f"/grants/rounds/{funding_round.uuid}/allocation/")
+
+    text = page.content.decode()
+    assert f'href="/grants/awards/{award.uuid}/"' in text
+    assert f"?application={effective.uuid}" not in text
+    assert f"?application={unrated.uuid}" in text  # allocated, no award yet

@@ -1,10 +1,12 @@
 """Awards and money: making awards, report periods, tranches, and totals that reconcile."""
 
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from grants.models import (
     ApplicationStatus,
@@ -15,11 +17,12 @@ from grants.models import (
     Tranche,
 )
 from grants.selectors.awards import money_overview
+from grants.services.allocation import allocation_record
 from grants.services.awards import award_close, report_periods, tranche_release
 from grants.services.reports import report_approve
 from tests.factories import AreaFactory, OrganisationFactory
 from tests.grants.award_helpers import D, approve, make_award, submit
-from tests.grants.factories import ApplicationFactory, FundFactory
+from tests.grants.factories import ApplicationFactory, FundFactory, FundingRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +71,11 @@ def test_tranches_wait_for_the_reports_they_name(organisation_a):
 
 def test_award_from_an_approved_application_keeps_the_link(organisation_a):
     area = AreaFactory()
-    application = ApplicationFactory(organisation=organisation_a, status=ApplicationStatus.APPROVED)
+    application = ApplicationFactory(
+        organisation=organisation_a,
+        status=ApplicationStatus.APPROVED,
+        approved_amount=D("120000.00"),
+    )
     award = make_award(
         organisation_a, application=application, fund=application.funding_round.fund, areas=[area]
     )
@@ -141,7 +148,9 @@ def test_award_create_refuses_an_application_not_approved_or_of_another_organisa
     organisation_a, organisation_b, status, own, message
 ):
     application = ApplicationFactory(
-        organisation=organisation_a if own else organisation_b, status=status
+        organisation=organisation_a if own else organisation_b,
+        status=status,
+        approved_amount=D("120000.00") if status == ApplicationStatus.APPROVED else None,
     )
     with pytest.raises(ValidationError) as refused:
         make_award(organisation_a, application=application)
@@ -150,10 +159,15 @@ def test_award_create_refuses_an_application_not_approved_or_of_another_organisa
 
 
 def test_an_application_is_awarded_only_once(organisation_a):
-    application = ApplicationFactory(organisation=organisation_a, status=ApplicationStatus.APPROVED)
-    make_award(organisation_a, application=application)
+    application = ApplicationFactory(
+        organisation=organisation_a,
+        status=ApplicationStatus.APPROVED,
+        approved_amount=D("240000.00"),
+    )
+    fund = application.funding_round.fund
+    make_award(organisation_a, application=application, fund=fund)
     with pytest.raises(ValidationError) as refused:
-        make_award(organisation_a, application=application)
+        make_award(organisation_a, application=application, fund=fund)
     assert refused.value.messages == ["This application already has an award."]
 
 
@@ -465,3 +479,284 @@ def test_staff_see_the_award_detail_with_tranches_and_reports(client_for, staff)
     assert "Ready to release" in text
     assert "Waiting for the Q2 2026 report" in text
     assert text.count("Not started") == 4
+
+
+# -------------------------------------------------- an award is tied to the decision (review 1)
+
+
+def approved_application(organisation, *, approved="100000.00", **round_fields):
+    funding_round = FundingRoundFactory(**round_fields)
+    return ApplicationFactory(
+        organisation=organisation,
+        funding_round=funding_round,
+        status=ApplicationStatus.APPROVED,
+        approved_amount=D(approved),
+    )
+
+
+def award_of(application, amount: str, **kwargs):
+    return make_award(
+        application.organisation,
+        application=application,
+        fund=application.funding_round.fund,
+        amount=amount,
+        lines=[("Staff", amount)],
+        tranches=[(amount, date(2026, 1, 15), None)],
+        **kwargs,
+    )
+
+
+def test_an_award_from_an_application_is_at_most_the_amount_approved(organisation_a):
+    application = approved_application(organisation_a, approved="100000.00")
+
+    with pytest.raises(ValidationError) as refused:
+        award_of(application, "100000.01")
+
+    assert refused.value.messages == ["$100,000.01 is more than the amount approved, $100,000.00."]
+    assert award_of(application, "100000.00").amount == D("100000.00")
+
+
+def test_an_award_from_an_allocated_application_is_at_most_its_final_amount(organisation_a, staff):
+    application = approved_application(organisation_a, approved="100000.00")
+    allocation_record(
+        funding_round=application.funding_round,
+        amounts={application.pk: D("60000.00")},
+        proposed={},
+        user=staff,
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        award_of(application, "60000.01")
+
+    assert refused.value.messages == [
+        "$60,000.01 is more than the allocation's final amount, $60,000.00."
+    ]
+    assert not Award.objects.exists()
+
+
+def test_an_award_is_at_most_the_rounds_largest_award(organisation_a):
+    application = approved_application(
+        organisation_a, approved="100000.00", max_award=D("75000.00")
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        award_of(application, "80000.00")
+
+    assert refused.value.messages == [
+        "$80,000.00 is more than the round's largest award, $75,000.00."
+    ]
+
+
+def test_a_rounds_awards_stay_within_its_budget(organisation_a, organisation_b):
+    first = approved_application(organisation_a, approved="70000.00", budget=D("100000.00"))
+    second = ApplicationFactory(
+        organisation=organisation_b,
+        funding_round=first.funding_round,
+        status=ApplicationStatus.APPROVED,
+        approved_amount=D("50000.00"),
+    )
+    award_of(first, "70000.00")
+
+    with pytest.raises(ValidationError) as refused:
+        award_of(second, "30000.01")
+
+    assert refused.value.messages == [
+        f"{first.funding_round.name} has awarded $70,000.00 of its $100,000.00 budget: "
+        "$30,000.00 is left, less than $30,000.01."
+    ]
+    assert award_of(second, "30000.00").amount == D("30000.00")
+
+
+def test_an_award_from_an_application_is_paid_from_the_rounds_fund(organisation_a):
+    application = approved_application(organisation_a)
+    other_fund = FundFactory(name="Some other fund")
+
+    award = make_award(
+        organisation_a,
+        application=application,
+        fund=other_fund,
+        amount="100000.00",
+        lines=[("Staff", "100000.00")],
+        tranches=[("100000.00", date(2026, 1, 15), None)],
+    )
+
+    assert award.fund == application.funding_round.fund
+    assert other_fund.obligated == D("0.00")
+
+
+def test_the_award_form_from_an_application_ignores_another_fund_and_says_the_cap(
+    client_for, staff, organisation_a
+):
+    application = approved_application(organisation_a, approved="50000.00")
+    other_fund = FundFactory(name="Some other fund")
+    client = client_for(staff)
+    url = f"/grants/awards/new/?application={application.uuid}"
+
+    assert "at most $50,000.00 (the amount approved)" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "fund": other_fund.pk,
+            "title": "Peace walks 2026",
+            "amount": "50000.00",
+            "starts_on": "2026-04-01",
+            "ends_on": "2026-12-31",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-name": "Staff",
+            "lines-0-amount": "50000.00",
+            "tranches-TOTAL_FORMS": "1",
+            "tranches-INITIAL_FORMS": "0",
+            "tranches-0-amount": "50000.00",
+            "tranches-0-planned_on": "2026-04-15",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Award.objects.get().fund == application.funding_round.fund
+
+
+# --------------------------------------------------------- the award's period is limited (2)
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "message"),
+    [
+        (date(9999, 10, 1), date(9999, 12, 31), "The award must end by 9998-12-31."),
+        (
+            date(1900, 1, 1),
+            date(9998, 12, 31),
+            "An award runs at most 10 years: from 1900-01-01 it must end by 1909-12-31.",
+        ),
+        (
+            date(2026, 1, 1),
+            date(2036, 1, 1),
+            "An award runs at most 10 years: from 2026-01-01 it must end by 2035-12-31.",
+        ),
+    ],
+)
+def test_an_award_period_is_at_most_ten_years_and_ends_before_9999(
+    organisation_a, starts_on, ends_on, message
+):
+    with pytest.raises(ValidationError) as refused:
+        make_award(
+            organisation_a,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            tranches=[("120000.00", starts_on, None)],
+        )
+
+    assert refused.value.messages == [message]
+    assert not QuarterlyReport.objects.exists()
+
+
+def test_a_ten_year_award_gets_its_forty_reports(organisation_a):
+    award = make_award(
+        organisation_a,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2035, 12, 31),
+        tranches=[("120000.00", date(2026, 1, 15), None)],
+    )
+    assert award.reports.count() == 40
+
+
+def test_the_award_form_refuses_an_award_ending_late_in_9999_with_a_message(
+    client_for, staff, organisation_a
+):
+    response = client_for(staff).post(
+        "/grants/awards/new/",
+        {
+            "fund": FundFactory().pk,
+            "organisation": organisation_a.pk,
+            "title": "Forever",
+            "amount": "1000.00",
+            "starts_on": "9999-10-01",
+            "ends_on": "9999-12-31",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-name": "Staff",
+            "lines-0-amount": "1000.00",
+            "tranches-TOTAL_FORMS": "1",
+            "tranches-INITIAL_FORMS": "0",
+            "tranches-0-amount": "1000.00",
+            "tranches-0-planned_on": "9999-10-15",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "The award must end by 9998-12-31." in response.content.decode()
+    assert not Award.objects.exists()
+
+
+# ------------------------------------------- close-out gives unreleased money back (smaller)
+
+
+def test_closing_out_gives_the_unreleased_money_back_to_the_fund(organisation_a, staff):
+    fund = FundFactory(total_budget=D("500000.00"))
+    award = make_award(organisation_a, fund=fund)  # $120,000 in three tranches of $40,000
+    tranche_release(tranche=award.tranches.get(number=1), user=staff)
+    assert fund.available == D("380000.00")
+
+    award_close(award=award, user=staff)
+
+    award.refresh_from_db()
+    assert award.amount == D("120000.00")  # as made
+    assert award.deobligated == D("80000.00")
+    assert (award.obligated, award.paid, award.remaining) == (
+        D("40000.00"),
+        D("40000.00"),
+        D("0.00"),
+    )
+    assert (fund.obligated, fund.disbursed, fund.available) == (
+        D("40000.00"),
+        D("40000.00"),
+        D("460000.00"),
+    )
+    overview = money_overview()
+    assert overview.obligated == overview.awarded == D("40000.00")
+    assert overview.amounts == overview.deobligated + overview.paid + overview.remaining
+    assert overview.disbursed == overview.paid == D("40000.00")
+    assert overview.remaining == D("0.00")
+
+
+def test_the_award_page_shows_what_close_out_gave_back(client_for, staff, organisation_a):
+    award = make_award(organisation_a)
+    award_close(award=award, user=staff)
+    page = client_for(staff).get(f"/grants/awards/{award.uuid}/").content.decode()
+    assert 'data-testid="award-deobligated">$120,000.00' in page
+    assert 'data-testid="award-remaining">$0.00' in page
+
+
+# ------------------------------------------------ two releases at once pay once (review 14)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_releases_of_one_tranche_pay_once(organisation_a, staff, office_admin):
+    award = make_award(organisation_a)
+    tranche = award.tranches.get(number=1)
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def release(user) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(tranche_release(tranche=Tranche.objects.get(pk=tranche.pk), user=user))
+        except Exception as error:  # reported below
+            results.append(error)
+        finally:
+            connection.close()  # each thread has its own database connection
+
+    threads = [threading.Thread(target=release, args=(user,)) for user in (staff, office_admin)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert all(isinstance(result, Tranche) for result in results), results
+    assert len(results) == 2
+    released = [result for result in results if isinstance(result, Tranche)]
+    # both saw the same release: one made it, the other found it made
+    assert len({(t.released_at, t.released_by_id) for t in released}) == 1
+    award.refresh_from_db()
+    assert award.paid == D("40000.00")
+    assert Tranche.objects.filter(award=award, released_at__isnull=False).count() == 1

@@ -36,7 +36,8 @@ def standing(organisation_a, organisation_b, grantee_a, grantee_b, staff):
 
 def test_reports_are_grouped_by_organisation_with_counts(standing):
     result = compliance(today=TODAY)
-    assert (result.late, result.returned, result.due_soon) == (1, 1, 1)
+    # B's returned Q1 was due 2026-04-30: listed as returned, counted as late too
+    assert (result.late, result.returned, result.due_soon) == (2, 1, 1)
     by_name = {row.organisation.name: row for row in result.organisations}
     assert set(by_name) == {"Organisation A", "Organisation B"}
     a, b = by_name["Organisation A"], by_name["Organisation B"]
@@ -45,8 +46,21 @@ def test_reports_are_grouped_by_organisation_with_counts(standing):
     assert a.returned == []
     assert [r.quarter_label for r in b.returned] == ["Q1 2026"]
     assert b.late == b.due_soon == []
-    # the organisation with late reports comes first
+    assert (a.late_count, b.late_count) == (1, 1)
+    assert [r.quarter_label for r in b.returned_late] == ["Q1 2026"]
+    # on a tie of late reports, the one with reports not submitted at all comes first
     assert result.organisations[0].organisation.name == "Organisation A"
+
+
+def test_a_returned_report_counts_as_late_only_once_past_due(standing):
+    # due 2026-04-30: on the day it is only returned, the day after it is late too
+    on_time = {
+        r.organisation.name: r.late_count for r in compliance(today=date(2026, 4, 30)).organisations
+    }
+    late = {
+        r.organisation.name: r.late_count for r in compliance(today=date(2026, 5, 1)).organisations
+    }
+    assert on_time["Organisation B"] == 0 and late["Organisation B"] == 1
 
 
 def test_due_soon_means_within_14_days(standing):
@@ -67,7 +81,10 @@ def test_staff_see_the_compliance_page_and_download_it(client_for, staff, standi
         download = client.get("/grants/compliance/?format=csv")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "1 late" in text and "1 returned" in text and "1 due soon" in text
+    assert "2 late" in text and "1 returned" in text and "1 due soon" in text
+    assert "a returned report past due is listed as returned and counted as late" in text
+    # B's returned row shows its 81 days late and a Late badge beside Returned for revision
+    assert '<td class="text-end">81</td>' in text.split("Organisation B")[-1]
     assert "Organisation A" in text and "Closed C" not in text
     assert download["Content-Disposition"] == (
         'attachment; filename="ovp-report-compliance-2026-07-20.csv"'

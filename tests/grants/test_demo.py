@@ -48,3 +48,25 @@ def test_demo_grants_are_built_once(db):
         Application.objects.count(),
         QuarterlyReport.objects.count(),
     ) == counts
+
+
+def test_demo_tranches_are_released_on_the_days_of_the_year_after_their_reports(db):
+    call_command("seed_demo", stdout=StringIO())
+
+    released = list(
+        Tranche.objects.filter(released_at__isnull=False).select_related("requires_report")
+    )
+    assert len({tranche.released_at.date() for tranche in released}) > 4  # not one seed time
+    for tranche in released:
+        report = tranche.requires_report
+        if report is None:
+            assert tranche.released_at.date() == tranche.planned_on
+            continue
+        assert report.submitted_at < report.reviewed_at < tranche.released_at
+        assert report.period_end < report.submitted_at.date()
+        assert tranche.released_at.year == 2026
+    for report in QuarterlyReport.objects.filter(status=ReportStatus.APPROVED):
+        assert list(report.versions.values_list("submitted_at", flat=True)) == sorted(
+            report.versions.values_list("submitted_at", flat=True)
+        )
+        assert report.versions.order_by("-number").first().submitted_at == report.submitted_at

@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
-from grants.models import ProgramQuarter
+from grants.models import METRIC_MAX, ProgramQuarter
 from grants.services.program_data import SHARED_METRICS, program_data_rebuild, share_evenly
+from grants.services.reports import report_save_draft
 from grants.tasks import program_data_rebuild as rebuild_task
 from inventory.models import Strategy
 from ovp.celery import app
@@ -116,3 +118,25 @@ def test_a_real_worker_rebuilds_program_data(organisation_a, grantee_a, staff):
     with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
         assert rebuild_task.delay().get(timeout=30) == 1
     assert ProgramQuarter.objects.get().participants_enrolled == D("40")
+
+
+@pytest.mark.django_db
+def test_the_rebuild_holds_reports_at_the_metric_ceiling(organisation_a, grantee_a, staff):
+    area = AreaFactory(code="N1")
+    award = make_award(organisation_a, areas=[area])
+    at_ceiling = dict.fromkeys(SHARED_METRICS, METRIC_MAX)
+    for report in award.reports.order_by("period_start")[:3]:
+        approve(report, grantee_a, staff, staff_caseload=METRIC_MAX, **at_ceiling)
+
+    result = program_data_rebuild()
+
+    assert result.rows == 3
+    for row in ProgramQuarter.objects.all():
+        assert all(getattr(row, name) == Decimal(METRIC_MAX) for name in SHARED_METRICS)
+    # the field holds far more than the ceiling: twelve digits before the point
+    field = ProgramQuarter._meta.get_field("participants_enrolled")
+    assert field.max_digits - field.decimal_places == 12
+    with pytest.raises(ValidationError, match="is more than a quarter's report can count"):
+        report_save_draft(report=award.reports.order_by("period_start")[3],
+                          metrics={"participants_enrolled": METRIC_MAX + 1}, spending={},
+                          narrative="", user=grantee_a)  # fmt: skip

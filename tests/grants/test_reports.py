@@ -2,19 +2,24 @@
 reminders, and who may reach what."""
 
 from datetime import UTC, date, datetime
+from smtplib import SMTPException
 
 import pytest
 import time_machine
+from celery.exceptions import Retry
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from grants.models import ReportAttachment, ReportStatus, ReportVersion, Spending
+from grants.models import METRIC_MAX, ReportAttachment, ReportStatus, ReportVersion, Spending
 from grants.services.reports import (
+    RemindersNotSent,
     report_approve,
     report_attachment_add,
+    report_attachment_remove,
     report_return,
     report_save_draft,
+    report_submit,
     reports_send_reminders,
 )
 from grants.tasks import reports_send_reminders as reminders_task
@@ -425,3 +430,244 @@ def test_the_daily_task_reminds_as_of_the_office_date(q1, grantee_a):
     q1.refresh_from_db()
     assert q1.reminded_on == date(2026, 4, 23)
     assert mail.outbox[0].to == ["grantee.a@example.org"]
+
+
+# ------------------------------------------------------- metrics have a ceiling (review 4)
+
+
+def test_a_metric_above_the_ceiling_is_refused_by_the_service(q1, grantee_a):
+    with pytest.raises(ValidationError) as refused:
+        draft(q1, grantee_a, outreach_contacts=METRIC_MAX + 1)
+    assert refused.value.message_dict == {
+        "outreach_contacts": [
+            "Outreach contacts (1,000,001) is more than a quarter's report can count "
+            "(1,000,000): check the figure."
+        ]
+    }
+    draft(q1, grantee_a, outreach_contacts=METRIC_MAX)  # the ceiling itself is accepted
+
+
+def test_the_form_says_so_for_a_figure_the_database_could_not_hold(client_for, q1, grantee_a):
+    response = client_for(grantee_a).post(
+        f"/portal/reports/{q1.uuid}/", {"action": "save", "participants_enrolled": "2147483647"}
+    )
+    assert response.status_code == 200
+    assert "is more than a quarter&#x27;s report can count" in response.content.decode()
+    q1.refresh_from_db()
+    assert q1.participants_enrolled is None
+
+
+# -------------------------------------------- a quarter not over cannot be submitted (5)
+
+
+def test_a_report_is_submitted_only_once_its_quarter_is_over(q1, grantee_a):
+    assert q1.period_end == date(2026, 3, 31)
+    with pytest.raises(ValidationError) as refused:
+        report_submit(report=q1, metrics=FULL_METRICS, spending={}, narrative="Early",
+                      user=grantee_a, today=date(2026, 3, 31))  # fmt: skip
+    assert refused.value.messages == [
+        "The Q1 2026 report can be submitted from 2026-04-01, once its quarter is over; save a "
+        "draft until then."
+    ]
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.NOT_STARTED and not q1.versions.exists()
+    draft(q1, grantee_a, participants_enrolled=3)  # a draft is fine before
+    report_submit(report=q1, metrics=FULL_METRICS, spending={}, narrative="On time",
+                  user=grantee_a, today=date(2026, 4, 1))  # fmt: skip
+    q1.refresh_from_db()
+    assert q1.status == ReportStatus.SUBMITTED
+
+
+def test_future_quarters_show_when_they_open_instead_of_fill_in(client_for, award, grantee_a):
+    with time_machine.travel(datetime(2026, 5, 10, 12, tzinfo=UTC), tick=False):
+        page = client_for(grantee_a).get("/portal/awards/").content.decode()
+        q2 = award.reports.order_by("period_start")[1]
+        form = client_for(grantee_a).get(f"/portal/reports/{q2.uuid}/").content.decode()
+    assert 'aria-label="Fill in the Q1 2026 report"' in page
+    assert "Opens on 1 Jul 2026" in page and "Opens on 1 Oct 2026" in page
+    assert 'aria-label="Fill in the Q2 2026 report"' not in page
+    assert "submit the report from 1 July 2026" in form
+    assert 'value="submit"' not in form
+
+
+def test_submitting_early_through_the_form_keeps_the_figures_typed(client_for, award, grantee_a):
+    q2 = award.reports.order_by("period_start")[1]
+    with time_machine.travel(datetime(2026, 5, 10, 12, tzinfo=UTC), tick=False):
+        response = client_for(grantee_a).post(
+            f"/portal/reports/{q2.uuid}/", {"action": "submit", **FULL_METRICS, "narrative": "x"}
+        )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "can be submitted from 2026-07-01" in text
+    assert 'value="250"' in text  # outreach contacts as typed
+    q2.refresh_from_db()
+    assert q2.status == ReportStatus.NOT_STARTED
+
+
+# ------------------------------------------- attachments stay with their versions (6)
+
+
+def test_an_attachment_a_version_included_cannot_be_removed(q1, grantee_a, staff):
+    kept = report_attachment_add(
+        report=q1, upload=SimpleUploadedFile("sheet.pdf", PDF), user=grantee_a
+    )
+    version = submit(q1, grantee_a)
+    report_return(report=q1, user=staff, comment="Add the second sheet.")
+
+    with pytest.raises(ValidationError) as refused:
+        report_attachment_remove(attachment=kept, user=grantee_a)
+
+    assert refused.value.messages == [
+        "sheet.pdf was submitted with version 1 of the report, so it is kept as the office saw "
+        "it. Attach a corrected file instead."
+    ]
+    assert list(version.attachments.all()) == [kept]
+    with kept.file.open("rb") as stored:
+        assert stored.read() == PDF
+    later = report_attachment_add(
+        report=q1, upload=SimpleUploadedFile("sheet-2.pdf", PDF), user=grantee_a
+    )
+    report_attachment_remove(attachment=later, user=grantee_a)  # never submitted: may go
+    assert list(ReportAttachment.objects.all()) == [kept]
+
+
+def test_each_version_lists_its_attachments_with_download_links(client_for, q1, grantee_a, staff):
+    first = report_attachment_add(
+        report=q1, upload=SimpleUploadedFile("first.pdf", PDF), user=grantee_a
+    )
+    submit(q1, grantee_a)
+    report_return(report=q1, user=staff, comment="Add the second sheet.")
+    second = report_attachment_add(
+        report=q1, upload=SimpleUploadedFile("second.pdf", PDF), user=grantee_a
+    )
+    submit(q1, grantee_a)
+
+    for client, url in (
+        (client_for(grantee_a), f"/portal/reports/{q1.uuid}/"),
+        (client_for(staff), f"/grants/reports/{q1.uuid}/"),
+    ):
+        page = client.get(url).content.decode()
+        versions = page.split('id="versions-heading"')[1]
+        v2, v1 = versions.split("Version 1,")
+        assert f"/grants/report-attachments/{first.uuid}/" in v1
+        assert f"/grants/report-attachments/{second.uuid}/" not in v1
+        assert f"/grants/report-attachments/{first.uuid}/" in v2
+        assert f"/grants/report-attachments/{second.uuid}/" in v2
+
+
+def test_the_form_offers_no_remove_button_for_a_submitted_attachment(
+    client_for, q1, grantee_a, staff
+):
+    kept = report_attachment_add(
+        report=q1, upload=SimpleUploadedFile("sheet.pdf", PDF), user=grantee_a
+    )
+    submit(q1, grantee_a)
+    report_return(report=q1, user=staff, comment="Fix it.")
+    client = client_for(grantee_a)
+    page = client.get(f"/portal/reports/{q1.uuid}/").content.decode()
+    assert f"/portal/report-attachments/{kept.uuid}/remove/" not in page
+    assert "kept: submitted to the office" in page
+    refused = client.post(f"/portal/report-attachments/{kept.uuid}/remove/", follow=True)
+    assert "so it is kept as the office saw it" in refused.content.decode()
+    assert ReportAttachment.objects.filter(pk=kept.pk).exists()
+
+
+# ------------------------------------------------------ attachment names and files (12)
+
+
+def test_a_long_attachment_name_keeps_its_extension(q1, grantee_a):
+    attachment = report_attachment_add(
+        report=q1, upload=SimpleUploadedFile("x" * 300 + ".pdf", PDF), user=grantee_a
+    )
+    assert attachment.name == "x" * 196 + ".pdf"
+    assert attachment.file.name.endswith(".pdf")
+
+
+def test_an_attachment_refused_by_validation_leaves_no_file(q1, grantee_a, monkeypatch, settings):
+    def refuse(self) -> None:
+        raise ValidationError("refused")
+
+    monkeypatch.setattr(ReportAttachment, "clean", refuse)
+    folder = settings.MEDIA_ROOT / "grants" / "reports" / str(q1.uuid)
+
+    with pytest.raises(ValidationError):
+        report_attachment_add(report=q1, upload=SimpleUploadedFile("a.pdf", PDF), user=grantee_a)
+
+    assert not folder.exists() or not any(path.is_file() for path in folder.rglob("*"))
+    assert not ReportAttachment.objects.exists()
+
+
+def test_an_empty_upload_says_the_file_is_empty(client_for, q1, grantee_a):
+    response = client_for(grantee_a).post(
+        f"/portal/reports/{q1.uuid}/attachments/",
+        {"file": SimpleUploadedFile("empty.pdf", b"")},
+        follow=True,
+    )
+    assert "The file is empty." in response.content.decode()
+    assert not ReportAttachment.objects.exists()
+
+
+# ---------------------------------------------------- reminders survive a mail failure (7)
+
+
+def test_a_failing_reminder_does_not_stop_the_others(
+    organisation_a, organisation_b, grantee_a, grantee_b, monkeypatch, caplog
+):
+    first = make_award(organisation_a).reports.order_by("period_start")[0]
+    second = make_award(organisation_b, title="Hospital B").reports.order_by("period_start")[0]
+    sent: list[list[str]] = []
+
+    def send(subject, body, sender, recipients) -> int:
+        if recipients == ["grantee.a@example.org"]:
+            raise SMTPException("450 mailbox busy")
+        sent.append(recipients)
+        return 1
+
+    monkeypatch.setattr("grants.services.reports.send_mail", send)
+
+    with pytest.raises(RemindersNotSent) as failed:
+        reports_send_reminders(today=date(2026, 4, 23))
+
+    assert failed.value.reports == [first]
+    assert sent == [["grantee.b@example.org"]]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.reminded_on, second.reminded_on) == (None, date(2026, 4, 23))
+    assert "The reminder of" in caplog.text
+    # run again once the server is back: only the missing one goes
+    monkeypatch.setattr("grants.services.reports.send_mail", lambda *args: sent.append(args[3]))
+    assert reports_send_reminders(today=date(2026, 4, 23)) == 1
+    assert sent[-1] == ["grantee.a@example.org"]
+
+
+def test_the_reminder_task_retries_with_the_same_day(q1, grantee_a, monkeypatch):
+    retried: dict[str, object] = {}
+
+    def refuse(*args, **kwargs):
+        raise SMTPException("down")
+
+    def retry(*args, **kwargs):
+        retried.update(kwargs)
+        raise Retry()
+
+    monkeypatch.setattr("grants.services.reports.send_mail", refuse)
+    monkeypatch.setattr(reminders_task, "retry", retry)
+    with pytest.raises(Retry):
+        reminders_task.run(today="2026-04-23")
+    assert retried["kwargs"] == {"today": "2026-04-23"}
+    assert isinstance(retried["exc"], RemindersNotSent)
+    assert reminders_task.acks_late
+
+
+def test_a_returned_reports_reminder_says_it_waits_for_corrections(q1, grantee_a, staff):
+    submit(q1, grantee_a)
+    report_return(report=q1, user=staff, comment="Check the referral counts.")
+
+    assert reports_send_reminders(today=date(2026, 5, 1)) == 1
+
+    (email,) = mail.outbox
+    assert email.subject.startswith("Overdue, waiting for your corrections: quarterly report Q1")
+    assert "returned the quarterly report for Q1 2026" in email.body
+    assert "for revision, and it is waiting for your corrections" in email.body
+    assert "Check the referral counts." in email.body
+    assert "has not been submitted yet" not in email.body

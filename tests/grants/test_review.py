@@ -316,12 +316,40 @@ def test_a_board_member_sees_what_scoring_needs_and_no_contact_details(
 ):
     application.organisation.website = "https://organisation-a.example.org"
     application.organisation.save()
+    conflict_declare(assignment=assignment, user=assignment.reviewer, has_conflict=False)
     response = client_for(assignment.reviewer).get(f"/grants/reviews/{assignment.uuid}/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "Night walks" in page and "Outreach workers walk the blocks at night." in page
     assert "$100,000.00" in page
     assert grantee_a.email not in page and "organisation-a.example.org" not in page
+
+
+def test_a_reviewer_sees_neither_summary_nor_documents_before_declaring_no_conflict(
+    assignment, application, grantee_a, client_for
+):
+    application.status = ApplicationStatus.DRAFT
+    application.save()
+    document = application_document_add(
+        application=application,
+        user=grantee_a,
+        kind="budget",
+        upload=SimpleUploadedFile("budget.pdf", b"%PDF-1.4 x"),
+    )
+    application.status = ApplicationStatus.SUBMITTED
+    application.save()
+    client = client_for(assignment.reviewer)
+
+    page = client.get(f"/grants/reviews/{assignment.uuid}/").content.decode()
+    download = client.get(f"/grants/reviews/{assignment.uuid}/documents/{document.uuid}/")
+
+    assert "Outreach workers walk the blocks at night." not in page
+    assert "budget.pdf" not in page and str(document.uuid) not in page
+    assert "Declare first whether you have a conflict of interest" in page
+    assert download.status_code == 404
+    conflict_declare(assignment=assignment, user=assignment.reviewer, has_conflict=False)
+    page = client.get(f"/grants/reviews/{assignment.uuid}/").content.decode()
+    assert "Outreach workers walk the blocks at night." in page and "budget.pdf" in page
 
 
 def test_a_board_member_downloads_the_documents_of_their_assignment(
@@ -338,6 +366,7 @@ def test_a_board_member_downloads_the_documents_of_their_assignment(
     application.status = ApplicationStatus.SUBMITTED
     application.save()
     client = client_for(assignment.reviewer)
+    conflict_declare(assignment=assignment, user=assignment.reviewer, has_conflict=False)
     response = client.get(f"/grants/reviews/{assignment.uuid}/documents/{document.uuid}/")
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 x"
     conflict_declare(assignment=assignment, user=assignment.reviewer, has_conflict=True, note="x")
