@@ -9,7 +9,7 @@ UV_VERSION := 0.13.8
 SERVICES := set -e; services="$$($(PY) -m ovp.localservices env)"; eval "$$services"
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-fast lint format lock vendor services stop-services bench
+.PHONY: help install run test test-fast lint format lock vendor services stop-services bench backup restore loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -37,10 +37,12 @@ test: install ## Run every test (browser tests included) against real Postgres a
 test-fast: install ## Run the tests without the browser and slow ones
 	@$(SERVICES); $(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
-lint: install ## ruff (lint and format check) and mypy
+lint: install ## ruff, mypy, bandit (bandit.yaml) and pip-audit of requirements.lock
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/bandit -c bandit.yaml -r . -q
+	$(PY) -m ovp.dependency_audit requirements.lock
 
 format: install ## Format and fix what ruff can
 	$(VENV)/bin/ruff format .
@@ -63,3 +65,13 @@ stop-services: install ## Stop the embedded Postgres and Redis (their data is ke
 
 bench: install ## Time import, aggregation and dashboard on 1M victims against the Postgres limits
 	@$(SERVICES); $(PY) -m bench.run
+
+loadtest: install ## 50 users for 60 s against gunicorn on 127.0.0.1 (demo city): req/s and p95 per page
+	@$(SERVICES); $(PY) -m loadtest.run
+
+backup: install ## Write backups/<timestamp>/: pg_dump -Fc of the database and the uploaded files
+	@$(SERVICES); $(PY) -m ovp.backup dump --into backups
+
+restore: install ## Restore BACKUP=backups/<timestamp> into the same database and MEDIA_ROOT (asks; FORCE=1 does not)
+	@test -n "$(BACKUP)" || { echo "Say which: make restore BACKUP=backups/<timestamp> [FORCE=1]"; exit 2; }
+	@$(SERVICES); $(PY) -m ovp.backup restore "$(BACKUP)" $(if $(filter 1,$(FORCE)),--yes)

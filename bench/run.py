@@ -172,7 +172,7 @@ def main() -> int:
         cursor.execute(
             "VACUUM ANALYZE incidents_periodcount, incidents_breakdown, incidents_victim"
         )
-    staff = user_create(email="bench@example.org", role=Role.STAFF, password="bench-Pass-1")
+    staff = user_create(email="bench@example.org", role=Role.STAFF, password="bench-Pass-1")  # nosec B106  # a throwaway bench user
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(staff)
     path = "/incidents/dashboard/?year=2024"

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from ovp.core.navigation import NavItem
+from ovp.core.panels import HomePanel
 
 
 class EvaluationConfig(AppConfig):
@@ -13,4 +14,7 @@ class EvaluationConfig(AppConfig):
             "Needs assessments", "evaluation:assessment_list", ("admin", "staff"), "Evaluation"
         ),
         NavItem("Needs assessments", "evaluation:board_assessment_list", ("board",)),
+    )
+    home_panels = (
+        HomePanel("evaluation/panels/board.html", "evaluation.selectors.board_panel", ("board",)),
     )

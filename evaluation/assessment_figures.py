@@ -21,6 +21,7 @@ import pandas as pd
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Sum
+from django.db.models.fields.json import KT
 
 from evaluation.models import EvaluationRun
 from grants.selectors.allocation import annual_funding_by_area
@@ -737,8 +738,40 @@ def _percent(value: Any) -> str:
     return "" if value is None else f"{float(value) * 100:+.0f}%"
 
 
+def latest_runs_overlapping(begin: date, end: date) -> list[EvaluationRun]:
+    """The latest run of each program, and of each strategy evaluated as a whole, whose
+    window overlaps the period (a window ends where its last week or month ends). Runs
+    without a window are left out: nothing says what period they speak for."""
+    runs = (
+        EvaluationRun.objects.select_related("program")
+        .defer("inputs")  # it holds the run's panel
+        .annotate(
+            window_begin=KT("inputs__window__0"),
+            window_end=KT("inputs__window__1"),
+            window_period=KT("inputs__period"),
+        )
+        .filter(
+            window_begin__lte=end.isoformat(),
+            window_end__gte=(begin - timedelta(days=31)).isoformat(),
+        )
+        .order_by("-created_at", "-id")
+    )
+    latest: dict[tuple[str, str], EvaluationRun] = {}
+    for run in runs:
+        last_start = date.fromisoformat(run.window_end)  # type: ignore[attr-defined]
+        if run.window_period == "week":  # type: ignore[attr-defined]
+            last_day = last_start + timedelta(days=6)
+        else:
+            last_day = last_start + relativedelta(months=1) - timedelta(days=1)
+        if last_day < begin:
+            continue
+        key = ("program", str(run.program_id)) if run.program_id else ("strategy", run.strategy)
+        latest.setdefault(key, run)
+    return list(latest.values())[:MAX_RUNS]
+
+
 def evaluation_figures(begin: date, end: date) -> Figures:
-    runs = list(EvaluationRun.objects.select_related("program")[:MAX_RUNS])
+    runs = latest_runs_overlapping(begin, end)
     rows = []
     warnings: list[str] = []
     for run in runs:

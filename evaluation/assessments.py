@@ -318,6 +318,18 @@ def assessment_publish(*, assessment: NeedsAssessment, user: Any) -> AssessmentV
 # -- the board's review ------------------------------------------------------------------------
 
 
+def _require_current_version(assessment: NeedsAssessment, read: int | None) -> Any:
+    """The version under review; ValidationError when the member read another one."""
+    version = assessment.latest_review_version
+    if read is not None and (version is None or version.number != read):
+        current = f"version {version.number}" if version else "another version"
+        raise ValidationError(
+            f"You read version {read}, which is no longer the one under review: the office "
+            f"sent {current} since. Read it, then comment or decide again."
+        )
+    return version
+
+
 def _require_reviewer(assessment: NeedsAssessment, user: Any) -> None:
     if not is_current_board_member(user, assessment.board):
         raise ValidationError("Only current members of the board can review this assessment.")
@@ -328,8 +340,11 @@ def _require_reviewer(assessment: NeedsAssessment, user: Any) -> None:
         )
 
 
-def assessment_comment(*, section: AssessmentSection, user: Any, body: str) -> SectionComment:
-    """A board member's comment on a section of the version under review."""
+def assessment_comment(
+    *, section: AssessmentSection, user: Any, body: str, version_read: int | None = None
+) -> SectionComment:
+    """A board member's comment on a section of the version under review; refused when
+    `version_read` (the version the member's page showed) is no longer that version."""
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write your comment before sending it."})
@@ -338,9 +353,8 @@ def assessment_comment(*, section: AssessmentSection, user: Any, body: str) -> S
     with transaction.atomic():
         assessment = _locked(section.assessment)
         _require_reviewer(assessment, user)
-        comment = SectionComment(
-            section=section, version=assessment.latest_review_version, author=user, body=body
-        )
+        version = _require_current_version(assessment, version_read)
+        comment = SectionComment(section=section, version=version, author=user, body=body)
         comment.full_clean()
         comment.save()
     return comment
@@ -366,10 +380,16 @@ def assessment_comment_answer(*, comment: SectionComment, user: Any, reply: str)
 
 
 def assessment_decide(
-    *, assessment: NeedsAssessment, user: Any, decision: str, note: str = ""
+    *,
+    assessment: NeedsAssessment,
+    user: Any,
+    decision: str,
+    note: str = "",
+    version_read: int | None = None,
 ) -> SignOff:
     """A board member signs off the version under review or asks for changes (which sets the
-    status to changes requested). Deciding again on the same version replaces the decision."""
+    status to changes requested). Deciding again on the same version replaces the decision.
+    Refused when `version_read` (the version the member's page showed) is no longer it."""
     note = (note or "").strip()
     if decision not in Decision.values:
         raise ValidationError({"decision": "Choose to sign it off or to ask for changes."})
@@ -380,7 +400,7 @@ def assessment_decide(
     with transaction.atomic():
         assessment = _locked(assessment)
         _require_reviewer(assessment, user)
-        version = assessment.latest_review_version
+        version = _require_current_version(assessment, version_read)
         signoff = SignOff.objects.filter(version=version, member=user).first() or SignOff(
             version=version, member=user
         )

@@ -79,11 +79,16 @@ def event_study_chart(results: dict[str, Any], outcome_label: str) -> Chart | No
             ],
         },
     }
+    reference = (
+        "period -1 is the reference"
+        if any(row.get("reference") for row in rows)
+        else "before the start, each period is compared with the one before it"
+    )
     return Chart(
         "event-study",
         "Event study",
         "Estimated difference between served and comparison areas in each period before and "
-        "after the start, with 95% confidence intervals; period -1 is the reference. "
+        f"after the start, with 95% confidence intervals; {reference}. "
         "The table below holds the same figures.",
         figure,
         table,

@@ -1,7 +1,7 @@
 """Impact estimators over a panel: one row per unit (area) and period.
 
-Pure functions: a pandas frame in, a `Result` out, no database and no randomness, so the
-same panel always gives the same numbers. `prepare_panel` reads any panel (a CSV's columns,
+Pure functions: a pandas frame in, a `Result` out, no database and no unseeded randomness,
+so the same panel always gives the same numbers. `prepare_panel` reads any panel (a CSV's columns,
 or the portal's monthly counts) into a `Panel`; `estimate(panel, method)` runs one method.
 
 Methods
@@ -12,8 +12,10 @@ Methods
 - `staggered`: Callaway and Sant'Anna (2021) with never-treated units as controls, no
   covariates; group-time effects aggregated to one ATT with analytic influence-function SEs.
 - `its`: interrupted time series of the treated units' summed counts, segmented Poisson
-  regression (negative binomial when the counts are overdispersed); the estimate is the
-  rate ratio of the level change.
+  regression (quasi-Poisson when the counts are overdispersed, negative binomial when much
+  more); the estimate is the ratio of the counts after the start to the counterfactual
+  (the trend before it carried on), summed over the post period, its interval simulated
+  from the coefficients (seeded); the level and slope changes are in the details.
 - `synth`: synthetic control for one treated unit; inference by in-space placebos (a rank,
   not a standard error).
 """
@@ -37,10 +39,25 @@ METHOD_LABELS = {
     "synth": "Synthetic control",
 }
 FEW_CLUSTERS = 20
+FEW_TREATED = 5  # treated areas (clusters) below which clustered errors are not trusted
 MIN_PERIODS = 3  # before and after the start, for the difference-in-differences methods
 MIN_ITS_PERIODS = 8  # before and after, for an interrupted time series
 ALPHA = 0.05
 PRETREND_LEADS = 6  # leads in the event study and the pre-trend test
+ITS_DRAWS = 4000  # simulations of the coefficients for the interrupted time series' interval
+ITS_SEED = 20240601
+
+
+TOO_LARGE = (
+    "The model cannot be estimated on this panel: its numbers grow too large (the outcome "
+    "changes too steeply, or its values are too big). Use a shorter window, rescale the "
+    "outcome, or choose another method."
+)
+LOG_WITH_ZEROS = (
+    "The outcome is 0 in {zeros} row(s), so it cannot be logged (and log(1 + outcome) would "
+    "not give a percent change): leave the log option off, and for counts use a count model "
+    "(the interrupted time series), or model the counts as they are."
+)
 
 
 class PanelError(ValueError):
@@ -157,15 +174,24 @@ def prepare_panel(
             f"Line {line}: the outcome {frame[outcome].iloc[line - 2]!r} in column "
             f"{outcome!r} is not a number."
         )
+    line = _first_bad_line(data["y_raw"].notna() & ~np.isfinite(data["y_raw"].astype(float)))
+    if line:
+        raise PanelError(
+            f"Line {line}: the outcome {frame[outcome].iloc[line - 2]!r} in column "
+            f"{outcome!r} is not a finite number."
+        )
     notes: list[str] = []
     empty = int(data["y_raw"].isna().sum())
     if empty:
         notes.append(f"{empty} row(s) with an empty outcome were left out.")
         data = data[data["y_raw"].notna()]
     if weights:
-        line = _first_bad_line(data["w"].isna() | (data["w"] <= 0))
+        bad_weight = data["w"].isna() | (data["w"] <= 0) | ~np.isfinite(data["w"].astype(float))
+        line = _first_bad_line(bad_weight)
         if line:
-            raise PanelError(f"Line {line}: the weight in column {weights!r} must be above 0.")
+            raise PanelError(
+                f"Line {line}: the weight in column {weights!r} must be a finite number above 0."
+            )
 
     times, labels, dates = _read_times(data["time"], time)
     data["t"] = times
@@ -193,11 +219,10 @@ def prepare_panel(
     if log_outcome:
         if (data["y_raw"] < 0).any():
             raise PanelError("The outcome has negative values: it cannot be logged.")
-        if (data["y_raw"] == 0).any():
-            data["y"] = np.log1p(data["y_raw"])
-            notes.append("The outcome has zeros, so log(1 + outcome) was used.")
-        else:
-            data["y"] = np.log(data["y_raw"])
+        zeros = int((data["y_raw"] == 0).sum())
+        if zeros:
+            raise PanelError(LOG_WITH_ZEROS.format(zeros=zeros))
+        data["y"] = np.log(data["y_raw"])
     else:
         data["y"] = data["y_raw"].astype(float)
     data = data.sort_values(["unit", "t"]).reset_index(drop=True)
@@ -340,6 +365,7 @@ def _fe_regression(panel: Panel, regressors: np.ndarray) -> _Fit:
     y, x = demeaned[:, 0], demeaned[:, 1:]
     root = np.sqrt(weights)
     xw, yw = x * root[:, None], y * root
+    _check_identified(panel, xw, regressors * root[:, None])
     bread = np.linalg.pinv(xw.T @ xw)
     coef = bread @ xw.T @ yw
     residuals = y - x @ coef
@@ -355,6 +381,32 @@ def _fe_regression(panel: Panel, regressors: np.ndarray) -> _Fit:
     factor = clusters / (clusters - 1) * (n - 1) / (n - k) if clusters > 1 else np.nan
     cov = factor * bread @ meat @ bread
     return _Fit(coef=coef, cov=cov, df=max(clusters - 1, 1), n_obs=n, residuals=residuals)
+
+
+NOT_IDENTIFIED = (
+    "The effect cannot be estimated: the treatment is collinear with the period effects, so "
+    "nothing separates the program from what happened to every area in the same periods."
+)
+
+
+def _check_identified(panel: Panel, demeaned: np.ndarray, original: np.ndarray) -> None:
+    """Raise PanelError when the treatment columns, once unit and period effects are taken
+    out, are (nearly) zero or collinear: the regression would return a number that means
+    nothing (pinv picks one of infinitely many solutions)."""
+    norms = np.linalg.norm(original, axis=0)
+    scaled = demeaned / np.where(norms > 0, norms, 1.0)
+    singular = np.linalg.svd(scaled, compute_uv=False) if scaled.size else np.array([0.0])
+    if (norms > 0).all() and singular.min() > 1e-7:
+        return
+    frame = panel.frame
+    starts = frame.loc[frame["g"].notna()].groupby("unit")["g"].first()
+    reason = ""
+    if frame["g"].isna().sum() == 0 and starts.nunique() == 1:
+        reason = (
+            " Every unit was treated, all from the same period, and no unit was never "
+            "treated: add comparison units that were never treated."
+        )
+    raise PanelError(NOT_IDENTIFIED + reason)
 
 
 def _root(variance: float) -> float:
@@ -393,6 +445,12 @@ def _check_design(panel: Panel, warnings: list[str], *, need_controls: bool) -> 
         warnings.append(
             f"Only {n_units} areas: with fewer than {FEW_CLUSTERS}, standard errors clustered "
             "by area can be too small and the interval too narrow."
+        )
+    if len(treated) < FEW_TREATED:
+        warnings.append(
+            f"Few treated areas: only {len(treated)} treated; with fewer than {FEW_TREATED}, "
+            "standard errors clustered by area are unreliable whatever the number of "
+            "comparison areas."
         )
     starts = frame.loc[frame["g"].notna()].groupby("unit")["g"].first()
     before = int(starts.min())
@@ -643,28 +701,30 @@ def staggered(panel: Panel) -> Result:
     share = np.array([group_share[g] for g, _ in cells])
     members_of = {g: (groups == g).astype(float) for g in cohorts}
 
-    def aggregate(keep: list[int]) -> tuple[float, float]:
+    def aggregate(keep: list[int]) -> tuple[float, float, np.ndarray]:
+        """The group-size weighted mean of the cells, its SE and its influence function
+        (the cells' own plus that of the estimated weights, as csdid's `aggte`)."""
         weights = share[keep] / share[keep].sum()
         total = share[keep].sum()
         share_if = np.column_stack([members_of[cells[k][0]] - share[k] for k in keep])
         weight_if = share_if / total - np.outer(share_if.sum(axis=1), share[keep] / total**2)
         psi = inf[:, keep] @ weights + weight_if @ att[keep]
-        return float(weights @ att[keep]), float(np.sqrt((psi**2).sum()) / n)
+        return float(weights @ att[keep]), float(np.sqrt((psi**2).sum()) / n), psi
 
     post = [k for k, (g, t) in enumerate(cells) if t >= g]
     if not post:
         raise PanelError("No treated unit is observed after its start.")
-    estimate, se = aggregate(post)
+    estimate, se, _ = aggregate(post)
     low, high, p = _interval(estimate, se, None)
-    rows = [{"event_time": -1, "estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0, "reference": True}]
+    # with the varying base every period before the start, -1 included, is a real estimate
+    # (the change from the period before it): none is a reference fixed at zero
+    rows: list[dict[str, Any]] = []
     pre_estimates, pre_psi = [], []
     by_event: dict[int, list[int]] = {}
     for k, (g, t) in enumerate(cells):
         by_event.setdefault(t - g, []).append(k)
     for e in sorted(by_event):
-        if e == -1:
-            continue
-        value, error = aggregate(by_event[e])
+        value, error, psi_e = aggregate(by_event[e])
         e_low, e_high, _ = _interval(value, error, None)
         rows.append(
             {
@@ -675,15 +735,14 @@ def staggered(panel: Panel) -> Result:
                 "ci_high": e_high,
             }
         )
-        if -PRETREND_LEADS <= e < -1:
+        if -PRETREND_LEADS <= e <= -1:
             # the nearest leads only: many more than units make the test meaningless
             pre_estimates.append(value)
-            keep = by_event[e]
-            weights = share[keep] / share[keep].sum()
-            pre_psi.append(inf[:, keep] @ weights)
+            pre_psi.append(psi_e)
     rows.sort(key=lambda row: row["event_time"])
     details: dict[str, Any] = {
         "control_group": "never treated",
+        "base_period": "varying (period before, for periods before the start)",
         "cohorts": [panel.periods[g] for g in cohorts],
         "group_time": [
             {"group": panel.periods[g], "period": panel.periods[t], "att": a}
@@ -745,8 +804,6 @@ def _wald_chi2(
 def its(panel: Panel) -> Result:
     """Segmented regression of one series: the treated units' counts summed per period (or
     the single unit's), with a level change and a slope change at the first start."""
-    import statsmodels.api as sm
-
     warnings = list(panel.notes)
     frame = panel.frame
     treated = panel.treated_units
@@ -785,39 +842,94 @@ def its(panel: Panel) -> Result:
         columns.update(seasonal)
     design = pd.DataFrame(columns)
     y = series.to_numpy(dtype=float)
-    poisson = sm.GLM(y, design, family=sm.families.Poisson()).fit()
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _its_fit(panel, design, y, start, treated, seasonal is not None, warnings)
+
+
+def _its_fit(
+    panel: Panel,
+    design: pd.DataFrame,
+    y: np.ndarray,
+    start: int,
+    treated: list[str],
+    seasonal: bool,
+    warnings: list[str],
+) -> Result:
+    import statsmodels.api as sm
+
+    t = design["time"].to_numpy()
+    try:
+        poisson = sm.GLM(y, design, family=sm.families.Poisson()).fit()
+    except (ValueError, OverflowError, np.linalg.LinAlgError) as error:
+        raise PanelError(TOO_LARGE) from error
+    if not np.isfinite(poisson.params).all() or not np.isfinite(poisson.bse).all():
+        raise PanelError(TOO_LARGE)
     dispersion = float(poisson.pearson_chi2 / poisson.df_resid) if poisson.df_resid else 1.0
     model = "Poisson"
-    params, bse = poisson.params, poisson.bse
+    params, cov = poisson.params, poisson.cov_params()
+    if dispersion > 1:
+        # quasi-Poisson: Poisson estimates, covariance scaled for the overdispersion
+        model = "quasi-Poisson"
+        cov = cov * dispersion
     if dispersion > 1.5:
-        negbin = sm.NegativeBinomial(y, design).fit(disp=0, maxiter=200)
-        if negbin.mle_retvals.get("converged", False):
+        try:
+            negbin = sm.NegativeBinomial(y, design).fit(disp=0, maxiter=200)
+            converged = bool(negbin.mle_retvals.get("converged", False))
+        except (ValueError, OverflowError, np.linalg.LinAlgError):
+            converged = False  # quasi-Poisson then
+        if converged:
             model = "negative binomial"
-            params, bse = negbin.params.drop("alpha"), negbin.bse.drop("alpha")
-        else:
-            # fall back to quasi-Poisson: Poisson estimates, SEs scaled for overdispersion
-            model = "quasi-Poisson"
-            bse = poisson.bse * np.sqrt(dispersion)
+            params = negbin.params.drop("alpha")
+            cov = negbin.cov_params().drop(index="alpha", columns="alpha")
+    names = list(design.columns)
+    beta, covariance = params[names].to_numpy(), cov.loc[names, names].to_numpy()
+    bse = pd.Series(np.sqrt(np.clip(np.diag(covariance), 0, None)), index=names)
     level, level_se = float(params["level"]), float(bse["level"])
-    low, high, p = _interval(level, level_se, None)
+    level_low, level_high, level_p = _interval(level, level_se, None)
     slope, slope_se = float(params["slope"]), float(bse["slope"])
     slope_low, slope_high, slope_p = _interval(slope, slope_se, None)
-    fitted = np.exp(design.to_numpy() @ params.to_numpy())
+    matrix = design.to_numpy(dtype=float)
     without = design.copy()
     without[["level", "slope"]] = 0.0
-    counterfactual = np.exp(without.to_numpy() @ params.to_numpy())
+    bare = without.to_numpy(dtype=float)
+    fitted = np.exp(matrix @ beta)
+    counterfactual = np.exp(bare @ beta)
+    post_rows = t >= start
+
+    def log_ratio(coefficients: np.ndarray) -> np.ndarray:
+        """log(sum of fitted / sum of counterfactual over the post period), per draw."""
+        with_terms = np.exp(coefficients @ matrix[post_rows].T).sum(axis=-1)
+        without_terms = np.exp(coefficients @ bare[post_rows].T).sum(axis=-1)
+        return np.log(with_terms) - np.log(without_terms)
+
+    headline = float(log_ratio(beta))
+    # parametric simulation from the coefficients' covariance, with a fixed seed so the same
+    # series always gives the same interval
+    draws = np.random.default_rng(ITS_SEED).multivariate_normal(
+        beta, covariance, size=ITS_DRAWS, method="svd"
+    )
+    simulated = log_ratio(draws)
+    simulated = simulated[np.isfinite(simulated)]
+    if len(simulated) < ITS_DRAWS // 2:
+        raise PanelError(
+            "The interrupted time series cannot be estimated on this series: the model's "
+            "numbers grow too large. Use a shorter window or another method."
+        )
+    se = float(simulated.std(ddof=1))
+    low, high = (float(q) for q in np.quantile(simulated, [ALPHA / 2, 1 - ALPHA / 2]))
+    p = float(2 * stats.norm.sf(abs(headline / se))) if se > 0 else math.nan
     result = Result(
         method="its",
-        estimate=math.exp(level),
-        std_error=level_se,  # of the log rate ratio
+        estimate=math.exp(headline),
+        std_error=se,  # of the log of the ratio
         ci_low=math.exp(low),
         ci_high=math.exp(high),
         p_value=p,
         n_obs=len(y),
         n_units=len(treated),
         n_treated=len(treated),
-        scale="rate ratio",
-        relative=math.expm1(level),
+        scale="ratio",
+        relative=math.expm1(headline),
         relative_low=math.expm1(low),
         relative_high=math.expm1(high),
         warnings=warnings,
@@ -835,11 +947,20 @@ def its(panel: Panel) -> Result:
             "model": model,
             "dispersion": dispersion,
             "start": panel.periods[start],
-            "std_error_scale": "log rate ratio",
+            "estimate_is": (
+                "the counts after the start over what the trend before it predicts: the sum "
+                "of the fitted counts with the level and slope change over the sum without"
+            ),
+            "std_error_scale": "log of the ratio",
+            "interval": f"parametric simulation, {ITS_DRAWS} draws, seed {ITS_SEED}",
+            "level_rate_ratio": math.exp(level),
+            "level_ci": [math.exp(level_low), math.exp(level_high)],
+            "level_p": level_p,
+            "level_std_error_log": level_se,
             "slope_rate_ratio": math.exp(slope),
             "slope_ci": [math.exp(slope_low), math.exp(slope_high)],
             "slope_p": slope_p,
-            "seasonal": seasonal is not None,
+            "seasonal": seasonal,
         },
     )
     return result
@@ -990,8 +1111,13 @@ def estimate(panel: Panel, method: str) -> Result:
         raise PanelError(f"Unknown method {method!r}: choose one of {', '.join(METHODS)}.")
     try:
         return ESTIMATORS[method](panel)
-    except (np.linalg.LinAlgError, OverflowError) as error:
-        raise PanelError(f"The model cannot be estimated on this panel ({error}).") from error
+    except OverflowError as error:
+        raise PanelError(TOO_LARGE) from error
+    except np.linalg.LinAlgError as error:
+        raise PanelError(
+            "The model cannot be estimated on this panel: its equations have no single "
+            "solution (some columns repeat others). Check the panel's design."
+        ) from error
 
 
 def default_method(panel: Panel) -> str:

@@ -53,7 +53,11 @@ class RunForm(forms.Form):
         help_text="Leave empty to let the portal propose them.",
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    log_outcome = forms.BooleanField(label="Model the log of the outcome", required=False)
+    log_outcome = forms.BooleanField(
+        label="Model the log of the outcome",
+        required=False,
+        help_text="Not possible when the outcome is 0 anywhere: use a count model then.",
+    )
     citywide_start = forms.DateField(
         label="Start of a citywide effort",
         required=False,
@@ -93,7 +97,11 @@ class PanelForm(forms.Form):
         help_text="The period a unit is first treated; empty for never treated.",
     )
     weights = forms.CharField(label="Weights column", max_length=100, required=False)
-    log_outcome = forms.BooleanField(label="Model the log of the outcome", required=False)
+    log_outcome = forms.BooleanField(
+        label="Model the log of the outcome",
+        required=False,
+        help_text="Not possible when the outcome is 0 anywhere: use a count model then.",
+    )
     method = forms.ChoiceField(
         choices=[("", "Chosen for the design"), *[(m, METHOD_LABELS[m]) for m in METHODS]],
         required=False,
@@ -145,7 +153,14 @@ class SectionTextForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class _VersionRead(forms.Form):
+    """The version the member read, sent back with what they say about it: the office may
+    have sent a new one since the page was opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class CommentForm(_VersionRead):
     body = forms.CharField(
         label="Your comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=4_000
     )
@@ -157,7 +172,7 @@ class AnswerForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(_VersionRead):
     decision = forms.ChoiceField(
         label="Your decision on this version",
         choices=[

@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 from django.db.models import Min
 from django.http import Http404
+from django.utils import timezone
 
-from evaluation.models import NeedsAssessment
+from evaluation.models import AssessmentStatus, NeedsAssessment
 from inventory.models import ServiceArea
 from ovp.accounts.models import Role
 from ovp.accounts.permissions import can_use_office, has_role
@@ -134,3 +135,9 @@ def get_assessment_for_user(user: Any, assessment_uuid: Any, today: date) -> Nee
     if assessment is None:
         raise Http404("No such needs assessment.")
     return assessment
+
+
+def board_panel(user: Any) -> dict[str, Any]:
+    """The board home's panel: the needs assessments of the member's boards sent for review."""
+    readable = assessments_for_user(user, timezone.localdate())
+    return {"assessments": list(readable.filter(status=AssessmentStatus.UNDER_REVIEW)[:10])}

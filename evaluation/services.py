@@ -3,8 +3,9 @@
 `evaluation_plan` turns what staff chose (a program or strategy, an area kind, a window,
 a method) into explicit inputs: the treated areas and their start dates from the
 inventory's service areas, and comparison areas matched on their burden before the start.
-`evaluation_run` estimates and stores the run; `evaluation_estimate` runs stored inputs
-again, so a run can be checked to give the same numbers.
+`evaluation_run` estimates and stores the run with its panel (area x period outcome);
+`evaluation_estimate` runs stored inputs again from that panel, so a run gives the same
+numbers even after the aggregates are rebuilt.
 """
 
 import csv
@@ -19,6 +20,8 @@ from django.db import transaction
 
 from evaluation import selectors
 from evaluation.estimators import (
+    ALPHA,
+    FEW_TREATED,
     METHODS,
     Panel,
     PanelError,
@@ -70,8 +73,7 @@ def evaluation_plan(*, choice: Choice) -> dict[str, Any]:
         raise ValidationError(f"Unknown method {choice.method!r}.")
     if choice.begin >= choice.end:
         raise ValidationError("The window must end after it begins.")
-    starts = selectors.period_starts(choice.begin, choice.end, choice.period)
-    begin, end = starts[0], starts[-1]
+    begin, end = _whole_periods(choice)
     served = selectors.service_starts(
         program_id=choice.program.pk if choice.program else None,
         strategy=choice.strategy,
@@ -132,27 +134,59 @@ def evaluation_plan(*, choice: Choice) -> dict[str, Any]:
         inputs.update(citywide_start=start.isoformat(), method="its", treated=[])
         inputs["matching"] = "A citywide effort: the city's own series, no comparison areas."
         return inputs
-    inputs["comparisons"], inputs["matching"] = _comparisons(choice, treated, served, begin)
-    if not inputs["comparisons"] and choice.method not in ("its",):
-        raise ValidationError(
-            "No comparison area is left: every area of this kind was served at some point. "
-            "Choose the interrupted time series instead."
-        )
     method = choice.method
     if method == AUTO:
         if len(treated) == 1:
             method = "synth"
         else:
             method = "staggered" if len({t["first_period"] for t in treated}) > 1 else "twfe"
+    inputs["comparisons"], inputs["matching"] = _comparisons(
+        choice, treated, served, begin, every_candidate=method == "synth"
+    )
+    if not inputs["comparisons"] and choice.method not in ("its",):
+        raise ValidationError(
+            "No comparison area is left: every area of this kind was served at some point. "
+            "Choose the interrupted time series instead."
+        )
     inputs["method"] = method
     return inputs
 
 
+def _whole_periods(choice: Choice) -> tuple[date, date]:
+    """The first and last period starts of the window: whole periods only (a week from its
+    Monday, a month from its 1st, the first on or after `begin`; the last the one holding
+    `end`), inside the complete periods of the incident data. Raises ValidationError."""
+    first = selectors.period_start(choice.begin, choice.period)
+    if first < choice.begin:
+        first = selectors.next_period(first, choice.period)
+    last = selectors.period_start(choice.end, choice.period)
+    if first > last:
+        raise ValidationError("The window holds no whole period: make it longer.")
+    data = selectors.complete_window(choice.period)
+    if data is None:
+        raise ValidationError("There is no incident data to evaluate with yet.")
+    if first < data[0] or last > data[1]:
+        word = "weeks" if choice.period == selectors.WEEK else "months"
+        fmt = "%d %b %Y" if choice.period == selectors.WEEK else "%b %Y"
+        raise ValidationError(
+            f"The window must lie inside the incident data: its complete {word} run from "
+            f"{data[0]:{fmt}} to {data[1]:{fmt}}."
+        )
+    return first, last
+
+
 def _comparisons(
-    choice: Choice, treated: list[dict[str, Any]], served: dict[int, date], begin: date
+    choice: Choice,
+    treated: list[dict[str, Any]],
+    served: dict[int, date],
+    begin: date,
+    *,
+    every_candidate: bool = False,
 ) -> tuple[list[dict[str, Any]], str]:
     """Areas never served by the program (or strategy), nearest to each treated area in
-    their mean count per period before the first start; or the ones staff named."""
+    their mean count per period before the first start; every one of them for a synthetic
+    control (its weights do the matching, and its placebo test needs the whole pool); or
+    the ones staff named."""
     candidates = {
         area.pk: area
         for area in Area.objects.of_kind(choice.area_kind).exclude(pk__in=list(served))
@@ -181,7 +215,9 @@ def _comparisons(
     pre_means = counts.groupby("area_id")["count"].mean()
     picked: dict[int, float] = {}
     k = max(1, choice.comparisons_per_area)
-    for row in treated:
+    if every_candidate:
+        picked = {pk: float(pre_means.get(pk, 0.0)) for pk in candidates}
+    for row in [] if every_candidate else treated:
         target = float(pre_means.get(row["id"], 0.0))
         nearest = sorted(
             candidates.values(),
@@ -198,6 +234,13 @@ def _comparisons(
         }
         for area_id, mean in picked.items()
     ]
+    if every_candidate:
+        return sorted(rows, key=lambda row: row["code"]), (
+            f"Every area of the same kind never served by this "
+            f"{'program' if choice.program else 'strategy'} is a donor: the synthetic "
+            "control weighs them to match the served area before the start "
+            f"({pre_window}), and each is a placebo."
+        )
     matching = (
         f"For each treated area, the {k} area(s) of the same kind never served by this "
         f"{'program' if choice.program else 'strategy'} whose average "
@@ -208,7 +251,35 @@ def _comparisons(
 
 
 def inputs_panel(inputs: dict[str, Any]) -> Panel:
-    """The panel the stored inputs describe, read from the aggregates."""
+    """The panel the stored inputs describe: the one stored with the run when there is one
+    (so a run gives the same numbers after the aggregates are rebuilt), else read from the
+    aggregates."""
+    stored = inputs.get("panel")
+    counts = pd.DataFrame(stored) if stored else inputs_counts(inputs)
+    return prepare_panel(
+        counts,
+        unit="unit",
+        time="period",
+        outcome="count",
+        treated_from="first",
+        log_outcome=bool(inputs.get("log_outcome")),
+    )
+
+
+def stored_panel(inputs: dict[str, Any]) -> dict[str, list[Any]]:
+    """The area x period outcome the inputs describe, as JSON-ready columns, to keep with
+    the run."""
+    counts = inputs_counts(inputs)
+    return {
+        "unit": counts["unit"].astype(str).tolist(),
+        "period": counts["period"].tolist(),
+        "count": [int(value) for value in counts["count"]],
+        "first": [None if pd.isna(value) else str(value) for value in counts["first"]],
+    }
+
+
+def inputs_counts(inputs: dict[str, Any]) -> pd.DataFrame:
+    """Unit, period, count and first treated period, read from the aggregates."""
     begin, end = (date.fromisoformat(day) for day in inputs["window"])
     if inputs.get("citywide_start"):
         counts = selectors.outcome_counts(
@@ -229,14 +300,7 @@ def inputs_panel(inputs: dict[str, Any]) -> Panel:
         counts["unit"] = counts["area_id"].map(codes)
         counts["first"] = counts["area_id"].map(starts)
     counts["period"] = pd.to_datetime(counts["period_start"]).dt.strftime("%Y-%m-%d")
-    return prepare_panel(
-        counts,
-        unit="unit",
-        time="period",
-        outcome="count",
-        treated_from="first",
-        log_outcome=bool(inputs.get("log_outcome")),
-    )
+    return counts[["unit", "period", "count", "first"]]
 
 
 def evaluation_estimate(inputs: dict[str, Any]) -> Result:
@@ -250,8 +314,9 @@ def evaluation_estimate(inputs: dict[str, Any]) -> Result:
 
 
 def evaluation_run(*, choice: Choice, user: Any) -> EvaluationRun:
-    """Plan, estimate and store one evaluation run."""
+    """Plan, estimate and store one evaluation run, with the panel it was estimated on."""
     inputs = evaluation_plan(choice=choice)
+    inputs["panel"] = stored_panel(inputs)
     result = evaluation_estimate(inputs)
     results = result.as_dict()
     run = EvaluationRun(
@@ -382,7 +447,14 @@ def plain_summary(inputs: dict[str, Any], results: dict[str, Any]) -> str:
             if not text.endswith("."):
                 text += "."
     significant = low is not None and high is not None and (high < 0 or low > 0)
-    if significant:
+    limits = _design_limits(results)
+    if limits:
+        text += " " + " ".join(limits)
+        text += (
+            " So this result cannot be read as evidence that the program had an effect, "
+            "nor that it had none."
+        )
+    elif significant:
         text += (
             " This is consistent with an effect of the program but does not prove it: other "
             "changes in those areas at the same time could explain part of the difference."
@@ -393,3 +465,33 @@ def plain_summary(inputs: dict[str, Any], results: dict[str, Any]) -> str:
     if cautions:
         text += f" Read it with caution: {len(cautions)} warning(s) below say what limits it."
     return text
+
+
+DID_METHODS = ("twfe", "event-study", "staggered")
+
+
+def _design_limits(results: dict[str, Any]) -> list[str]:
+    """Sentences naming what undermines a difference-in-differences result: a failed or
+    missing pre-trend test, too few treated areas."""
+    if results["method"] not in DID_METHODS:
+        return []
+    sentences = []
+    pretrend = (results.get("details") or {}).get("pretrend_p")
+    if pretrend is None:
+        sentences.append(
+            "The pre-trend test could not be run, so it is not known whether the served and "
+            "comparison areas moved alike before the start."
+        )
+    elif pretrend < ALPHA:
+        sentences.append(
+            f"The pre-trend test failed (p = {pretrend:.3f}): the served areas already moved "
+            "differently from the comparison areas before the start, so the difference may "
+            "not be the program's."
+        )
+    treated = int(results.get("n_treated") or 0)
+    if treated < FEW_TREATED:
+        sentences.append(
+            f"Only {treated} area{' was' if treated == 1 else 's were'} served: with fewer than "
+            f"{FEW_TREATED}, the interval is not reliable."
+        )
+    return sentences

@@ -15,6 +15,7 @@ from evaluation.services import Choice, evaluation_run, panel_estimate, panel_fr
 from ovp.accounts.permissions import office_required
 from ovp.areas.models import AreaKind
 from ovp.core.exports import csv_response
+from ovp.incidents.aggregation import aggregates_version
 from ovp.incidents.selectors import area_kinds
 
 PAGE_SIZE = 30
@@ -85,7 +86,12 @@ def result_display(results: dict[str, Any]) -> dict[str, str]:
     """The result's numbers as text for the page."""
     return {
         "estimate": _number(results.get("estimate")),
-        "std_error": _number(results.get("std_error")),
+        "std_error": _number(results.get("std_error"))
+        + (
+            f" (on the {scale} scale)"
+            if (scale := (results.get("details") or {}).get("std_error_scale"))
+            else ""
+        ),
         "ci": (
             f"{_number(results.get('ci_low'))} to {_number(results.get('ci_high'))}"
             if results.get("ci_low") is not None
@@ -103,6 +109,7 @@ def result_display(results: dict[str, Any]) -> dict[str, str]:
             "difference": "difference per area and period",
             "log": "difference in log counts",
             "rate ratio": "rate ratio (1 = no change)",
+            "ratio": "counts after the start over the trend before it carried on (1 = no change)",
         }.get(results.get("scale", ""), results.get("scale", "")),
     }
 
@@ -126,6 +133,7 @@ def run_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "charts": _figures(run),
             "method_label": METHOD_LABELS.get(run.method, run.method),
             "shown": result_display(run.results),
+            "data_changed": run.inputs.get("aggregates_version") != aggregates_version(),
         },
     )
 

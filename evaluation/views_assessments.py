@@ -261,6 +261,9 @@ def board_assessment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/assessment_board_list.html", {"assessments": assessments})
 
 
+VERSION_MISSING = "Reload the page and try again: it did not say which version you read."
+
+
 @board_required
 def board_assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, uuid, _today())
@@ -285,6 +288,7 @@ def board_assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "under_review": under_review,
             "signoffs": _signoffs(review_version),
             "my_decision": mine,
+            "review_version": review_version,
             "comment_form": CommentForm(),
             "decision_form": DecisionForm(
                 initial={"decision": mine.decision, "note": mine.note} if mine else None
@@ -299,12 +303,17 @@ def board_assessment_comment(request: HttpRequest, uuid: str, key: str) -> HttpR
     assessment = get_assessment_for_user(request.user, uuid, _today())
     section = get_object_or_404(AssessmentSection, assessment=assessment, key=key)
     form = CommentForm(request.POST)
-    if not form.is_valid():
+    if "version" in form.errors:
+        messages.error(request, VERSION_MISSING)
+    elif not form.is_valid():
         messages.error(request, "Write your comment before sending it (at most 4,000 characters).")
     else:
         try:
             services.assessment_comment(
-                section=section, user=request.user, body=form.cleaned_data["body"]
+                section=section,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                version_read=form.cleaned_data["version"],
             )
         except ValidationError as error:
             messages.error(request, _message(error))
@@ -324,7 +333,9 @@ def _board_url(assessment: NeedsAssessment) -> str:
 def board_assessment_decide(request: HttpRequest, uuid: str) -> HttpResponse:
     assessment = get_assessment_for_user(request.user, uuid, _today())
     form = DecisionForm(request.POST)
-    if not form.is_valid():
+    if "version" in form.errors:
+        messages.error(request, VERSION_MISSING)
+    elif not form.is_valid():
         messages.error(request, "Choose to sign it off or to ask for changes.")
     else:
         try:
@@ -333,6 +344,7 @@ def board_assessment_decide(request: HttpRequest, uuid: str) -> HttpResponse:
                 user=request.user,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
+                version_read=form.cleaned_data["version"],
             )
         except ValidationError as error:
             messages.error(request, _message(error))

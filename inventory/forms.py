@@ -167,6 +167,14 @@ class SurveyUploadForm(forms.Form):
                 f"The file is larger than {SURVEY_MAX_BYTES // 1_000_000} MB; "
                 "a survey is far smaller."
             )
+        # a CSV is text: refuse another kind of file by its name or a NUL byte near the start
+        upload.seek(0)
+        head = upload.read(4096)
+        upload.seek(0)
+        if not (upload.name or "").lower().endswith(".csv") or b"\x00" in head:
+            raise forms.ValidationError(
+                "Upload the survey as a .csv file (in a spreadsheet: Save as, CSV)."
+            )
         return upload
 
 

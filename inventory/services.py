@@ -238,6 +238,8 @@ def _read_survey(content: bytes) -> list[tuple[int, dict[str, str]]]:
             text = content.decode("cp1252")
         except UnicodeDecodeError:
             raise ValidationError("The file is not a text CSV file.") from None
+    if "\x00" in text:
+        raise ValidationError("The file holds NUL bytes: it is not a text CSV file.")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [(name or "").strip().lower() for name in reader.fieldnames or []]
     if not header:

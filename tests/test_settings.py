@@ -88,3 +88,87 @@ def test_base_template_has_skip_link_landmarks_and_title(client):
     assert 'href="#main"' in page and "Skip to main content" in page
     assert '<main id="main"' in page and "<header>" in page and "<footer" in page
     assert "<title>Log in · " in page
+
+
+# Read under production settings in one fresh interpreter: the cookie settings, and two
+# requests through the whole middleware stack (/office/ answers an anonymous visitor with a
+# redirect, so neither needs the database or the cache).
+_PRODUCTION_FACTS = """
+import json
+from django.conf import settings
+from django.test import Client
+
+def headers(**extra):
+    response = Client(HTTP_HOST="ovp.example.org", **extra).get("/office/")
+    return {"status": response.status_code, **{k.lower(): v for k, v in response.headers.items()}}
+
+names = ["SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
+         "SESSION_COOKIE_NAME", "CSRF_COOKIE_SECURE", "CSRF_COOKIE_HTTPONLY",
+         "CSRF_COOKIE_SAMESITE", "CSRF_COOKIE_NAME", "DEBUG"]
+print(json.dumps({
+    "settings": {name: getattr(settings, name) for name in names},
+    "https": headers(HTTP_X_FORWARDED_PROTO="https"),
+    "http": headers(),
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def production_facts() -> dict:
+    import json
+
+    result = manage("shell", "--no-imports", "-c", _PRODUCTION_FACTS, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_cookies_are_secure_script_proof_and_same_site(production_facts):
+    assert production_facts["settings"] == {
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "__Host-ovp-session",
+        "CSRF_COOKIE_SECURE": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_NAME": "__Host-ovp-csrftoken",
+        "DEBUG": False,
+    }
+
+
+def test_production_responses_carry_hsts_nosniff_referrer_policy_and_csp(production_facts):
+    headers = production_facts["https"]
+    assert headers["status"] == 302 and headers["location"].startswith("/accounts/login/")
+    assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+    assert headers["x-frame-options"] == "DENY"
+    policy = headers["content-security-policy"] + ";"
+    for directive in (
+        "default-src 'self';",
+        "script-src 'self';",
+        "img-src 'self' data:;",
+        "frame-ancestors 'none';",
+        "form-action 'self';",
+    ):
+        assert directive in policy
+    assert "unsafe-eval" not in policy
+
+
+def test_production_sends_plain_http_to_https(production_facts):
+    assert production_facts["http"]["status"] == 301
+    assert production_facts["http"]["location"] == "https://ovp.example.org/office/"
+
+
+@pytest.mark.django_db
+def test_session_and_csrf_cookies_are_http_only_and_same_site(client):
+    from tests.factories import PASSWORD, StaffFactory
+
+    StaffFactory(email="cookie@example.org")
+    page = client.get("/accounts/login/")
+    csrf = page.cookies["csrftoken"]
+    assert csrf["httponly"] and csrf["samesite"] == "Lax"
+    client.post("/accounts/login/", {"username": "cookie@example.org", "password": PASSWORD})
+    session = client.cookies["sessionid"]
+    assert session["httponly"] and session["samesite"] == "Lax"

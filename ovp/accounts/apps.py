@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,17 @@ class AccountsConfig(AppConfig):
     name = "ovp.accounts"
     label = "accounts"
     verbose_name = "Accounts and roles"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        user_logged_in.connect(_two_factor_login_started, dispatch_uid="ovp-two-factor")
+
+
+def _two_factor_login_started(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # every login (ours, the admin's, a test client's) passes through here, so none skips
+    # the code step; the rule itself lives in the service
+    from ovp.accounts.services import two_factor_login_started
+
+    if request is not None and hasattr(request, "session"):
+        two_factor_login_started(request=request, user=user)

@@ -2,7 +2,7 @@ from ovp.accounts.models import Role
 from ovp.accounts.services import user_upsert
 from ovp.core.demo import DemoCity, demo_seeder
 
-DEMO_PASSWORD = "ovp-demo"  # noqa: S105 - the published demo password, refused in production
+DEMO_PASSWORD = "ovp-demo"  # noqa: S105  # nosec B105  # the published demo password, refused in production
 
 # (email, role, full name)
 DEMO_USERS = [

@@ -13,3 +13,18 @@ class EmailAuthenticationForm(AuthenticationForm):
             "That email and password do not match an account. Passwords are case-sensitive."
         ),
     }
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "pattern": "[0-9 ]*",
+            }
+        ),
+    )

@@ -10,6 +10,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/", views.home, name="home"),
+    path("two-factor/", views.two_factor, name="two_factor"),
+    path("two-factor/code/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

@@ -26,7 +26,7 @@ class DemoCity:
 
     def rng(self, purpose: str) -> random.Random:
         """A random generator of its own for each purpose, so seeders don't disturb each other."""
-        return random.Random(f"{self.seed}:{purpose}")  # noqa: S311 - synthetic data, not secrets
+        return random.Random(f"{self.seed}:{purpose}")  # noqa: S311  # nosec B311  # synthetic data, not secrets
 
 
 Seeder = Callable[[DemoCity], None]

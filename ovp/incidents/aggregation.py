@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ovp.areas.models import AreaKind
+from ovp.core.faults import pause_for_fault_tests
 from ovp.incidents.models import NO_AREAS, AgeBand, AggregationRun, Race, Sex, not_placed_marker
 
 AGGREGATES_VERSION_KEY = "incidents:aggregates-version"
@@ -194,6 +195,7 @@ def incidents_aggregate(*, full: bool = False) -> AggregationResult:
                 months = len(month_starts)
             else:
                 rows, weeks, months = 0, 0, 0
+            pause_for_fault_tests("aggregate")
             cursor.execute("DELETE FROM incidents_dirtyday WHERE day = ANY(%s)", [days])
     except Exception as error:
         run.error = f"{type(error).__name__}: {error}"

@@ -109,7 +109,8 @@ def _public_figure(chart: Chart, table: pd.DataFrame, areas: list[Area]) -> dict
         counts = {
             int(area_id): float(count)
             for area_id, count in zip(table["area_id"], shown, strict=True)
-            if pd.notna(count)
+            # the row of people shot outside every area has no area to colour
+            if pd.notna(count) and pd.notna(area_id)
         }
         return area_map(areas, counts, value_label="people shot")
     return {

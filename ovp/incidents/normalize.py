@@ -352,4 +352,5 @@ def normalize(
 def rejected_csv(rejected: pd.DataFrame) -> str:
     buffer = io.StringIO()
     rejected.map(spreadsheet_safe).to_csv(buffer, index=False)
-    return buffer.getvalue()
+    # a NUL byte in a rejected cell cannot be stored in a text column (nor read in a sheet)
+    return buffer.getvalue().replace("\x00", "")

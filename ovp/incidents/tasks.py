@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from ovp.core.queue import enqueue
 from ovp.incidents import services
 from ovp.incidents.aggregation import incidents_aggregate
 
@@ -9,7 +10,7 @@ from ovp.incidents.aggregation import incidents_aggregate
 @shared_task(acks_late=True)
 def import_run(run_id: int) -> dict:
     run = services.import_run_queued(run_id=run_id)
-    aggregate.delay()
+    enqueue(aggregate)
     return run.summary
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -46,24 +47,51 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "simple_history",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # every page needs a login unless its view is marked @login_not_required
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # a session waiting for its two-factor code is not logged in yet (ovp/accounts/middleware.py);
+    # it runs before LoginRequiredMiddleware's check, which happens in process_view
+    "ovp.accounts.middleware.TwoFactorMiddleware",
     # who made each change recorded in a program's history
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last, as django-axes asks: it turns lockouts into a clear page
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content security policy (django-csp): scripts only from our own static files (chart data
+# sits in <script type="application/json"> blocks, which are data, not code). Styles allow
+# 'unsafe-inline' because plotly.js adds <style> elements and style attributes as it draws
+# each chart (and it has no nonce option); scripts, the thing an attacker wants, stay strict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 ROOT_URLCONF = "ovp.urls"
 WSGI_APPLICATION = "ovp.wsgi.application"
@@ -94,8 +122,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # RedisCache that turns Redis being down into misses (ovp/core/cache.py)
+        "BACKEND": "ovp.core.cache.DegradingRedisCache",
         "LOCATION": REDIS_URL,
+        # a Redis that does not answer costs a request at most this long per cache call
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="ovp"),
         "TIMEOUT": 60 * 60 * 24,
     }
@@ -121,6 +152,9 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=120) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# forms carry the token in the page; no script needs to read the cookie
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one email from
@@ -132,6 +166,10 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, which holds the
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Two-factor login (django-otp, TOTP): office users may turn it on at /accounts/two-factor/;
+# when this is true, office users without it are sent there before any other page.
+OVP_REQUIRE_2FA_FOR_OFFICE = env.bool("OVP_REQUIRE_2FA_FOR_OFFICE", default=False)
+OTP_TOTP_ISSUER = "OVP"
 
 # Email: EMAIL_URL such as smtp+tls://user:password@mail.example.org:587 ; console by default.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
@@ -202,8 +240,12 @@ OVP_SCHEDULED_JOBS: dict[str, dict] = {
     "grants-program-data": {
         "task": "grants.tasks.program_data_rebuild",
         "schedule": crontab(hour=2, minute=45),
-        "description": "Rebuild program data per area and quarter from approved quarterly "
-        "reports.",
+        "description": "Rebuild program data per area and quarter from approved quarterly reports.",
+    },
+    "outbox-flush": {
+        "task": "ovp.core.tasks.outbox_flush",
+        "schedule": crontab(minute="*"),
+        "description": "Send the tasks queued while Redis was unreachable (ovp/core/queue.py).",
     },
     "grants-report-reminders": {
         "task": "grants.tasks.reports_send_reminders",

@@ -6,7 +6,9 @@
       var target = document.getElementById(source.dataset.chart);
       if (!target || target.dataset.drawn) { return; }
       var figure = JSON.parse(source.textContent);
-      Plotly.newPlot(target, figure.data, figure.layout, {responsive: true, displaylogo: false});
+      // no mode bar: its buttons would be focusable inside a role="img" (WCAG: nested
+      // interactive controls); the table and CSV beside each chart carry its figures
+      Plotly.newPlot(target, figure.data, figure.layout, {responsive: true, displayModeBar: false});
       target.dataset.drawn = "1";
     });
   }

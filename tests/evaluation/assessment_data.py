@@ -114,8 +114,10 @@ def build_city() -> dict[str, Any]:
     award.areas.set([a, b])
     run = EvaluationRun.objects.create(
         title="Bellmont Outreach evaluation",
+        program=program,
+        strategy=program.strategy,
         method="twfe",
-        inputs={},
+        inputs={"window": ["2023-01-01", "2025-06-01"], "period": "month"},
         results={
             "warnings": ["Only 3 areas: few clusters."],
             "relative_low": -0.5,

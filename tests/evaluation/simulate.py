@@ -30,13 +30,22 @@ def staggered_panel(
 
 
 def its_series(
-    *, rate_ratio: float = 0.7, months: int = 96, start: int = 48, seed: int = 3
+    *,
+    rate_ratio: float = 0.7,
+    months: int = 96,
+    start: int = 48,
+    seed: int = 3,
+    monthly_change: float = 0.0,
 ) -> pd.DataFrame:
+    """A city's monthly counts: the level times `rate_ratio` from the start on, then growing
+    by `monthly_change` (0.02 = +2%) each month after it."""
     rng = np.random.default_rng(seed)
     dates = pd.date_range("2017-01-01", periods=months, freq="MS")
     season = 0.3 * np.sin(dates.day_of_year.to_numpy() / 365.25 * 2 * np.pi)
     mean = np.exp(3.5 + 0.002 * np.arange(months) + season)
+    after = np.clip(np.arange(months) - start, 0, None)
     mean = mean * np.where(np.arange(months) >= start, rate_ratio, 1.0)
+    mean = mean * (1 + monthly_change) ** after
     return pd.DataFrame(
         {
             "unit": "city",

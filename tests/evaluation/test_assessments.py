@@ -324,3 +324,39 @@ def test_deciding_again_replaces_the_members_decision_on_that_version(draft, rev
     )
     version = draft.latest_review_version
     assert version.signoffs.count() == 1 and version.signoffs.get().note == "Agreed."
+
+
+def test_evaluations_section_lists_the_latest_overlapping_run_per_program_or_strategy(
+    assessment_city,
+):
+    from evaluation.assessment_figures import evaluation_figures
+    from evaluation.models import EvaluationRun
+    from tests.evaluation.assessment_data import PERIOD
+
+    program = assessment_city["program"]
+
+    def stored(title: str, window: list[str], period: str = "month", **fields):
+        return EvaluationRun.objects.create(
+            title=title,
+            method="twfe",
+            inputs={"window": window, "period": period},
+            results={"warnings": []},
+            summary=f"{title} summary.",
+            **fields,
+        )
+
+    newer = stored("Bellmont again", ["2024-01-01", "2025-12-01"], program=program)
+    # December 2024 ends the day before the period begins
+    stored("Before the period", ["2019-01-01", "2024-12-01"], strategy="violence_interruption")
+    stored("After the period", ["2026-01-01", "2026-12-01"], strategy="hospital")
+    last_week = stored(
+        "Ends in its last week", ["2023-01-02", "2024-12-30"], "week", strategy="youth_employment"
+    )
+    strategy = stored(
+        "Every outreach program", ["2022-01-01", "2025-03-01"], strategy="street_outreach"
+    )
+    stored("No window", [], strategy="reentry")
+
+    titles = evaluation_figures(*PERIOD)["numbers"]["titles"]
+    # Bellmont's older run is replaced by the newer one; the week ending 5 Jan 2025 overlaps
+    assert sorted(titles) == sorted([newer.title, last_week.title, strategy.title])

@@ -8,7 +8,14 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from evaluation.assessments import assessment_comment, assessment_decide, assessment_send
-from evaluation.models import AssessmentStatus, Decision, NeedsAssessment, SectionComment
+from evaluation.models import (
+    AssessmentStatus,
+    Decision,
+    NeedsAssessment,
+    SectionComment,
+    SignOff,
+)
+from tests.factories import BoardMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -198,9 +205,10 @@ def test_publishing_too_early_gives_the_rule_as_a_message(sent, staff, client_fo
 def test_a_board_member_comments_and_staff_see_it_and_answer(sent, review, staff, client_for):
     member = client_for(review.members[0])
     url = reverse("evaluation:board_assessment_comment", args=[sent.uuid, "funding"])
-    empty = member.post(url, {"body": ""}, follow=True)
+    version = sent.latest_review_version.number
+    empty = member.post(url, {"body": "", "version": version}, follow=True)
     assert "Write your comment before sending it" in empty.content.decode()
-    member.post(url, {"body": "Which awards count?"})
+    member.post(url, {"body": "Which awards count?", "version": version})
     comment = SectionComment.objects.get()
     office = client_for(staff)
     assert (
@@ -218,7 +226,7 @@ def test_a_board_member_comments_and_staff_see_it_and_answer(sent, review, staff
 def test_a_board_member_asking_for_changes_without_a_note_gets_a_message(sent, review, client_for):
     response = client_for(review.members[0]).post(
         reverse("evaluation:board_assessment_decide", args=[sent.uuid]),
-        {"decision": Decision.CHANGES, "note": ""},
+        {"decision": Decision.CHANGES, "note": "", "version": sent.latest_review_version.number},
         follow=True,
     )
     assert "Say what should change" in response.content.decode()
@@ -284,3 +292,66 @@ def test_an_unknown_version_is_404(sent, staff, client_for):
     )
     url = reverse("evaluation:assessment_print", args=[sent.uuid])
     assert client.get(f"{url}?version=abc").status_code == 404
+
+
+def test_board_home_lists_the_assessments_sent_to_the_members_board_only(client_for, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ovp.accounts.models import User
+
+    call_command("seed_demo", stdout=StringIO())
+    assessment = NeedsAssessment.objects.get()
+    member = User.objects.get(email="board@demo.ovp")
+    outsider = BoardMemberFactory(email="outsider@example.org")
+
+    mine = client_for(member).get("/board/").content.decode()
+    theirs = client_for(outsider).get("/board/").content.decode()
+
+    assert assessment.title in mine
+    assert assessment.title not in theirs and "No needs assessment is waiting" in theirs
+
+
+def test_a_decision_or_comment_on_a_version_no_longer_under_review_is_refused(
+    sent, review, staff, client_for
+):
+    read = sent.latest_review_version.number
+    # another member asks for changes, and the office sends a new version
+    assessment_decide(
+        assessment=sent, user=review.members[1], decision=Decision.CHANGES, note="Add 2024."
+    )
+    assessment_send(assessment=sent, user=staff)
+    current = NeedsAssessment.objects.get(pk=sent.pk).latest_review_version.number
+    assert current == read + 1
+    member = client_for(review.members[0])
+    decided = member.post(
+        reverse("evaluation:board_assessment_decide", args=[sent.uuid]),
+        {"decision": Decision.SIGN_OFF, "note": "", "version": read},
+        follow=True,
+    )
+    assert f"You read version {read}, which is no longer the one under review" in (
+        decided.content.decode()
+    )
+    commented = member.post(
+        reverse("evaluation:board_assessment_comment", args=[sent.uuid, "who"]),
+        {"body": "Looks fine", "version": read},
+        follow=True,
+    )
+    assert f"the office sent version {current} since" in commented.content.decode()
+    assert not SignOff.objects.filter(member=review.members[0]).exists()
+    assert not SectionComment.objects.filter(author=review.members[0]).exists()
+    # on the version now under review, it is accepted
+    member.post(
+        reverse("evaluation:board_assessment_decide", args=[sent.uuid]),
+        {"decision": Decision.SIGN_OFF, "note": "", "version": current},
+    )
+    assert SignOff.objects.get(member=review.members[0]).version.number == current
+
+
+def test_the_board_page_sends_the_version_read_with_each_form(sent, review, client_for):
+    page = client_for(review.members[0]).get(
+        reverse("evaluation:board_assessment_detail", args=[sent.uuid])
+    )
+    number = sent.latest_review_version.number
+    assert f'name="version" value="{number}"' in page.content.decode()

@@ -115,3 +115,39 @@ def test_the_command_exits_non_zero_from_the_shell(tmp_path):
     assert finished.returncode != 0
     assert "Traceback" not in finished.stderr
     assert "is not in the file" in finished.stderr
+
+
+@pytest.mark.parametrize("method", ["twfe", "event-study"])
+def test_a_design_with_everyone_treated_at_once_is_refused_with_a_reason(tmp_path, method):
+    path = tmp_path / "all.csv"
+    staggered_panel(cohorts=(13,), never=0).drop(columns="treat").to_csv(path, index=False)
+    with pytest.raises(CommandError, match="collinear with the period effects"):
+        run(str(path), *COLUMNS, "--method", method)
+
+
+def test_a_non_identified_design_exits_non_zero_from_the_shell_with_the_sentence(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "all.csv"
+    staggered_panel(cohorts=(13,), never=0).drop(columns="treat").to_csv(path, index=False)
+    finished = subprocess.run(
+        [sys.executable, "manage.py", "evaluate_panel", str(path), *COLUMNS, "--method", "twfe"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert finished.returncode != 0
+    assert "Traceback" not in finished.stderr
+    assert "no unit was never treated" in finished.stderr
+
+
+def test_log_outcome_is_refused_when_the_outcome_has_zeros(tmp_path):
+    path = tmp_path / "zeros.csv"
+    frame = staggered_panel().drop(columns="treat")
+    frame["y"] = frame["y"].clip(lower=0).round()
+    frame.loc[0, "y"] = 0
+    frame.to_csv(path, index=False)
+    with pytest.raises(CommandError, match=r"cannot be logged.*count model"):
+        run(str(path), *COLUMNS, "--log-outcome")
+    assert "Method:" in run(str(path), *COLUMNS)  # without the option it runs

@@ -105,6 +105,61 @@ def test_staggered_matches_csdid(simulated):
         assert group_time[(str(int(group)), str(int(period)))] == pytest.approx(att, abs=1e-8)
 
 
+def _csdid_dynamic(frame: pd.DataFrame) -> dict:
+    att_gt = pytest.importorskip("csdid.att_gt")
+    data = frame.assign(first=frame["first"].fillna(0), unit=frame["unit"].str[1:].astype(int))
+    reference = att_gt.ATTgt(
+        yname="y",
+        gname="first",
+        idname="unit",
+        tname="period",
+        data=data,
+        control_group=["nevertreated"],
+    ).fit(est_method="reg", bstrap=False)
+    dynamic = reference.aggte("dynamic", bstrap=False)
+    return dynamic.atte if hasattr(dynamic, "atte") else reference.atte
+
+
+def test_staggered_event_times_including_minus_one_match_csdid_dynamic(simulated):
+    result = estimators.staggered(panel_of(simulated))
+    reference = _csdid_dynamic(simulated)
+    rows = {row["event_time"]: row for row in result.event_study}
+    assert sorted(rows) == [int(e) for e in reference["egt"]]
+    assert not any(row.get("reference") for row in rows.values())
+    for e, att, se in zip(reference["egt"], reference["att_egt"], reference["se_egt"], strict=True):
+        assert rows[int(e)]["estimate"] == pytest.approx(att, abs=1e-8)
+        assert rows[int(e)]["std_error"] == pytest.approx(se, rel=1e-6)
+    assert rows[-1]["estimate"] != 0.0
+
+
+def test_staggered_pretrend_test_covers_leads_six_to_one_as_csdid_would():
+    from scipy import stats
+
+    frame = staggered_panel()
+    result = estimators.staggered(panel_of(frame))
+    reference = _csdid_dynamic(frame)
+    events = [int(e) for e in reference["egt"]]
+    leads = [events.index(e) for e in range(-6, 0)]
+    influence = reference["inf_function"]["dynamic_inf_func_e"][:, leads]
+    n = influence.shape[0]
+    values = np.array([reference["att_egt"][i] for i in leads])
+    statistic = values @ np.linalg.solve(influence.T @ influence / n**2, values)
+    assert result.details["pretrend_df"] == 6
+    assert result.details["pretrend_chi2"] == pytest.approx(statistic, rel=1e-6)
+    assert result.details["pretrend_p"] == pytest.approx(stats.chi2.sf(statistic, 6), rel=1e-6)
+
+
+def test_staggered_pretrend_test_flags_anticipation_in_the_period_before_the_start():
+    frame = staggered_panel(seed=4)
+    before_start = frame["first"].notna() & (frame["period"] == frame["first"] - 1)
+    frame.loc[before_start, "y"] -= 1.5  # people react the period before the program opens
+    result = estimators.staggered(panel_of(frame))
+    minus_one = next(row for row in result.event_study if row["event_time"] == -1)
+    assert minus_one["ci_high"] < 0
+    assert result.details["pretrend_p"] < 0.05
+    assert any(w.startswith("Failed pre-trend test") for w in result.warnings)
+
+
 def test_staggered_finds_the_known_effect():
     result = estimators.staggered(panel_of(staggered_panel(seed=11, units=80, never=20)))
     assert result.ci_low < -1.5 < result.ci_high < 0
@@ -120,11 +175,47 @@ def test_its_recovers_a_known_rate_ratio():
     frame = its_series(rate_ratio=0.7)
     panel = prepare_panel(frame, unit="unit", time="month", outcome="shot", treated_from="start")
     result = estimators.its(panel)
-    assert result.scale == "rate ratio"
+    assert result.scale == "ratio"
     assert result.estimate == pytest.approx(0.7, abs=0.07)
     assert result.ci_low < 0.7 < result.ci_high < 1
     assert result.relative == pytest.approx(result.estimate - 1)
     assert result.details["seasonal"] is True
+    assert result.details["level_rate_ratio"] == pytest.approx(0.7, abs=0.07)
+    assert result.details["std_error_scale"] == "log of the ratio"
+
+
+def _its_ratio_by_hand(result) -> float:
+    after = [row for row in result.observed if row["after_start"]]
+    return sum(r["fitted"] for r in after) / sum(r["counterfactual"] for r in after)
+
+
+def test_its_headline_is_the_post_period_ratio_not_the_level_change():
+    # the level drops by a quarter, then counts grow 2% a month: over the four years after
+    # the start the served areas end up well above the trend before it
+    frame = its_series(rate_ratio=0.75, monthly_change=0.02)
+    panel = prepare_panel(frame, unit="unit", time="month", outcome="shot", treated_from="start")
+    result = estimators.its(panel)
+    assert result.estimate > 1.1
+    assert result.estimate == pytest.approx(_its_ratio_by_hand(result), rel=1e-9)
+    assert result.details["level_rate_ratio"] < 1  # the level change is kept in the details
+    assert result.details["slope_rate_ratio"] > 1
+    assert result.relative > 0
+
+
+def test_its_interval_is_the_same_every_run():
+    frame = its_series(rate_ratio=0.8)
+    panel = prepare_panel(frame, unit="unit", time="month", outcome="shot", treated_from="start")
+    first, second = estimators.its(panel), estimators.its(panel)
+    assert (first.ci_low, first.ci_high) == (second.ci_low, second.ci_high)
+
+
+def test_its_scales_for_any_overdispersion():
+    # this draw is mildly overdispersed: above 1, below the negative binomial's threshold
+    frame = its_series(rate_ratio=0.8, seed=8)
+    panel = prepare_panel(frame, unit="unit", time="month", outcome="shot", treated_from="start")
+    result = estimators.its(panel)
+    assert 1 < result.details["dispersion"] <= 1.5
+    assert result.details["model"] == "quasi-Poisson"
 
 
 def test_its_uses_negative_binomial_for_overdispersed_counts():
@@ -250,6 +341,8 @@ def test_dates_as_periods_map_first_treated_to_the_first_period_on_or_after():
         ({"period": "soon"}, "neither a number nor a date"),
         ({"first": "later"}, "is not a date"),
         ({"duplicate": True}, "more than one row for period"),
+        ({"y": "inf"}, "Line 3: the outcome 'inf' in column 'y' is not a finite number"),
+        ({"y": "-Infinity"}, "is not a finite number"),
     ],
 )
 def test_a_bad_panel_gets_a_clear_message(change, message):
@@ -279,3 +372,11 @@ def test_default_method_follows_the_design(simulated):
     single = synth_panel()
     panel = prepare_panel(single, unit="unit", time="t", outcome="y", treated_from="first")
     assert estimators.default_method(panel) == "synth"
+
+
+def test_an_its_that_overflows_gets_a_plain_sentence():
+    frame = its_series()
+    frame["shot"] = [3] * 48 + [10**300] * 48
+    panel = prepare_panel(frame, unit="unit", time="month", outcome="shot", treated_from="start")
+    with pytest.raises(PanelError, match="its numbers grow too large"):
+        estimators.estimate(panel, "its")

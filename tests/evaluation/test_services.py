@@ -47,7 +47,9 @@ def test_a_run_finds_the_built_in_fall_and_is_stored_with_a_plain_summary(small_
     assert run.method == "twfe" and run.created_by == staff
     assert run.ci_high < 0 and run.relative == pytest.approx(-0.4, abs=0.15)
     assert run.summary.startswith("People shot in the 2 areas served fell by about")
-    assert "does not prove it" in run.summary
+    # two served areas: the summary names it and does not claim an effect
+    assert "Only 2 areas were served" in run.summary
+    assert "consistent with an effect" not in run.summary
     assert run.results["event_study"] and run.results["observed"]
 
 
@@ -96,3 +98,75 @@ def test_a_strategy_counts_every_program_of_it(small_city):
     inputs = evaluation_plan(choice=choice_for(None, strategy="street_outreach"))
     assert inputs["by"] == "strategy" and len(inputs["treated"]) == 2
     assert inputs["label"].startswith("All Street outreach")
+
+
+def test_a_window_beyond_the_incident_data_is_refused_with_the_datas_range(small_city):
+    program = small_city["program"]
+    with pytest.raises(ValidationError, match="complete months run from Jan 2021 to Dec 2024"):
+        evaluation_plan(choice=choice_for(program, end=date(2025, 6, 1)))
+    with pytest.raises(ValidationError, match="inside the incident data"):
+        evaluation_plan(choice=choice_for(program, begin=date(2020, 1, 1)))
+    with pytest.raises(ValidationError, match="complete weeks run from 04 Jan 2021"):
+        evaluation_plan(choice=choice_for(program, period="week", begin=date(2020, 12, 28)))
+
+
+def test_windows_start_on_whole_periods(small_city):
+    program = small_city["program"]
+    monthly = evaluation_plan(choice=choice_for(program, begin=date(2021, 1, 15)))
+    assert monthly["window"][0] == "2021-02-01"
+    weekly = evaluation_plan(
+        choice=choice_for(program, period="week", begin=date(2021, 1, 6), end=date(2024, 12, 4))
+    )
+    assert weekly["window"] == ["2021-01-11", "2024-12-02"]
+
+
+def test_the_run_form_shows_the_datas_range_for_a_window_outside_it(small_city, staff, client_for):
+    from django.urls import reverse
+
+    response = client_for(staff).post(
+        reverse("evaluation:run_create"),
+        {
+            "program": small_city["program"].pk,
+            "area_kind": "neighbourhood",
+            "period": "month",
+            "outcome": "victims",
+            "begin": "2019-01-01",
+            "end": "2024-12-01",
+            "method": "auto",
+            "comparisons_per_area": 3,
+        },
+    )
+    assert response.status_code == 200
+    assert "complete months run from Jan 2021 to Dec 2024" in response.content.decode()
+
+
+def test_synthetic_control_uses_every_never_served_area_so_the_placebo_p_can_be_small(
+    small_city,
+):
+    single = small_city["program"].service_areas.get(area__code="T00")
+    single.program.service_areas.exclude(pk=single.pk).delete()
+    inputs = evaluation_plan(choice=choice_for(small_city["program"]))
+    assert inputs["method"] == "synth"
+    # eleven never-served areas (T01 is no longer served), not the three nearest
+    assert len(inputs["comparisons"]) == 11
+    assert "Every area of the same kind" in inputs["matching"]
+    result = evaluation_estimate(inputs)
+    assert result.p_value == pytest.approx(result.details["placebo_rank"] / 12)
+    # the smallest p the placebo rank can give is 1/12 now, not 1/4 as with three donors
+    assert not any("cannot give p below 0.25" in w for w in result.warnings)
+
+
+def test_a_clear_effect_gets_a_placebo_p_below_a_quarter_with_the_whole_pool():
+    from evaluation import estimators
+    from tests.evaluation.simulate import synth_panel
+
+    frame = synth_panel(donors=11)
+    panel = estimators.prepare_panel(
+        frame, unit="unit", time="t", outcome="y", treated_from="first"
+    )
+    assert estimators.synth(panel).p_value < 0.25
+    nearest_three = frame[frame["unit"].isin(["a00", "a01", "a02", "a03"])]
+    panel = estimators.prepare_panel(
+        nearest_three, unit="unit", time="t", outcome="y", treated_from="first"
+    )
+    assert estimators.synth(panel).p_value >= 0.25

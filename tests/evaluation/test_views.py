@@ -165,3 +165,55 @@ def test_a_panel_over_the_size_limit_is_refused(staff, client_for, settings):
 def test_evaluation_menu_shows_for_staff_only(staff, board_member, client_for):
     assert "Impact evaluations" in client_for(staff).get("/office/").content.decode()
     assert "Impact evaluations" not in client_for(board_member).get("/board/").content.decode()
+
+
+def test_the_upload_page_refuses_logging_an_outcome_with_zeros(staff, client_for):
+    content = b"unit,period,y,first\n" + b"".join(
+        f"u{u},{t},{(u + t) % 4},{3 if u < 2 else ''}\n".encode()
+        for u in range(6)
+        for t in range(6)
+    )
+    response = _upload(client_for(staff), content, log_outcome="on")
+    assert "cannot be logged" in response.content.decode()
+    assert "count model" in response.content.decode()
+
+
+def test_the_run_form_refuses_logging_counts_with_zeros(small_city, staff, client_for):
+    response = client_for(staff).post(
+        reverse("evaluation:run_create"),
+        {
+            "program": small_city["program"].pk,
+            "area_kind": "neighbourhood",
+            "period": "month",
+            "outcome": "fatal",  # no one killed in the test city: every count is 0
+            "begin": "2021-01-01",
+            "end": "2024-12-01",
+            "method": "auto",
+            "comparisons_per_area": 3,
+            "log_outcome": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be logged" in response.content.decode()
+
+
+def test_a_run_keeps_its_numbers_and_says_so_when_the_aggregates_change(
+    stored_run, small_city, staff, client_for
+):
+    from django.core.cache import cache
+
+    from evaluation.services import evaluation_estimate
+    from ovp.incidents.aggregation import AGGREGATES_VERSION_KEY
+    from ovp.incidents.models import PeriodCount
+
+    url = reverse("evaluation:run_detail", args=[stored_run.uuid])
+    assert "have been rebuilt since this run" not in client_for(staff).get(url).content.decode()
+    # the nightly job rebuilds the aggregates with corrected counts
+    PeriodCount.objects.filter(area=small_city["areas"][0]).update(victims=0)
+    cache.set(AGGREGATES_VERSION_KEY, stored_run.inputs["aggregates_version"] + 1, None)
+
+    stored = EvaluationRun.objects.get(pk=stored_run.pk)
+    assert len(stored.inputs["panel"]["unit"]) == stored.results["n_obs"]
+    assert evaluation_estimate(stored.inputs).as_dict() == stored.results
+    page = client_for(staff).get(url).content.decode()
+    assert "have been rebuilt since this run" in page

@@ -79,7 +79,7 @@ def test_a_grantee_starts_a_draft_for_their_organisation(funding_round, organisa
         funding_round=funding_round,
         organisation=organisation_a,
         user=grantee_a,
-        areas=[area],
+        areas=[area],  # type: ignore[list-item]
         program=program,
         **content(),
     )

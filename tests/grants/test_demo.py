@@ -62,6 +62,7 @@ def test_demo_tranches_are_released_on_the_days_of_the_year_after_their_reports(
         if report is None:
             assert tranche.released_at.date() == tranche.planned_on
             continue
+        assert report.submitted_at and report.reviewed_at and tranche.released_at
         assert report.submitted_at < report.reviewed_at < tranche.released_at
         assert report.period_end < report.submitted_at.date()
         assert tranche.released_at.year == 2026

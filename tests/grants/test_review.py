@@ -203,7 +203,7 @@ def test_application_scores_take_a_fixed_number_of_queries(
         scored(ReviewAssignmentFactory(application=application), criteria, 5, 10)
     unreviewed = ApplicationFactory(funding_round=funding_round)
     with django_assert_num_queries(2):
-        summaries = application_scores([*applications, unreviewed])
+        summaries = application_scores([*applications, unreviewed])  # type: ignore[list-item]
     assert [summaries[a.pk].average_percent for a in applications] == [Decimal("100.00")] * 4
     assert summaries[unreviewed.pk].average_percent is None
     assert summaries[unreviewed.pk].reviews == 0

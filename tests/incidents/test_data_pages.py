@@ -21,7 +21,7 @@ def test_staff_upload_queues_an_import_that_the_worker_runs(
     two_precincts, client_for, staff, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued: list[int] = []
-    monkeypatch.setattr("ovp.incidents.tasks.import_run.delay", queued.append)
+    monkeypatch.setattr("ovp.core.queue._publish", lambda task: queued.extend(task.args))
     client = client_for(staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

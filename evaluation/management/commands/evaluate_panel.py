@@ -33,7 +33,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--weights", help="Column of weights (e.g. population).")
         parser.add_argument(
-            "--log-outcome", action="store_true", help="Model log(outcome) (log(1 + y) with zeros)."
+            "--log-outcome",
+            action="store_true",
+            help="Model log(outcome); refused when the outcome has zeros.",
         )
         parser.add_argument(
             "--method",
@@ -71,12 +73,17 @@ def _number(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4g}"
 
 
+def _se_scale(plain: dict[str, Any]) -> str:
+    scale = (plain.get("details") or {}).get("std_error_scale")
+    return f" (on the {scale} scale)" if scale else ""
+
+
 def _text(result: Result) -> str:
     plain = result.as_dict()
     lines = [
         f"Method: {METHOD_LABELS[result.method]}",
         f"Estimate: {_number(plain['estimate'])} ({plain['scale']})",
-        f"Standard error: {_number(plain['std_error'])}",
+        f"Standard error: {_number(plain['std_error'])}{_se_scale(plain)}",
         f"95% CI: {_number(plain['ci_low'])} to {_number(plain['ci_high'])}",
         f"Observations: {result.n_obs}; units: {result.n_units} ({result.n_treated} treated)",
     ]

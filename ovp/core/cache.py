@@ -1,0 +1,63 @@
+"""A Redis cache that a Redis outage degrades instead of breaking.
+
+The cache only saves work (figures are computed from the aggregates when missing), so when
+Redis cannot be reached every read is a miss and every write is dropped, with a warning in
+the log; pages keep working from the database.
+"""
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+Result = TypeVar("Result")
+
+
+def _or(fallback: Callable[..., Any]) -> Callable[[Callable[..., Result]], Callable[..., Result]]:
+    """Call the method; when Redis is unreachable, log and return fallback(*args, **kwargs)."""
+
+    def decorate(method: Callable[..., Result]) -> Callable[..., Result]:
+        @wraps(method)
+        def degraded(self: RedisCache, *args: Any, **kwargs: Any) -> Result:
+            try:
+                return method(self, *args, **kwargs)
+            except UNREACHABLE as error:
+                logger.warning("Cache unavailable (%s): %s", method.__name__, error)
+                return fallback(*args, **kwargs)
+
+        return degraded
+
+    return decorate
+
+
+def _default(key: str, default: Any = None, version: int | None = None) -> Any:
+    return default
+
+
+class DegradingRedisCache(RedisCache):
+    """django's RedisCache; when Redis is unreachable, reads miss and writes do nothing."""
+
+    get = _or(_default)(RedisCache.get)
+    get_many = _or(lambda *args, **kwargs: {})(RedisCache.get_many)
+    has_key = _or(lambda *args, **kwargs: False)(RedisCache.has_key)
+    add = _or(lambda *args, **kwargs: False)(RedisCache.add)
+    set = _or(lambda *args, **kwargs: None)(RedisCache.set)
+    set_many = _or(lambda data, *args, **kwargs: list(data))(RedisCache.set_many)
+    touch = _or(lambda *args, **kwargs: False)(RedisCache.touch)
+    delete = _or(lambda *args, **kwargs: False)(RedisCache.delete)
+    delete_many = _or(lambda *args, **kwargs: None)(RedisCache.delete_many)
+    clear = _or(lambda *args, **kwargs: False)(RedisCache.clear)
+
+    def reachable(self) -> bool:
+        """For the health check: does Redis answer? (Other methods hide that it does not.)"""
+        try:
+            return bool(self._cache.get_client().ping())
+        except UNREACHABLE:
+            return False
