@@ -21,7 +21,15 @@ from hypothesis import strategies as st
 
 from evaluation.estimators import PanelError
 from evaluation.services import panel_from_csv
-from grants.models import REPORT_METRICS, Award, QuarterlyReport, ReportVersion
+from grants.models import (
+    REPORT_METRICS,
+    Allocation,
+    Application,
+    ApplicationStatus,
+    Award,
+    QuarterlyReport,
+    ReportVersion,
+)
 from grants.services.awards import award_create
 from grants.services.reports import report_save_draft, report_submit
 from inventory.forms import ProgramForm
@@ -35,7 +43,7 @@ from stakeholders.forms import ActionItemForm, OrganisationForm, PersonForm
 from stakeholders.models import ActionItem, Organisation, Person
 from tests.factories import OrganisationFactory
 from tests.grants.award_helpers import FULL_METRICS, make_award
-from tests.grants.factories import FundFactory
+from tests.grants.factories import ApplicationFactory, FundFactory, FundingRoundFactory
 from tests.incidents.helpers import NYPD_HEADER, nypd_csv, nypd_row
 
 pytestmark = pytest.mark.django_db
@@ -322,6 +330,59 @@ def test_award_amounts_and_dates_are_checked_before_anything_is_saved(
         ),
         Award,
     )  # fmt: skip
+
+
+def _open_round():  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return FundingRoundFactory(opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30))
+
+
+@BOUNDED
+@given(title=HOSTILE_TEXT, summary=HOSTILE_TEXT, strategy=HOSTILE_TEXT, amount=HOSTILE_TEXT)
+def test_the_application_form_answers_hostile_values_without_a_server_error(
+    grantee_a, client_for, title, summary, strategy, amount
+):
+    client = client_for(grantee_a)
+    with transaction.atomic():
+        funding_round = _open_round()
+        before = Application.objects.count()
+        response = client.post(
+            f"/portal/funding/rounds/{funding_round.uuid}/apply/",
+            {"title": title, "summary": summary, "strategy": strategy, "requested_amount": amount},
+        )
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:  # the form again, with its messages
+            assert Application.objects.count() == before
+        transaction.set_rollback(True)
+
+
+@BOUNDED
+@given(first=HOSTILE_TEXT, second=HOSTILE_TEXT)
+def test_allocation_amounts_answer_hostile_values_without_a_server_error(
+    staff, client_for, first, second
+):
+    client = client_for(staff)
+    with transaction.atomic():
+        funding_round = FundingRoundFactory(budget=Decimal("100000.00"))
+        approved = [
+            ApplicationFactory(
+                funding_round=funding_round, status=ApplicationStatus.APPROVED,
+                approved_amount=Decimal("60000.00"),
+            )
+            for _ in range(2)
+        ]  # fmt: skip
+        response = client.post(
+            f"/grants/rounds/{funding_round.uuid}/allocation/",
+            {f"amount-{approved[0].pk}": first, f"amount-{approved[1].pk}": second},
+        )
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:  # refused, with the reasons on the page
+            assert not Allocation.objects.filter(funding_round=funding_round).exists()
+        transaction.set_rollback(True)
 
 
 # ------------------------------------------------------------------------------ forms
