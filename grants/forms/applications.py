@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from grants.models import ApplicationMessage, DocumentKind
-from grants.services.applications import ALLOWED_LABEL
+from grants.uploads import ALLOWED_LABEL
 from inventory.models import Program, Strategy
 from ovp.areas.models import Area
 from stakeholders.models import Organisation

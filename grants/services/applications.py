@@ -24,21 +24,17 @@ from grants.models import (
     DocumentKind,
     FundingRound,
 )
+from grants.uploads import (
+    ALLOWED_LABEL,
+    ALLOWED_UPLOADS,
+    content_matches,
+    extension_of,
+    kept_name,
+    too_large,
+)
 from inventory.models import Program
 from ovp.areas.models import Area
 from stakeholders.models import Organisation
-
-# what each allowed extension's file must start with; CSV is checked as text instead
-ALLOWED_UPLOADS: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "csv": (),
-}
-ALLOWED_LABEL = "PDF, Word (.docx), Excel (.xlsx), CSV, PNG or JPEG"
 
 
 def deadline_text(funding_round: FundingRound) -> str:
@@ -46,31 +42,21 @@ def deadline_text(funding_round: FundingRound) -> str:
 
 
 def upload_check(upload: UploadedFile) -> str:
-    """The name to keep for an uploaded file, once its type and size are allowed; a clear
-    ValidationError otherwise. The type is judged by the extension and the file's first
-    bytes, so a renamed program is refused."""
+    """The name to keep for an uploaded file, once its type and size are allowed
+    (grants.uploads); a clear ValidationError otherwise."""
     name = PurePath(upload.name or "").name.strip()
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    extension = extension_of(name) if "." in name else ""
     if extension not in ALLOWED_UPLOADS:
         raise ValidationError(f"{name or 'The file'}: only {ALLOWED_LABEL} files are accepted.")
-    limit_mb = settings.OVP_GRANT_UPLOAD_MAX_MB
-    if upload.size is None or upload.size > limit_mb * 1024 * 1024:
+    if too_large(upload):
+        limit_mb = settings.OVP_GRANT_UPLOAD_MAX_MB
         raise ValidationError(f"{name}: the file is larger than the limit of {limit_mb} MB.")
     if upload.size == 0:
         raise ValidationError(f"{name}: the file is empty.")
-    upload.seek(0)
-    head = upload.read(4096)
-    upload.seek(0)
-    signatures = ALLOWED_UPLOADS[extension]
-    if signatures and not head.startswith(signatures):
-        raise ValidationError(f"{name}: the content is not a .{extension} file.")
-    # a CSV is text in whatever encoding the spreadsheet saved it: it has no NUL byte
-    if not signatures and b"\x00" in head:
-        raise ValidationError(f"{name}: the content is not a CSV text file.")
-    if len(name) > 200:
-        stem, _, ext = name.rpartition(".")
-        name = f"{stem[: 200 - len(ext) - 1]}.{ext}"
-    return name
+    if not content_matches(upload, extension):
+        kind = f".{extension}" if ALLOWED_UPLOADS[extension] else "CSV text"
+        raise ValidationError(f"{name}: the content is not a {kind} file.")
+    return kept_name(name)
 
 
 def _check_member(user: Any, organisation: Organisation) -> None:

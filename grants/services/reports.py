@@ -3,7 +3,6 @@
 import logging
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import PurePath
 from smtplib import SMTPException
 from typing import Any
 
@@ -29,6 +28,7 @@ from grants.models import (
     ReportVersion,
     Spending,
 )
+from grants.uploads import ALLOWED_UPLOADS, content_matches, extension_of, kept_name, too_large
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +40,6 @@ METRIC_LIMITS = [
     ("participants_reinjured", "participants_enrolled"),
 ]
 # the first bytes each allowed type starts with; CSV is checked as text instead
-ALLOWED_UPLOADS: dict[str, tuple[bytes, ...]] = {
-    ".pdf": (b"%PDF",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".csv": (),
-}
-NAME_LENGTH = 200  # ReportAttachment.name
 REMINDER_DAYS_BEFORE = 7
 OVERDUE_REMINDER_EVERY_DAYS = 7
 
@@ -296,25 +286,20 @@ def report_return(*, report: QuarterlyReport, user: Any, comment: str) -> Quarte
 
 
 def upload_problem(upload: UploadedFile) -> str | None:
-    """Why an uploaded file is refused (type or size), or None when it is acceptable."""
+    """Why an uploaded file is refused (type, size or content; grants.uploads), or None."""
     name = upload.name or ""
-    suffix = PurePath(name).suffix.lower()
-    allowed = ", ".join(sorted({s.lstrip(".") for s in ALLOWED_UPLOADS} - {"jpeg"}))
-    if suffix not in ALLOWED_UPLOADS:
+    extension = extension_of(name)
+    if extension not in ALLOWED_UPLOADS:
+        allowed = ", ".join(sorted(set(ALLOWED_UPLOADS) - {"jpeg"}))
         return f"{name}: this type of file is not accepted; send one of: {allowed}."
-    limit = settings.OVP_GRANT_UPLOAD_MAX_MB
-    if upload.size is None or upload.size > limit * 1024 * 1024:
-        return f"{name} is larger than the {limit} MB limit."
+    if too_large(upload):
+        return f"{name} is larger than the {settings.OVP_GRANT_UPLOAD_MAX_MB} MB limit."
     if upload.size == 0:
         return f"{name} is empty."
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    signatures = ALLOWED_UPLOADS[suffix]
-    if signatures and not head.startswith(signatures):
-        return f"{name} does not look like a {suffix.lstrip('.').upper()} file."
-    if not signatures and b"\x00" in head:
-        return f"{name} does not look like a CSV file (it holds binary data)."
+    if not content_matches(upload, extension):
+        if not ALLOWED_UPLOADS[extension]:
+            return f"{name} does not look like a CSV file (it holds binary data)."
+        return f"{name} does not look like a {extension.upper()} file."
     return None
 
 
@@ -327,7 +312,7 @@ def report_attachment_add(
     problem = upload_problem(upload)
     if problem:
         raise ValidationError({"file": problem})
-    name = attachment_name(upload.name or "attachment")
+    name = kept_name(upload.name or "attachment")
     attachment = ReportAttachment(report=report, name=name, size=upload.size or 0, uploaded_by=user)
     # every check before the file is stored, so a refused upload leaves no file behind
     attachment.full_clean(exclude=["file"])
@@ -339,19 +324,6 @@ def report_attachment_add(
         attachment.file.storage.delete(stored)
         raise
     return attachment
-
-
-def attachment_name(filename: str) -> str:
-    """The name an attachment keeps: the file's own, without folders, cut to 200 characters
-    with its extension kept."""
-    name = PurePath(filename).name or "attachment"
-    if len(name) > NAME_LENGTH:
-        stem, dot, extension = name.rpartition(".")
-        if dot and stem and len(extension) < 20:
-            name = f"{stem[: NAME_LENGTH - len(extension) - 1]}.{extension}"
-        else:
-            name = name[:NAME_LENGTH]
-    return name
 
 
 @transaction.atomic
