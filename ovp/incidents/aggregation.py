@@ -9,99 +9,120 @@ Only parts of weeks within months (Period.PART) are stored: a week is the sum of
 a month the sum of its parts, and readers sum the few they need. A part's first day alone
 tells its week and its month, so a changed day touches the parts of its month only.
 
-It reads the victims once. One GROUP BY, close in cost to counting victims by area and week,
-builds a small "cube": per area (or not-placed marker) and part, the victims, fatal, non-fatal
-and incidents, and a count for every value of every breakdown. The counts per part are the
-cube itself; the city and the monthly breakdowns are sums over it (it is some fifteen times
-smaller than the victims).
+How it counts: one query reads the victims once and hands back four packed columns (each
+victim's areas, day and traits, a few bytes each, as raw big-endian integers), and numpy
+counts them with `bincount`; the rows go back with a binary COPY. Postgres itself would
+count the 48 breakdown slots with 48 FILTERed aggregates per victim, and that per-row,
+per-aggregate work cost some three times a plain GROUP BY of area and week; numpy's counting
+costs almost nothing beside reading the rows. It holds about 30 bytes per victim in memory
+while it counts.
 
-Each victim counts once in the city (its first area entry carries the city) and once in each
-kind of area (in an area, or in that kind's "not placed" row), so every kind adds up.
+Each victim counts once in the city and once in each kind of area (in an area, or in that
+kind's "not placed" row), so every kind adds up to the city.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property, partial
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import psycopg
+import psycopg.sql
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ovp.areas.models import AreaKind
 from ovp.core.faults import pause_for_fault_tests
-from ovp.incidents.models import NO_AREAS, AgeBand, AggregationRun, Race, Sex, not_placed_marker
+from ovp.incidents.models import (
+    NO_AREAS,
+    AgeBand,
+    AggregationRun,
+    Race,
+    Sex,
+    kind_of_marker,
+)
 
 AGGREGATES_VERSION_KEY = "incidents:aggregates-version"
 
-# the breakdowns: (dimension, value, SQL condition on a victim), in the order of Breakdown.counts
-BREAKDOWN_SLOTS: list[tuple[str, str, str]] = [
-    *[("age", v, f"age_band = '{v}'") for v in AgeBand.values],
-    *[("sex", v, f"sex = '{v}'") for v in Sex.values],
-    *[("race", v, f"race = '{v}'") for v in Race.values],
-    *[("hour", str(h), f"hour = {h}") for h in range(24)],
-    ("hour", "unknown", "hour IS NULL"),
-    *[("weekday", str(d), f"days_from_monday = {d - 1}") for d in range(1, 8)],
+# the breakdowns' slots (dimension, value), in the order of Breakdown.counts
+BREAKDOWN_SLOTS: list[tuple[str, str]] = [
+    *[("age", v) for v in AgeBand.values],
+    *[("sex", v) for v in Sex.values],
+    *[("race", v) for v in Race.values],
+    *[("hour", str(h)) for h in range(24)],
+    ("hour", "unknown"),
+    *[("weekday", str(d)) for d in range(1, 8)],
 ]
+SLOTS = len(BREAKDOWN_SLOTS)
+_SLOT = {slot: i for i, slot in enumerate(BREAKDOWN_SLOTS)}
 
-# Plain integer date arithmetic, evaluated for every victim: EXTRACT() returns numeric and
-# date_trunc() on a date goes through time zones, both many times slower. 0001-01-01 was a
-# Monday, so the days since then modulo 7 count from Monday (the import refuses dates before
-# 1900, so the difference is never negative).
-DAYS_FROM_MONDAY = "mod(v.occurred_on - DATE '0001-01-01', 7)"
-WEEK_START = f"(v.occurred_on - {DAYS_FROM_MONDAY})"
-MONTH_START = "date_trunc('month', v.occurred_on::timestamp)::date"
-# a part of a week within a month starts on the later of its week's and its month's first day
-PART_START = f"GREATEST({WEEK_START}, {MONTH_START})"
-PART_MONTH = "date_trunc('month', p::timestamp)::date"
-KIND_OF_MARKER = (
-    "CASE a "
-    + " ".join(f"WHEN {not_placed_marker(kind)} THEN '{kind}'" for kind in AreaKind.values)
-    + " ELSE '' END"
+# Days count from 1900-01-01, a Monday (the import refuses earlier dates): a day's distance
+# from Monday is its number modulo 7. Postgres's binary dates count from 2000-01-01.
+EPOCH = date(1900, 1, 1)
+_EPOCH64 = np.datetime64(EPOCH, "D")
+_PG_EPOCH = (date(2000, 1, 1) - EPOCH).days
+
+# A victim's traits in one integer: the first letters of its age band, sex and race (bits
+# 0-23; the import stores only the choices' own values, told apart by their first letter),
+# its hour (bits 24-28; 31 when unknown), whether it was killed (bits 29-30: 2 yes, 1 no,
+# 0 unknown) and whether it is its incident's first victim (bit 31).
+# (Postgres gives | & << the same precedence, left to right: hence every bracket.)
+TRAITS = (
+    "(ascii(v.age_band) & 255) | ((ascii(v.sex) & 255) << 8) | ((ascii(v.race) & 255) << 16)"
+    " | (coalesce(v.hour, 31) << 24) | (coalesce(v.fatal::int + 1, 0) << 29)"
+    " | (v.first_of_incident::int << 31)"
 )
-
-# int, not count()'s bigint: sums of bigint are numeric, several times slower to add up
-CUBE = """
-    CREATE TEMP TABLE cube ON COMMIT DROP AS
-    SELECT a, p, n = 1 AS carries_city,
-           count(*)::int AS victims, count(*) FILTER (WHERE fatal)::int AS fatal,
-           count(*) FILTER (WHERE NOT fatal)::int AS nonfatal,
-           count(*) FILTER (WHERE first_of_incident)::int AS incidents,
-           {slots}
-    FROM (
-        SELECT u.a, u.n, {part} AS p, {days_from_monday} AS days_from_monday,
-               v.fatal, v.first_of_incident, v.age_band, v.sex, v.race, v.hour
-        FROM incidents_victim v, unnest(v.area_ids) WITH ORDINALITY AS u(a, n)
-        WHERE v.removed_at IS NULL {where}
-    ) x
-    GROUP BY a, p, n = 1
+UNKNOWN_HOUR = 31
+# each victim's area ids one after another: its array's binary form without the 20-byte
+# header of a one-dimensional array, so (length, value) pairs
+VICTIMS = f"""
+    SELECT count(*),
+           string_agg(substr(array_send(v.area_ids), 21), ''),
+           string_agg(int2send(cardinality(v.area_ids)::int2), ''),
+           string_agg(int4send(v.occurred_on - DATE '{EPOCH}'), ''),
+           string_agg(int4send({TRAITS}), '')
+    FROM incidents_victim v WHERE v.removed_at IS NULL
 """
-
-SUMS = "sum(victims), sum(fatal), sum(nonfatal), sum(incidents)"
-# an area may sit first in some victims' area_ids and not in others' (kinds loaded later),
-# so it can have two cube rows per part: group again
-PERIOD_COUNTS = f"""
-    INSERT INTO incidents_periodcount
-        (period, period_start, area_id, area_kind, victims, fatal, nonfatal, incidents)
-    SELECT 'P', p, CASE WHEN a > 0 THEN a END, {KIND_OF_MARKER}, {SUMS}
-        FROM cube WHERE a <> {NO_AREAS} GROUP BY a, p
-    UNION ALL
-    SELECT 'P', p, NULL, '', {SUMS} FROM cube WHERE carries_city GROUP BY p
-"""
-
-BREAKDOWNS = f"""
-    INSERT INTO incidents_breakdown (month, area_id, counts)
-    SELECT {PART_MONTH}, a, ARRAY[{{sums}}] FROM cube WHERE a > 0 GROUP BY a, {PART_MONTH}
-    UNION ALL
-    SELECT {PART_MONTH}, NULL, ARRAY[{{sums}}] FROM cube WHERE carries_city
-        GROUP BY {PART_MONTH}
-"""
+# the most (area, period) pairs numbered by a table rather than by hashing: 128 MB at most
+DENSE_GROUPS = 16_000_000
+# a full run reads a table of this many pages (of 8 kB: some 100,000 victims) or more in two
+# halves at once
+PARALLEL_PAGES = 2_000
+CITY = 0  # the area "id" the city's own rows count under here (stored as no area)
 
 # what a full run drops and builds again once the rows are in: several times faster than
-# keeping them up to date row by row (as the import does for the victims)
+# keeping them up to date row by row
 INDEXES = {
-    "periodcount_period": "incidents_periodcount (period, period_start, area_id)",
+    "periodcount_start": "incidents_periodcount (period_start, area_id)",
     "breakdown_month": "incidents_breakdown (month)",
 }
+
+
+def _slots_by_first_letter(dimension: str, values: list[str]) -> np.ndarray:
+    """The slot of each value, looked up by its first letter (SLOTS, one past the last: none)."""
+    table = np.full(256, SLOTS, dtype=np.int64)
+    for value in values:
+        letter = ord(value[0])
+        if letter > 255 or table[letter] != SLOTS:
+            raise ImproperlyConfigured(
+                f"The aggregation tells {dimension} values apart by their first letter; "
+                f"{value!r} shares its first letter with another or is not plain ASCII."
+            )
+        table[letter] = _SLOT[(dimension, value)]
+    return table
+
+
+_AGE = _slots_by_first_letter("age", AgeBand.values)
+_SEX = _slots_by_first_letter("sex", Sex.values)
+_RACE = _slots_by_first_letter("race", Race.values)
+_HOUR = np.full(32, SLOTS, dtype=np.int64)
+_HOUR[:24] = [_SLOT[("hour", str(h))] for h in range(24)]
+_HOUR[UNKNOWN_HOUR] = _SLOT[("hour", "unknown")]
+_WEEKDAY = np.array([_SLOT[("weekday", str(d))] for d in range(1, 8)], dtype=np.int64)
 
 
 @dataclass
@@ -109,6 +130,251 @@ class AggregationResult:
     run: AggregationRun
     weeks: int
     months: int
+
+
+@dataclass
+class Entries:
+    """Each victim's day and traits, and its entries: one for the city, and one for each
+    area (or not-placed marker) in its `area_ids`."""
+
+    day: np.ndarray  # per victim: days since EPOCH
+    traits: np.ndarray  # per victim: uint32, as TRAITS
+    area: np.ndarray  # per entry: CITY, an area id, or a kind's not-placed marker
+    victim: np.ndarray  # per entry: its victim's place in `day` and `traits`
+
+    @classmethod
+    def read(cls, cursor: Any, where: str = "", params: list[Any] | None = None) -> "Entries":
+        """The victims (of `where`), in one query on this transaction's connection."""
+        # a server-side binding cursor: binary results (Django's binds on the client)
+        with psycopg.Cursor(cursor.connection) as binary:
+            binary.execute(VICTIMS + where, params, binary=True)
+            row = binary.fetchone()
+            assert row is not None  # an aggregate query returns one row  # nosec B101
+            return cls.parse([tuple(row)])
+
+    @classmethod
+    def read_in_halves(cls, cursor: Any) -> "Entries":
+        """Every victim: the table's two halves read at once, each by a connection of its own
+        that shares this transaction's snapshot (so together they see what one query here
+        would). Only for a transaction that has not written victims itself: the others
+        cannot see its changes."""
+        cursor.execute(
+            "SELECT pg_export_snapshot(), "
+            "pg_relation_size('incidents_victim') / current_setting('block_size')::int"
+        )
+        snapshot, pages = cursor.fetchone()
+        if pages < PARALLEL_PAGES:
+            return cls.read(cursor)
+        options = {
+            name: value
+            for name, value in connection.get_connection_params().items()
+            if name not in ("cursor_factory", "context")
+        }
+        middle = f"'({pages // 2},0)'::tid"
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            halves = pool.map(
+                partial(_read_with_snapshot, options, snapshot),
+                [f" AND v.ctid < {middle}", f" AND v.ctid >= {middle}"],
+            )
+            return cls.parse(list(halves))
+
+    @classmethod
+    def parse(cls, results: list[tuple[Any, ...]]) -> "Entries":
+        """Entries from the rows of VICTIMS (one, or one per part of the table)."""
+        results = [row for row in results if row[0]]
+        if not results:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(day=empty, traits=empty.astype(np.uint32), area=empty, victim=empty)
+        count = sum(row[0] for row in results)
+        # (length, value) of each element; every element is a 4-byte id, never NULL
+        pairs = np.concatenate(
+            [np.frombuffer(row[1], dtype=">i4").reshape(-1, 2) for row in results]
+        )
+        repeats = np.concatenate([np.frombuffer(row[2], dtype=">i2") for row in results])
+        if len(pairs) != repeats.sum() or (pairs[:, 0] != 4).any():
+            raise RuntimeError("The victims' area ids did not read back as expected.")
+        victims = np.arange(count, dtype=np.int64)
+        return cls(
+            day=np.concatenate([np.frombuffer(row[3], dtype=">i4") for row in results]).astype(
+                np.int64
+            ),
+            traits=np.concatenate([np.frombuffer(row[4], dtype=">u4") for row in results]).astype(
+                np.uint32
+            ),
+            area=np.concatenate([np.full(count, CITY, dtype=np.int64), pairs[:, 1]]),
+            victim=np.concatenate([victims, np.repeat(victims, repeats)]),
+        )
+
+    @cached_property
+    def month_start(self) -> np.ndarray:
+        """Per victim: the first day of its month, in days since EPOCH (worked out once per
+        day of the range, then looked up)."""
+        if not len(self.day):
+            return self.day
+        first = int(self.day.min())
+        days = _EPOCH64 + np.arange(first, int(self.day.max()) + 1)
+        starts = (days.astype("datetime64[M]").astype("datetime64[D]") - _EPOCH64).astype(np.int64)
+        return starts[self.day - first]
+
+
+def _read_with_snapshot(options: dict[str, Any], snapshot: str, where: str) -> tuple[Any, ...]:
+    with psycopg.connect(**options) as reader:
+        reader.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        reader.read_only = True
+        reader.execute(psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+        reader.execute("SET LOCAL jit = off")
+        with reader.cursor() as cursor:
+            cursor.execute(VICTIMS + where, binary=True)
+            row = cursor.fetchone()
+            assert row is not None  # an aggregate query returns one row  # nosec B101
+            return tuple(row)
+
+
+def _group(area: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each entry's group of (area, start), numbered in order of area then start, and the
+    groups' areas and starts. Both keys are integers of modest range (ids, and days), so
+    one integer says both; a table of every such integer, where it fits, numbers them without
+    sorting or hashing."""
+    if not len(area):
+        return area, area, start
+    low, first = int(area.min()), int(start.min())
+    span = int(start.max()) - first + 1
+    keys = (area - low) * span + (start - first)
+    size = int(keys.max()) + 1
+    if size <= DENSE_GROUPS:
+        used = np.bincount(keys, minlength=size) > 0
+        number = np.cumsum(used) - 1
+        codes, unique = number[keys], np.flatnonzero(used)
+    else:
+        codes, unique = pd.factorize(keys, sort=True)
+    return codes, unique // span + low, unique % span + first
+
+
+def _period_counts(entries: Entries) -> dict[str, np.ndarray]:
+    """Victims, fatal, non-fatal and incidents per area (or marker, or the city) and part."""
+    day = entries.day
+    part = np.maximum(day - day % 7, entries.month_start)
+    keep = entries.area != NO_AREAS
+    victim = entries.victim[keep]
+    group, area, start = _group(entries.area[keep], part[victim])
+    # one count per group and kind of victim: killed (yes, no, unknown) x first of its incident
+    kind = ((entries.traits >> 29) & 3) * 2 + (entries.traits >> 31)
+    by_kind = np.bincount(group * 6 + kind[victim], minlength=len(area) * 6).reshape(-1, 6)
+    return {
+        "area": area,
+        "start": start,
+        "victims": by_kind.sum(axis=1),
+        "fatal": by_kind[:, 4] + by_kind[:, 5],
+        "nonfatal": by_kind[:, 2] + by_kind[:, 3],
+        "incidents": by_kind[:, 1::2].sum(axis=1),
+    }
+
+
+def _breakdowns(entries: Entries) -> dict[str, np.ndarray]:
+    """The breakdown slots' counts per area (or the city) and month."""
+    keep = entries.area >= CITY
+    victim = entries.victim[keep]
+    group, area, month = _group(entries.area[keep], entries.month_start[victim])
+    traits = entries.traits
+    # a value in no slot counts in an extra one, dropped at the end
+    width = SLOTS + 1
+    counts = np.zeros(len(area) * width, dtype=np.int64)
+    base = group * width
+    for slot in (
+        _AGE[traits & 255],
+        _SEX[(traits >> 8) & 255],
+        _RACE[(traits >> 16) & 255],
+        _HOUR[(traits >> 24) & 31],
+        _WEEKDAY[entries.day % 7],
+    ):
+        counts += np.bincount(base + slot[victim], minlength=len(counts))
+    return {"area": area, "month": month, "counts": counts.reshape(-1, width)[:, :SLOTS]}
+
+
+def _binary_rows(fields: list[tuple[str, Any]], rows: int) -> bytes:
+    """Rows in Postgres's binary COPY format, built by numpy. Each field is ("int4" | "int8" |
+    "date", array), ("int4[]", 2-D array: each row one array), ("text", the same text in
+    every row) or ("null", None)."""
+    layout: list[tuple[Any, ...]] = [("fields", ">i2")]
+    values: dict[str, Any] = {"fields": len(fields)}
+    for i, (kind, value) in enumerate(fields):
+        length, data = f"l{i}", f"v{i}"
+        layout.append((length, ">i4"))
+        if kind == "null":
+            values[length] = -1
+        elif kind == "text":
+            encoded = value.encode()
+            values[length] = len(encoded)
+            if encoded:
+                layout.append((data, f"S{len(encoded)}"))
+                values[data] = encoded
+        elif kind in ("int4", "date"):
+            layout.append((data, ">i4"))
+            values[length], values[data] = 4, value - _PG_EPOCH if kind == "date" else value
+        elif kind == "int8":
+            layout.append((data, ">i8"))
+            values[length], values[data] = 8, value
+        else:  # int4[]: one dimension, no NULLs, element type int4 (oid 23), from 1
+            width = value.shape[1]
+            layout += [(f"h{i}", ">i4", (5,)), (data, ">i4", (width, 2))]
+            values[length], values[f"h{i}"] = 20 + 8 * width, [1, 0, 23, width, 1]
+            elements = np.full((rows, width, 2), 4, dtype=np.int64)
+            elements[:, :, 1] = value
+            values[data] = elements
+    out = np.zeros(rows, dtype=np.dtype(layout))
+    for name, value in values.items():
+        out[name] = value
+    return out.tobytes()
+
+
+def _copy_binary(cursor: Any, table: str, columns: str, blocks: list[bytes]) -> None:
+    header = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, no header extension
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)") as copy:
+        copy.write(header + b"".join(blocks) + b"\xff\xff")
+
+
+def _write(cursor: Any, entries: Entries) -> int:
+    """Count the entries and COPY the period counts and breakdowns in; returns the rows."""
+    periods = _period_counts(entries)
+    area, measures = (
+        periods["area"],
+        [("int4", periods[name]) for name in ("victims", "fatal", "nonfatal", "incidents")],
+    )
+    blocks = []
+    # areas in one block; the city and each kind's not-placed row have no area, and the
+    # not-placed rows name their kind
+    for value in [1, *np.unique(area[area <= CITY])]:
+        rows = area > CITY if value > CITY else area == value
+        where = ("int8", area[rows]) if value > CITY else ("null", None)
+        kind = kind_of_marker(int(value)) if value < CITY else ""
+        blocks.append(
+            _binary_rows(
+                [("text", "P"), ("date", periods["start"][rows]), where, ("text", kind)]
+                + [(name, column[rows]) for name, column in measures],
+                int(rows.sum()),
+            )
+        )
+    _copy_binary(
+        cursor,
+        "incidents_periodcount",
+        "period, period_start, area_id, area_kind, victims, fatal, nonfatal, incidents",
+        blocks,
+    )
+    breakdowns = _breakdowns(entries)
+    city = breakdowns["area"] == CITY
+    blocks = [
+        _binary_rows(
+            [
+                ("date", breakdowns["month"][rows]),
+                ("null", None) if is_city else ("int8", breakdowns["area"][rows]),
+                ("int4[]", breakdowns["counts"][rows]),
+            ],
+            int(rows.sum()),
+        )
+        for is_city, rows in ((True, city), (False, ~city))
+    ]
+    _copy_binary(cursor, "incidents_breakdown", "month, area_id, counts", blocks)
+    return len(area) + len(breakdowns["area"])
 
 
 def aggregates_version() -> int:
@@ -121,50 +387,34 @@ def aggregates_version() -> int:
     return int(version)
 
 
-def _cube_sql(where: str) -> str:
-    slots = ", ".join(
-        f"count(*) FILTER (WHERE {condition})::int AS s{i}"
-        for i, (_, _, condition) in enumerate(BREAKDOWN_SLOTS)
-    )
-    return CUBE.format(slots=slots, part=PART_START, days_from_monday=DAYS_FROM_MONDAY, where=where)
-
-
-def _recompute(cursor: Any, *, months: list[date] | None) -> int:
-    """Delete and rebuild the aggregates of these months (all of them when None)."""
-    cursor.execute("DROP TABLE IF EXISTS pg_temp.cube")
+def _recompute(cursor: Any, *, months: list[date] | None, outermost: bool) -> int:
+    """Delete and rebuild the aggregates of these months (all of them when None). An
+    `outermost` transaction (no victims of its own unsaved) reads them in two halves."""
     if months is None:
         # readers wait for the commit rather than see half; a fresh table fills much faster
         cursor.execute("TRUNCATE incidents_periodcount, incidents_breakdown")
         for name in INDEXES:
             cursor.execute(f"DROP INDEX {name}")
-        cursor.execute(_cube_sql(where=""))
-    else:
-        start, end = months[0], _next_month(months[-1])
-        part_month = "date_trunc('month', period_start::timestamp)::date"
-        cursor.execute(
-            "DELETE FROM incidents_periodcount WHERE period = 'P' "
-            f"AND period_start >= %s AND period_start < %s AND {part_month} = ANY(%s)",
-            [start, end, months],
-        )
-        cursor.execute("DELETE FROM incidents_breakdown WHERE month = ANY(%s)", [months])
-        # every victim of a touched month, found through the date index
-        cursor.execute(
-            _cube_sql(
-                where=f"AND v.occurred_on >= %s AND v.occurred_on < %s AND {MONTH_START} = ANY(%s)"
-            ),
-            [start, end, months],
-        )
-    cursor.execute(PERIOD_COUNTS)
-    rows = cursor.rowcount
-    # each sum cast on its own: cheaper than casting the bigint[] they would make
-    sums = ", ".join(f"sum(s{i})::int" for i in range(len(BREAKDOWN_SLOTS)))
-    cursor.execute(BREAKDOWNS.format(sums=sums))
-    rows += cursor.rowcount
-    if months is None:
+        rows = _write(cursor, Entries.read_in_halves(cursor) if outermost else Entries.read(cursor))
         for name, columns in INDEXES.items():
             cursor.execute(f"CREATE INDEX {name} ON {columns}")
-    cursor.execute("DROP TABLE pg_temp.cube")
-    return rows
+        return rows
+    start, end = months[0], _next_month(months[-1])
+    part_month = "date_trunc('month', period_start::timestamp)::date"
+    cursor.execute(
+        "DELETE FROM incidents_periodcount WHERE period = 'P' "
+        f"AND period_start >= %s AND period_start < %s AND {part_month} = ANY(%s)",
+        [start, end, months],
+    )
+    cursor.execute("DELETE FROM incidents_breakdown WHERE month = ANY(%s)", [months])
+    # every victim of a touched month, found through the date index
+    month_of = "date_trunc('month', v.occurred_on::timestamp)::date"
+    entries = Entries.read(
+        cursor,
+        f" AND v.occurred_on >= %s AND v.occurred_on < %s AND {month_of} = ANY(%s)",
+        [start, end, months],
+    )
+    return _write(cursor, entries)
 
 
 def _next_month(month: date) -> date:
@@ -174,23 +424,22 @@ def _next_month(month: date) -> date:
 def incidents_aggregate(*, full: bool = False) -> AggregationResult:
     """Bring the aggregates up to date; see the module docstring. Safe to run twice."""
     run = AggregationRun.objects.create(started_at=timezone.now(), full=full)
+    outermost = not connection.in_atomic_block
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as django_cursor:
+            cursor = django_cursor.cursor  # psycopg's own: binary results and COPY
             # one aggregation at a time
             cursor.execute("SELECT pg_advisory_xact_lock(8432, 0)")
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            # the cube's estimated cost passes the thresholds for inlining and optimizing JIT
-            # code: each parallel worker would spend about a second compiling ~50 aggregates
-            # that run in less
+            # reading the victims is one scan; compiling it (JIT) would cost more than it saves
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SELECT day FROM incidents_dirtyday ORDER BY day FOR UPDATE")
             days = [row[0] for row in cursor.fetchall()]
             if full:
-                rows = _recompute(cursor, months=None)
+                rows = _recompute(cursor, months=None, outermost=outermost)
                 weeks = months = -1
             elif days:
                 month_starts = sorted({d.replace(day=1) for d in days})
-                rows = _recompute(cursor, months=month_starts)
+                rows = _recompute(cursor, months=month_starts, outermost=outermost)
                 weeks = len({d - timedelta(days=d.weekday()) for d in days})
                 months = len(month_starts)
             else:
