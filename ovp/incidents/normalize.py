@@ -59,7 +59,9 @@ class Coded:
 class ImportState:
     """What one chunk of a file must know of the chunks before it."""
 
-    victims_per_incident: dict[str, int] = field(default_factory=dict)
+    # every incident key seen so far, once, and how many victims each has had so far
+    incidents: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
+    incident_victims: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     victim_keys: set[str] = field(default_factory=set)
     first_line: int = 2  # of the chunk; line 1 is the header
 
@@ -161,20 +163,22 @@ def _dates(values: pd.Series, fmt: str) -> pd.Series:
     )
 
 
-def _hours(values: pd.Series, fmt: str) -> pd.Series:
-    if values.empty:
-        return pd.Series([], dtype=object)
+def _hours(coded: Coded, fmt: str) -> np.ndarray:
+    """Each row's hour of the day; MISSING where there is none or it cannot be read."""
     if fmt.startswith("%H:"):
-        # the usual case, "21:15:00" or "7:05": the hour is what comes before the first colon
-        # (a day has 86,400 distinct times, too many to parse one by one)
-        parts = values.str.partition(":")
-        hours = pd.to_numeric(parts[0], errors="coerce")
-        ok = parts[1].eq(":") & hours.between(0, 23) & (parts[0].str.len() <= 2)
-        return pd.Series(hours.to_numpy(dtype=object), dtype=object).where(ok.to_numpy(), None)
-    parsed = pd.to_datetime(values.str.slice(0, _width(fmt)), format=fmt, errors="coerce")
-    return pd.Series(parsed.dt.hour.to_numpy(dtype=object), dtype=object).where(
-        parsed.notna(), None
-    )
+        # the usual case, "21:15:00" or "7:05": the hour is the one or two digits before the
+        # first colon (a day has 86,400 distinct times: Arrow reads them all at once)
+        found = pc.extract_regex(coded.uniques, r"^ ?(?P<hour>[0-9]{1,2}):")
+        digits = pc.if_else(
+            pc.is_valid(found), pc.struct_field(found, [0]), pa.scalar(None, pa.string())
+        )
+        hours = pc.cast(digits, pa.int16()).to_numpy(zero_copy_only=False)
+        by_value = np.where(np.isnan(hours) | (hours > 23), MISSING, np.nan_to_num(hours))
+    else:
+        values = pd.Series(coded.uniques.to_pylist(), dtype=object)
+        parsed = pd.to_datetime(values.str.slice(0, _width(fmt)), format=fmt, errors="coerce")
+        by_value = parsed.dt.hour.fillna(MISSING).to_numpy()
+    return np.append(by_value.astype(np.int64), MISSING)[coded.codes]
 
 
 def _age_bands(values: pd.Series, age_values: dict[str, str] | str) -> pd.Series:
@@ -221,7 +225,7 @@ def normalize(
     too_early[known] = dates[known] < date(1900, 1, 1)
     reject(too_early, "date is before 1900")
 
-    hours = column[mapping.time].convert(lambda v: _hours(v, mapping.time_format))
+    hours = _hours(column[mapping.time], mapping.time_format)
 
     if mapping.shape == "victim":
         flags = column[mapping.fatal]
@@ -303,19 +307,8 @@ def normalize(
 
     # one row per victim: a row-per-incident export repeats each incident once per victim
     index = np.repeat(np.flatnonzero(ok), victim_counts[ok])
-    incident_codes = pd.factorize(pc.take(incident_key, pa.array(index)).to_pandas())[0]
-    ordinal = (
-        pd.Series(incident_codes).groupby(incident_codes, sort=False).cumcount().to_numpy() + 1
-    )
     incident_keys = pc.take(incident_key, pa.array(index))
-    if len(index):
-        # number victims on from where earlier chunks left each incident
-        keys_list = incident_keys.to_pylist()
-        before = state.victims_per_incident
-        ordinal = ordinal + np.fromiter(
-            (before.get(k, 0) for k in keys_list), np.int64, len(keys_list)
-        )
-        before.update(zip(keys_list, ordinal.tolist(), strict=True))  # later rows hold the maxima
+    ordinal = _number_within_incidents(incident_keys, state)
     if mapping.victim_key:
         state.victim_keys.update(pc.take(victim_key, pa.array(np.flatnonzero(ok))).to_pylist())
     if mapping.victim_key:
@@ -336,7 +329,7 @@ def normalize(
             "incident_key": incident_keys.to_pandas(),
             "first_of_incident": ordinal == 1,
             "occurred_on": dates[index],
-            "hour": pd.array(hours[index], dtype="Int16"),
+            "hour": pd.arrays.IntegerArray(hours[index].astype(np.int16), hours[index] == MISSING),
             "fatal": fatal_values,
             "age_band": age[index],
             "sex": sex[index],
@@ -347,6 +340,25 @@ def normalize(
         }
     )
     return Normalized(victims=victims, rejected=rejected, rows_read=rows_read)
+
+
+def _number_within_incidents(keys: pa.Array, state: ImportState) -> np.ndarray:
+    """Each victim's number within its incident (1, 2, ...), going on from where earlier
+    chunks left each incident; `state` learns this chunk's incidents."""
+    encoded = pc.dictionary_encode(keys.cast(pa.string()))
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    uniques = encoded.dictionary
+    within = pd.Series(codes).groupby(codes, sort=False).cumcount().to_numpy() + 1
+    earlier = pc.index_in(uniques, value_set=state.incidents).fill_null(-1)
+    at = earlier.to_numpy(zero_copy_only=False).astype(np.int64)
+    seen = at >= 0
+    before = np.zeros(len(uniques), dtype=np.int64)
+    before[seen] = state.incident_victims[at[seen]]
+    in_chunk = np.bincount(codes, minlength=len(uniques))
+    state.incident_victims[at[seen]] += in_chunk[seen]
+    state.incidents = pa.concat_arrays([state.incidents, uniques.filter(pa.array(~seen))])
+    state.incident_victims = np.concatenate([state.incident_victims, in_chunk[~seen]])
+    return within + before[codes]
 
 
 def rejected_csv(rejected: pd.DataFrame) -> str:

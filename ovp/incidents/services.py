@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -144,13 +145,17 @@ def _array_literals(by_kind: list[np.ndarray], rows: int) -> pd.Series:
 
 
 def _victim_table(
-    victims: pd.DataFrame, placed: Placed, *, source_id: int, run_id: int
+    victims: pd.DataFrame, placed: Placed, *, source_id: int, run_id: int, first_id: int | None
 ) -> pa.Table:
+    """The victims as the table's rows (VICTIM_COLUMNS), after their ids from `first_id` on
+    when it is given."""
     content = victims.assign(placement=placed.placement, area_ids=placed.area_ids.to_numpy())
     row_hash = pd.util.hash_pandas_object(content[HASHED_COLUMNS], index=False).to_numpy()
     n = len(content)
+    ids = {} if first_id is None else {"id": pa.array(np.arange(first_id, first_id + n))}
     return pa.table(
         {
+            **ids,
             "source_id": pa.array(np.full(n, source_id, dtype=np.int64)),
             "record_key": pa.array(content["record_key"].astype(str), pa.string()),
             "incident_key": pa.array(content["incident_key"].astype(str), pa.string()),
@@ -182,9 +187,10 @@ def _csv(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def _copy(cursor: Any, table_name: str, blocks: Iterable[bytes]) -> None:
-    """COPY blocks of victim rows (CSV, columns as VICTIM_COLUMNS) into a table."""
-    columns = ", ".join(VICTIM_COLUMNS)
+def _copy(cursor: Any, table_name: str, blocks: Iterable[bytes], *, ids: bool = False) -> None:
+    """COPY blocks of victim rows (CSV, columns as VICTIM_COLUMNS, after their `ids`) into a
+    table."""
+    columns = ", ".join(["id", *VICTIM_COLUMNS] if ids else VICTIM_COLUMNS)
     with cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
         for block in blocks:
             copy.write(block)
@@ -208,9 +214,10 @@ class Tally:
 
 def _blocks(
     source: str | IO[bytes], mapping: Mapping, placer: "Placer", tally: Tally, *, today: date,
-    source_id: int, run_id: int,
+    source_id: int, run_id: int, first_id: int | None = None,
 ) -> Iterator[bytes]:  # fmt: skip
-    """Read, check and place the export block by block, as CSV ready for COPY."""
+    """Read, check and place the export block by block, as CSV ready for COPY (each row with
+    its id, from `first_id` on, when it is given)."""
     state = ImportState()
     for table in read_export_batches(source, mapping):
         normalized = normalize(table, mapping, today=today, state=state)
@@ -225,8 +232,13 @@ def _blocks(
         tally.days.update(victims["occurred_on"].unique().tolist())
         if len(normalized.rejected):
             tally.rejected.append(normalized.rejected)
-        tally.incidents = len(state.victims_per_incident)
-        yield _csv(_victim_table(victims, placed, source_id=source_id, run_id=run_id))
+        tally.incidents = len(state.incidents)
+        block_first_id = None if first_id is None else first_id + tally.victims - len(victims)
+        yield _csv(
+            _victim_table(
+                victims, placed, source_id=source_id, run_id=run_id, first_id=block_first_id
+            )
+        )
 
 
 def _in_background(blocks: Iterator[bytes]) -> Iterator[bytes]:
@@ -274,30 +286,71 @@ def _mark_dirty_days(cursor: Any, days_sql: str, params: list[Any]) -> None:
     )
 
 
+@contextmanager
+def _without_indexes(cursor: Any, table: str) -> Iterator[None]:
+    """Drop the table's keys and indexes (and foreign keys pointing at it) for the duration,
+    then build them again: filling an empty table and building them once is several times
+    faster than keeping them up to date row by row. DDL is transactional, and the table is
+    locked meanwhile."""
+    cursor.execute(
+        "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE confrelid = %s::regclass AND contype = 'f'",
+        [table],
+    )
+    referencing = cursor.fetchall()
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY contype",
+        [table],
+    )
+    keys = cursor.fetchall()  # the primary key first
+    cursor.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i "
+        "WHERE indrelid = %s::regclass "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    for name, other, _ in referencing:
+        cursor.execute(f'ALTER TABLE {other} DROP CONSTRAINT "{name}"')
+    for name, _ in keys:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    for name, definition in keys:
+        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    for _, definition in indexes:
+        cursor.execute(definition)
+    for name, other, definition in referencing:
+        cursor.execute(f'ALTER TABLE {other} ADD CONSTRAINT "{name}" {definition}')
+
+
 def _merge(
-    cursor: Any, blocks: Iterable[bytes], tally: Tally, *, source_id: int, run_id: int
-) -> dict[str, int]:
+    cursor: Any, blocks_from: Callable[[int | None], Iterable[bytes]], tally: Tally, *,
+    source_id: int, run_id: int,
+) -> dict[str, int]:  # fmt: skip
     """Write the export's victims: insert new ones, update changed ones, mark missing ones
-    removed. Versions before a change and removed victims are kept (VictimChange)."""
+    removed. Versions before a change and removed victims are kept (VictimChange).
+    `blocks_from(first_id)` gives the rows, with ids from `first_id` on when it is given."""
     victim = Victim._meta.db_table
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {victim} WHERE source_id = %s)", [source_id])
     if not cursor.fetchone()[0]:
         # a source's first import: straight into the table, nothing to compare
         cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {victim})")
         if cursor.fetchone()[0]:
-            # an empty table: building the indexes once afterwards is several times
-            # faster than keeping them up to date row by row (DDL is transactional)
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            cursor.execute(f"ALTER TABLE {victim} DROP CONSTRAINT victim_unique_source_key")
-            cursor.execute("DROP INDEX victim_occurred_on")
-            _copy(cursor, victim, blocks)
-            cursor.execute(
-                f"ALTER TABLE {victim} ADD CONSTRAINT victim_unique_source_key "
-                "UNIQUE (source_id, record_key)"
-            )
-            cursor.execute(f"CREATE INDEX victim_occurred_on ON {victim} (occurred_on)")
+            with _without_indexes(cursor, victim):
+                # ids given, not drawn one by one: the table is locked (its keys dropped),
+                # so nobody else draws from the sequence meanwhile
+                sequence = f"pg_get_serial_sequence('{victim}', 'id')"
+                cursor.execute(f"SELECT nextval({sequence})")
+                first_id = cursor.fetchone()[0]
+                _copy(cursor, victim, blocks_from(first_id), ids=True)
+                if tally.victims:
+                    cursor.execute(f"SELECT setval({sequence}, %s)", [first_id + tally.victims - 1])
         else:
-            _copy(cursor, victim, blocks)
+            _copy(cursor, victim, blocks_from(None))
         cursor.execute(f"ANALYZE {victim}")
         _mark_dirty_days(cursor, "SELECT unnest(%s::date[])", [sorted(tally.days)])
         return {"added": tally.victims, "changed": 0, "removed": 0}
@@ -309,7 +362,7 @@ def _merge(
     cursor.execute(
         f"CREATE TEMP TABLE staging ON COMMIT DROP AS SELECT {columns} FROM {victim} WITH NO DATA"
     )
-    _copy(cursor, "staging", blocks)
+    _copy(cursor, "staging", blocks_from(None))
     cursor.execute("CREATE INDEX ON staging (record_key)")
     cursor.execute("ANALYZE staging")
     previous = "jsonb_build_object(" + ", ".join(f"'{c}', v.{c}" for c in AUDITED_COLUMNS) + ")"
@@ -405,16 +458,18 @@ def incidents_import(
         check_columns(export, mapping)
         placer = Placer.for_kind(mapping.area_kind)
         progress(20, "Reading, checking, placing and saving the rows")
-        blocks = _blocks(
-            export, mapping, placer, tally, today=today or timezone.localdate(),
-            source_id=source.pk, run_id=run.pk,
-        )  # fmt: skip
+
+        def blocks_from(first_id: int | None) -> Iterator[bytes]:
+            blocks = _blocks(
+                export, mapping, placer, tally, today=today or timezone.localdate(),
+                source_id=source.pk, run_id=run.pk, first_id=first_id,
+            )  # fmt: skip
+            return _in_background(blocks)
+
         with transaction.atomic(), connection.cursor() as cursor:
             # one import of a source at a time; the nightly pull and an upload may meet
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [8_432, source.pk])
-            changes = _merge(
-                cursor.cursor, _in_background(blocks), tally, source_id=source.pk, run_id=run.pk
-            )
+            changes = _merge(cursor.cursor, blocks_from, tally, source_id=source.pk, run_id=run.pk)
             pause_for_fault_tests("import")
         progress(95, "Summing up")
     except ValidationError as error:

@@ -5,6 +5,7 @@ from io import BytesIO, StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, connection
 
 from ovp.incidents import services
 from ovp.incidents.mapping import PRESETS, mapping_from_json
@@ -276,3 +277,31 @@ def test_victim_keys_repeated_across_blocks_are_rejected(two_precincts, monkeypa
                            source=source_for(name="philly", preset="philadelphia"), today=date(2025, 1, 1))  # fmt: skip
     assert run.summary["victims"] == 60 and run.summary["rejected"] == 1
     assert "objectid appears twice" in run.rejected_report
+
+
+def keys_and_indexes() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'incidents_victim'::regclass OR confrelid = 'incidents_victim'::regclass "
+            "UNION SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'incidents_victim'"
+        )
+        return set(cursor.fetchall())
+
+
+def test_a_first_import_into_an_empty_table_keeps_its_keys_indexes_and_ids_in_order(two_precincts):
+    before = keys_and_indexes()
+    assert len([name for name, _ in before if "fk" in name]) == 1  # VictimChange's
+    first = run_import([nypd_row(str(n), "03/01/2024") for n in range(5)], source_for(name="a"))
+    assert keys_and_indexes() == before
+    ids = list(Victim.objects.order_by("id").values_list("id", flat=True))
+    assert ids == list(range(ids[0], ids[0] + 5))
+    # the next import draws ids after them; the keys hold
+    run_import([nypd_row(str(n), "03/02/2024") for n in range(3)], source_for(name="b"))
+    later = list(Victim.objects.filter(source__name="b").values_list("id", flat=True))
+    assert min(later) > ids[-1]
+    with pytest.raises(IntegrityError):
+        Victim.objects.create(**{
+            **Victim.objects.values().get(id=ids[0]), "id": None,
+        })  # fmt: skip
+    assert first.summary["added"] == 5
