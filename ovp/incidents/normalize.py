@@ -26,7 +26,8 @@ from ovp.incidents.mapping import AGE_BANDS, Mapping
 FIRST_LINE = 2  # line 1 is the header
 MISSING = -1
 MAX_VICTIMS_PER_ROW = 100
-BLOCK_SIZE = 32 << 20  # bytes of the file read, checked and saved at a time
+BLOCK_SIZE = 16 << 20  # bytes of the file read, checked and saved at a time (the first
+# block is saved while the second is read: smaller blocks start saving sooner)
 MAX_KEY = 100  # the columns' widths in the victims table
 MAX_CODE = 64
 
@@ -51,7 +52,11 @@ class Coded:
 
     def keys(self) -> pa.Array:
         """The values as keys: text, without the ".0" some exports add to numbers."""
-        cleaned = pc.replace_substring_regex(self.uniques, pattern=r"\.0$", replacement="")
+        cleaned = pc.if_else(
+            pc.ends_with(self.uniques, ".0"),
+            pc.utf8_slice_codeunits(self.uniques, 0, -2),
+            self.uniques,
+        )
         return pc.take(cleaned, pa.array(self.codes, mask=self.codes == MISSING))
 
 
@@ -82,13 +87,19 @@ def read_export_batches(
     if hasattr(source, "seek"):
         source.seek(0)
     text = pa.dictionary(pa.int32(), pa.string())
+    # keys and coordinates differ in nearly every row: encoding them would cost, not save
+    plain = {mapping.incident_key, mapping.victim_key, mapping.latitude, mapping.longitude}
     try:
         reader = pacsv.open_csv(
             source,
-            read_options=pacsv.ReadOptions(block_size=block_size or BLOCK_SIZE),
+            # one thread: as fast here, sooner with the first block, and the other core is
+            # Postgres's, storing the blocks
+            read_options=pacsv.ReadOptions(block_size=block_size or BLOCK_SIZE, use_threads=False),
             convert_options=pacsv.ConvertOptions(
                 include_columns=mapping.columns(),
-                column_types={name: text for name in mapping.columns()},
+                column_types={
+                    name: pa.string() if name in plain else text for name in mapping.columns()
+                },
                 strings_can_be_null=False,
             ),
         )
@@ -136,12 +147,16 @@ def _coded(table: pa.Table, column: str | None, missing: set[str]) -> Coded:
             codes=np.full(rows, MISSING, dtype=np.int64), uniques=pa.array([], pa.string())
         )
     array = table.column(column).combine_chunks()
-    dictionary = pc.utf8_trim_whitespace(array.dictionary)
+    if pa.types.is_dictionary(array.type):
+        dictionary = pc.utf8_trim_whitespace(array.dictionary)
+        codes = array.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    else:  # a column read as it is (see read_export_batches): each row its own value
+        dictionary = pc.utf8_trim_whitespace(array)
+        codes = np.arange(len(array), dtype=np.int64)
     absent = np.append(
         pc.is_in(dictionary, pa.array(sorted(missing), pa.string())).to_numpy(zero_copy_only=False),
         True,
     )
-    codes = array.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     codes[absent[codes]] = MISSING
     return Coded(codes=codes, uniques=dictionary)
 

@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from pgpq import ArrowToPostgresBinaryEncoder
 
 from ovp.areas.models import Area
 from ovp.areas.placement import UNPLACED, AreaIndex, area_index
@@ -75,9 +75,27 @@ def _no_progress(percent: int, note: str) -> None:
 
 @dataclass
 class Placed:
-    area_ids: pd.Series  # Postgres array literals
+    areas: np.ndarray  # int32, a row per victim: its area (or marker) of each kind
     placement: np.ndarray
     counts: dict[str, int]
+
+    @property
+    def area_ids(self) -> pd.Series:
+        """Postgres array literals ("{12,40}") of each row's areas. Rows share few
+        combinations of areas, so each distinct combination is written once."""
+        inverse = pd.factorize(pd.MultiIndex.from_arrays(list(self.areas.T)))[0]
+        first_rows = self.areas[pd.Series(inverse).drop_duplicates().index.to_numpy()]
+        literals = np.array(
+            ["{" + ",".join(str(a) for a in row) + "}" for row in first_rows.tolist()],
+            dtype=object,
+        )
+        return pd.Series(literals[inverse])
+
+    def area_lists(self) -> pa.ListArray:
+        """The areas as Arrow lists (Postgres integer arrays)."""
+        rows, kinds = self.areas.shape
+        offsets = np.arange(0, rows * kinds + 1, kinds, dtype=np.int32)
+        return pa.ListArray.from_arrays(offsets, self.areas.ravel())
 
 
 @dataclass
@@ -109,11 +127,10 @@ class Placer:
             placed = index.place(lons, lats)
             if kind == self.area_kind:
                 placement[placed != UNPLACED] = Placement.POINT
-                by_code = (
-                    victims["reported_area_code"]
-                    .map(self.codes)
-                    .to_numpy(dtype=np.float64, na_value=np.nan)
-                )
+                # each distinct code looked up once
+                codes, distinct = pd.factorize(victims["reported_area_code"])
+                ids = pd.Series(distinct, dtype=object).map(self.codes)
+                by_code = np.append(ids.to_numpy(dtype=np.float64, na_value=np.nan), np.nan)[codes]
                 fallback = (placed == UNPLACED) & ~np.isnan(by_code)
                 placed[fallback] = by_code[fallback].astype(np.int64)
                 placement[fallback] = Placement.CODE
@@ -125,23 +142,29 @@ class Placer:
             "placed_by_code": int((placement == Placement.CODE).sum()),
             "unplaced": int((placement == Placement.NONE).sum()),
         }
-        return Placed(
-            area_ids=_array_literals(by_kind, len(victims)), placement=placement, counts=counts
+        areas = (
+            np.column_stack(by_kind).astype(np.int32)
+            if by_kind
+            else np.full((len(victims), 1), NO_AREAS, dtype=np.int32)
         )
+        return Placed(areas=areas, placement=placement, counts=counts)
 
 
-def _array_literals(by_kind: list[np.ndarray], rows: int) -> pd.Series:
-    """Postgres array literals ("{12,40}") of each row's areas. Rows share few combinations
-    of areas, so each distinct combination is written once."""
-    if not by_kind:
-        return pd.Series(np.full(rows, f"{{{NO_AREAS}}}", dtype=object))
-    stacked = np.column_stack(by_kind)
-    inverse, _ = pd.factorize(pd.MultiIndex.from_arrays(by_kind))
-    first_rows = stacked[pd.Series(inverse).drop_duplicates().index.to_numpy()]
-    literals = np.array(
-        ["{" + ",".join(str(a) for a in row) + "}" for row in first_rows.tolist()], dtype=object
-    )
-    return pd.Series(literals[inverse])
+VICTIM_SCHEMA = pa.schema(
+    [
+        ("source_id", pa.int64()), ("record_key", pa.string()), ("incident_key", pa.string()),
+        ("first_of_incident", pa.bool_()), ("occurred_on", pa.date32()), ("hour", pa.int16()),
+        ("fatal", pa.bool_()), ("age_band", pa.string()), ("sex", pa.string()),
+        ("race", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64()),
+        ("reported_area_code", pa.string()), ("placement", pa.string()),
+        ("area_ids", pa.list_(pa.int32())), ("row_hash", pa.int64()),
+        ("first_import_id", pa.int64()), ("last_import_id", pa.int64()),
+    ]
+)  # fmt: skip
+
+
+def _victim_schema(*, ids: bool) -> pa.Schema:
+    return VICTIM_SCHEMA.insert(0, pa.field("id", pa.int64())) if ids else VICTIM_SCHEMA
 
 
 def _victim_table(
@@ -149,49 +172,42 @@ def _victim_table(
 ) -> pa.Table:
     """The victims as the table's rows (VICTIM_COLUMNS), after their ids from `first_id` on
     when it is given."""
-    content = victims.assign(placement=placed.placement, area_ids=placed.area_ids.to_numpy())
+    content = victims.assign(placement=placed.placement)
     row_hash = pd.util.hash_pandas_object(content[HASHED_COLUMNS], index=False).to_numpy()
     n = len(content)
-    ids = {} if first_id is None else {"id": pa.array(np.arange(first_id, first_id + n))}
+    ids = {} if first_id is None else {"id": np.arange(first_id, first_id + n)}
+    columns = {
+        **ids,
+        "source_id": np.full(n, source_id, dtype=np.int64),
+        "record_key": content["record_key"].astype(str),
+        "incident_key": content["incident_key"].astype(str),
+        "first_of_incident": content["first_of_incident"].to_numpy(bool),
+        "occurred_on": content["occurred_on"],
+        "hour": content["hour"],
+        "fatal": content["fatal"],
+        "age_band": content["age_band"].astype(str),
+        "sex": content["sex"].astype(str),
+        "race": content["race"].astype(str),
+        "latitude": content["latitude"],
+        "longitude": content["longitude"],
+        "reported_area_code": content["reported_area_code"],
+        "placement": content["placement"].astype(str),
+        "area_ids": placed.area_lists(),
+        "row_hash": row_hash.view(np.int64),
+        "first_import_id": np.full(n, run_id, dtype=np.int64),
+        "last_import_id": np.full(n, run_id, dtype=np.int64),
+    }
+    schema = _victim_schema(ids=first_id is not None)
     return pa.table(
-        {
-            **ids,
-            "source_id": pa.array(np.full(n, source_id, dtype=np.int64)),
-            "record_key": pa.array(content["record_key"].astype(str), pa.string()),
-            "incident_key": pa.array(content["incident_key"].astype(str), pa.string()),
-            "first_of_incident": pa.array(content["first_of_incident"].to_numpy(bool)),
-            "occurred_on": pa.array(content["occurred_on"], pa.date32()),
-            "hour": pa.array(content["hour"], pa.int16(), from_pandas=True),
-            "fatal": pa.array(content["fatal"], pa.bool_(), from_pandas=True),
-            "age_band": pa.array(content["age_band"].astype(str), pa.string()),
-            "sex": pa.array(content["sex"].astype(str), pa.string()),
-            "race": pa.array(content["race"].astype(str), pa.string()),
-            "latitude": pa.array(content["latitude"], pa.float64(), from_pandas=True),
-            "longitude": pa.array(content["longitude"], pa.float64(), from_pandas=True),
-            "reported_area_code": pa.array(
-                content["reported_area_code"], pa.string(), from_pandas=True
-            ),
-            "placement": pa.array(content["placement"].astype(str), pa.string()),
-            "area_ids": pa.array(content["area_ids"], pa.string()),
-            "row_hash": pa.array(row_hash.view(np.int64)),
-            "first_import_id": pa.array(np.full(n, run_id, dtype=np.int64)),
-            "last_import_id": pa.array(np.full(n, run_id, dtype=np.int64)),
-        }
+        [pa.array(columns[f.name], f.type, from_pandas=True) for f in schema], schema=schema
     )
 
 
-def _csv(table: pa.Table) -> bytes:
-    """Victim rows as CSV for COPY, written by Arrow's C++ writer."""
-    buffer = io.BytesIO()
-    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, quoting_style="needed"))
-    return buffer.getvalue()
-
-
 def _copy(cursor: Any, table_name: str, blocks: Iterable[bytes], *, ids: bool = False) -> None:
-    """COPY blocks of victim rows (CSV, columns as VICTIM_COLUMNS, after their `ids`) into a
-    table."""
+    """COPY blocks of victim rows (Postgres's binary format, columns as VICTIM_COLUMNS, after
+    their `ids`) into a table."""
     columns = ", ".join(["id", *VICTIM_COLUMNS] if ids else VICTIM_COLUMNS)
-    with cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+    with cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN WITH (FORMAT binary)") as copy:
         for block in blocks:
             copy.write(block)
 
@@ -216,9 +232,12 @@ def _blocks(
     source: str | IO[bytes], mapping: Mapping, placer: "Placer", tally: Tally, *, today: date,
     source_id: int, run_id: int, first_id: int | None = None,
 ) -> Iterator[bytes]:  # fmt: skip
-    """Read, check and place the export block by block, as CSV ready for COPY (each row with
-    its id, from `first_id` on, when it is given)."""
+    """Read, check and place the export block by block, as rows ready for a binary COPY
+    (each with its id, from `first_id` on, when it is given): Postgres reads its own binary
+    format at about twice the speed of CSV, and pgpq writes it from Arrow as fast as CSV."""
     state = ImportState()
+    encoder = ArrowToPostgresBinaryEncoder(_victim_schema(ids=first_id is not None))
+    yield encoder.write_header()
     for table in read_export_batches(source, mapping):
         normalized = normalize(table, mapping, today=today, state=state)
         victims = normalized.victims
@@ -234,11 +253,11 @@ def _blocks(
             tally.rejected.append(normalized.rejected)
         tally.incidents = len(state.incidents)
         block_first_id = None if first_id is None else first_id + tally.victims - len(victims)
-        yield _csv(
-            _victim_table(
-                victims, placed, source_id=source_id, run_id=run_id, first_id=block_first_id
-            )
+        rows = _victim_table(
+            victims, placed, source_id=source_id, run_id=run_id, first_id=block_first_id
         )
+        yield b"".join(encoder.write_batch(batch) for batch in rows.to_batches())
+    yield encoder.finish()
 
 
 def _in_background(blocks: Iterator[bytes]) -> Iterator[bytes]:
@@ -351,7 +370,8 @@ def _merge(
                     cursor.execute(f"SELECT setval({sequence}, %s)", [first_id + tally.victims - 1])
         else:
             _copy(cursor, victim, blocks_from(None))
-        cursor.execute(f"ANALYZE {victim}")
+        # the columns the next queries (an aggregation, a merge) lean on; autovacuum does the rest
+        cursor.execute(f"ANALYZE {victim} (source_id, record_key, occurred_on, removed_at)")
         _mark_dirty_days(cursor, "SELECT unnest(%s::date[])", [sorted(tally.days)])
         return {"added": tally.victims, "changed": 0, "removed": 0}
 

@@ -305,3 +305,8 @@ def test_a_first_import_into_an_empty_table_keeps_its_keys_indexes_and_ids_in_or
             **Victim.objects.values().get(id=ids[0]), "id": None,
         })  # fmt: skip
     assert first.summary["added"] == 5
+
+
+def test_the_rows_sent_to_the_database_have_the_victims_columns():
+    assert services.VICTIM_SCHEMA.names == services.VICTIM_COLUMNS
+    assert services._victim_schema(ids=True).names == ["id", *services.VICTIM_COLUMNS]
