@@ -21,6 +21,7 @@ Each victim counts once in the city and once in each kind of area (in an area, o
 kind's "not placed" row), so every kind adds up to the city.
 """
 
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -36,6 +37,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ovp.core.db import ids_used_up_to, next_id, without_indexes
 from ovp.core.faults import pause_for_fault_tests
 from ovp.incidents.models import (
     NO_AREAS,
@@ -94,12 +96,7 @@ DENSE_GROUPS = 16_000_000
 PARALLEL_PAGES = 2_000
 CITY = 0  # the area "id" the city's own rows count under here (stored as no area)
 
-# what a full run drops and builds again once the rows are in: several times faster than
-# keeping them up to date row by row
-INDEXES = {
-    "periodcount_start": "incidents_periodcount (period_start, area_id)",
-    "breakdown_month": "incidents_breakdown (month)",
-}
+TABLES = ("incidents_periodcount", "incidents_breakdown")
 
 
 def _slots_by_first_letter(dimension: str, values: list[str]) -> np.ndarray:
@@ -134,12 +131,12 @@ class AggregationResult:
 
 @dataclass
 class Entries:
-    """Each victim's day and traits, and its entries: one for the city, and one for each
-    area (or not-placed marker) in its `area_ids`."""
+    """Each victim's day and traits (each victim counts once in the city), and its entries:
+    one for each area (or not-placed marker) in its `area_ids`."""
 
     day: np.ndarray  # per victim: days since EPOCH
     traits: np.ndarray  # per victim: uint32, as TRAITS
-    area: np.ndarray  # per entry: CITY, an area id, or a kind's not-placed marker
+    area: np.ndarray  # per entry: an area id, or a kind's not-placed marker (or NO_AREAS)
     victim: np.ndarray  # per entry: its victim's place in `day` and `traits`
 
     @classmethod
@@ -201,8 +198,8 @@ class Entries:
             traits=np.concatenate([np.frombuffer(row[4], dtype=">u4") for row in results]).astype(
                 np.uint32
             ),
-            area=np.concatenate([np.full(count, CITY, dtype=np.int64), pairs[:, 1]]),
-            victim=np.concatenate([victims, np.repeat(victims, repeats)]),
+            area=pairs[:, 1].astype(np.int64),
+            victim=np.repeat(victims, repeats),
         )
 
     @cached_property
@@ -250,45 +247,62 @@ def _group(area: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return codes, unique // span + low, unique % span + first
 
 
+def _per_city_and_area(
+    entries: Entries, count: Callable[..., dict[str, np.ndarray]], keep: np.ndarray,
+    *per_victim: np.ndarray,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """`count(area, *values)` of the city (each victim once) and of the entries kept (each
+    taking its victim's values), one after the other."""
+    victim = entries.victim[keep]
+    city = count(np.full(len(entries.day), CITY, dtype=np.int64), *per_victim)
+    areas = count(entries.area[keep], *(values[victim] for values in per_victim))
+    return {name: np.concatenate([city[name], areas[name]]) for name in city}
+
+
 def _period_counts(entries: Entries) -> dict[str, np.ndarray]:
     """Victims, fatal, non-fatal and incidents per area (or marker, or the city) and part."""
-    day = entries.day
+    day, traits = entries.day, entries.traits
     part = np.maximum(day - day % 7, entries.month_start)
-    keep = entries.area != NO_AREAS
-    victim = entries.victim[keep]
-    group, area, start = _group(entries.area[keep], part[victim])
-    # one count per group and kind of victim: killed (yes, no, unknown) x first of its incident
-    kind = ((entries.traits >> 29) & 3) * 2 + (entries.traits >> 31)
-    by_kind = np.bincount(group * 6 + kind[victim], minlength=len(area) * 6).reshape(-1, 6)
-    return {
-        "area": area,
-        "start": start,
-        "victims": by_kind.sum(axis=1),
-        "fatal": by_kind[:, 4] + by_kind[:, 5],
-        "nonfatal": by_kind[:, 2] + by_kind[:, 3],
-        "incidents": by_kind[:, 1::2].sum(axis=1),
-    }
+    # killed (yes 2, no 1, unknown 0) x first of its incident
+    kind = ((traits >> 29) & 3).astype(np.int64) * 2 + (traits >> 31)
+
+    def count(area: np.ndarray, start: np.ndarray, kind: np.ndarray) -> dict[str, np.ndarray]:
+        group, areas, starts = _group(area, start)
+        by_kind = np.bincount(group * 6 + kind, minlength=len(areas) * 6).reshape(-1, 6)
+        return {
+            "area": areas,
+            "start": starts,
+            "victims": by_kind.sum(axis=1),
+            "fatal": by_kind[:, 4] + by_kind[:, 5],
+            "nonfatal": by_kind[:, 2] + by_kind[:, 3],
+            "incidents": by_kind[:, 1::2].sum(axis=1),
+        }
+
+    return _per_city_and_area(entries, count, entries.area != NO_AREAS, part, kind)
 
 
 def _breakdowns(entries: Entries) -> dict[str, np.ndarray]:
     """The breakdown slots' counts per area (or the city) and month."""
-    keep = entries.area >= CITY
-    victim = entries.victim[keep]
-    group, area, month = _group(entries.area[keep], entries.month_start[victim])
     traits = entries.traits
     # a value in no slot counts in an extra one, dropped at the end
     width = SLOTS + 1
-    counts = np.zeros(len(area) * width, dtype=np.int64)
-    base = group * width
-    for slot in (
+    slots = [
         _AGE[traits & 255],
         _SEX[(traits >> 8) & 255],
         _RACE[(traits >> 16) & 255],
         _HOUR[(traits >> 24) & 31],
         _WEEKDAY[entries.day % 7],
-    ):
-        counts += np.bincount(base + slot[victim], minlength=len(counts))
-    return {"area": area, "month": month, "counts": counts.reshape(-1, width)[:, :SLOTS]}
+    ]
+
+    def count(area: np.ndarray, month: np.ndarray, *slots: np.ndarray) -> dict[str, np.ndarray]:
+        group, areas, months = _group(area, month)
+        counts = np.zeros(len(areas) * width, dtype=np.int64)
+        base = group * width
+        for slot in slots:
+            counts += np.bincount(base + slot, minlength=len(counts))
+        return {"area": areas, "month": months, "counts": counts.reshape(-1, width)[:, :SLOTS]}
+
+    return _per_city_and_area(entries, count, entries.area > CITY, entries.month_start, *slots)
 
 
 def _binary_rows(fields: list[tuple[str, Any]], rows: int) -> bytes:
@@ -333,48 +347,70 @@ def _copy_binary(cursor: Any, table: str, columns: str, blocks: list[bytes]) -> 
         copy.write(header + b"".join(blocks) + b"\xff\xff")
 
 
-def _write(cursor: Any, entries: Entries) -> int:
-    """Count the entries and COPY the period counts and breakdowns in; returns the rows."""
+def _write(
+    cursor: Any, entries: Entries, *, first_ids: tuple[int, int] | None = None
+) -> tuple[int, int]:
+    """Count the entries and COPY the period counts and breakdowns in; returns how many rows
+    each. With `first_ids`, the rows of each table are given ids from these on."""
     periods = _period_counts(entries)
     area, measures = (
         periods["area"],
         [("int4", periods[name]) for name in ("victims", "fatal", "nonfatal", "incidents")],
     )
-    blocks = []
     # areas in one block; the city and each kind's not-placed row have no area, and the
     # not-placed rows name their kind
-    for value in [1, *np.unique(area[area <= CITY])]:
-        rows = area > CITY if value > CITY else area == value
-        where = ("int8", area[rows]) if value > CITY else ("null", None)
-        kind = kind_of_marker(int(value)) if value < CITY else ""
-        blocks.append(
-            _binary_rows(
-                [("text", "P"), ("date", periods["start"][rows]), where, ("text", kind)]
-                + [(name, column[rows]) for name, column in measures],
-                int(rows.sum()),
-            )
-        )
-    _copy_binary(
-        cursor,
-        "incidents_periodcount",
-        "period, period_start, area_id, area_kind, victims, fatal, nonfatal, incidents",
-        blocks,
-    )
-    breakdowns = _breakdowns(entries)
-    city = breakdowns["area"] == CITY
+    chosen = [area > CITY] + [area == value for value in np.unique(area[area <= CITY])]
+    ids = _ids(first_ids[0] if first_ids else None, chosen)
     blocks = [
         _binary_rows(
             [
+                *next(ids),
+                ("text", "P"),
+                ("date", periods["start"][rows]),
+                ("int8", area[rows]) if rows is chosen[0] else ("null", None),
+                ("text", kind_of_marker(int(area[rows][0])) if area[rows][0] < CITY else ""),
+                *[(name, column[rows]) for name, column in measures],
+            ],
+            int(rows.sum()),
+        )
+        for rows in chosen
+        if rows.any()
+    ]
+    columns = "period, period_start, area_id, area_kind, victims, fatal, nonfatal, incidents"
+    _copy_binary(
+        cursor, "incidents_periodcount", f"id, {columns}" if first_ids else columns, blocks
+    )
+    breakdowns = _breakdowns(entries)
+    city = breakdowns["area"] == CITY
+    chosen = [city, ~city]
+    ids = _ids(first_ids[1] if first_ids else None, chosen)
+    blocks = [
+        _binary_rows(
+            [
+                *next(ids),
                 ("date", breakdowns["month"][rows]),
-                ("null", None) if is_city else ("int8", breakdowns["area"][rows]),
+                ("null", None) if rows is city else ("int8", breakdowns["area"][rows]),
                 ("int4[]", breakdowns["counts"][rows]),
             ],
             int(rows.sum()),
         )
-        for is_city, rows in ((True, city), (False, ~city))
+        for rows in chosen
     ]
-    _copy_binary(cursor, "incidents_breakdown", "month, area_id, counts", blocks)
-    return len(area) + len(breakdowns["area"])
+    columns = "month, area_id, counts"
+    _copy_binary(cursor, "incidents_breakdown", f"id, {columns}" if first_ids else columns, blocks)
+    return len(area), len(breakdowns["area"])
+
+
+def _ids(first: int | None, chosen: list[np.ndarray]) -> Iterator[list[tuple[str, Any]]]:
+    """For each block of rows (in the order written), its id field: none when `first` is
+    None, else the ids from `first` on."""
+    for rows in chosen:
+        count = int(rows.sum())
+        if first is None:
+            yield []
+        else:
+            yield [("int8", np.arange(first, first + count))]
+            first += count
 
 
 def aggregates_version() -> int:
@@ -391,14 +427,20 @@ def _recompute(cursor: Any, *, months: list[date] | None, outermost: bool) -> in
     """Delete and rebuild the aggregates of these months (all of them when None). An
     `outermost` transaction (no victims of its own unsaved) reads them in two halves."""
     if months is None:
-        # readers wait for the commit rather than see half; a fresh table fills much faster
+        # readers wait for the commit rather than see half; a fresh table, given its ids and
+        # its keys and indexes built once at the end, fills much faster
+        entries = Entries.read_in_halves(cursor) if outermost else Entries.read(cursor)
         cursor.execute("TRUNCATE incidents_periodcount, incidents_breakdown")
-        for name in INDEXES:
-            cursor.execute(f"DROP INDEX {name}")
-        rows = _write(cursor, Entries.read_in_halves(cursor) if outermost else Entries.read(cursor))
-        for name, columns in INDEXES.items():
-            cursor.execute(f"CREATE INDEX {name} ON {columns}")
-        return rows
+        with (
+            without_indexes(cursor, TABLES[0]),
+            without_indexes(cursor, TABLES[1]),
+        ):
+            first_ids = (next_id(cursor, TABLES[0]), next_id(cursor, TABLES[1]))
+            written = _write(cursor, entries, first_ids=first_ids)
+            for table, first, count in zip(TABLES, first_ids, written, strict=True):
+                if count:
+                    ids_used_up_to(cursor, table, first + count - 1)
+        return sum(written)
     start, end = months[0], _next_month(months[-1])
     part_month = "date_trunc('month', period_start::timestamp)::date"
     cursor.execute(
@@ -414,7 +456,7 @@ def _recompute(cursor: Any, *, months: list[date] | None, outermost: bool) -> in
         f" AND v.occurred_on >= %s AND v.occurred_on < %s AND {month_of} = ANY(%s)",
         [start, end, months],
     )
-    return _write(cursor, entries)
+    return sum(_write(cursor, entries))
 
 
 def _next_month(month: date) -> date:

@@ -11,7 +11,6 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,6 +30,7 @@ from pgpq import ArrowToPostgresBinaryEncoder
 
 from ovp.areas.models import Area
 from ovp.areas.placement import UNPLACED, AreaIndex, area_index
+from ovp.core.db import ids_used_up_to, next_id, without_indexes
 from ovp.core.faults import pause_for_fault_tests
 from ovp.core.queue import enqueue
 from ovp.incidents.mapping import Mapping, mapping_for
@@ -294,46 +294,6 @@ def _mark_dirty_days(cursor: Any, days_sql: str, params: list[Any]) -> None:
     )
 
 
-@contextmanager
-def _without_indexes(cursor: Any, table: str) -> Iterator[None]:
-    """Drop the table's keys and indexes (and foreign keys pointing at it) for the duration,
-    then build them again: filling an empty table and building them once is several times
-    faster than keeping them up to date row by row. DDL is transactional, and the table is
-    locked meanwhile."""
-    cursor.execute(
-        "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE confrelid = %s::regclass AND contype = 'f'",
-        [table],
-    )
-    referencing = cursor.fetchall()
-    cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY contype",
-        [table],
-    )
-    keys = cursor.fetchall()  # the primary key first
-    cursor.execute(
-        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i "
-        "WHERE indrelid = %s::regclass "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-        [table],
-    )
-    indexes = cursor.fetchall()
-    for name, other, _ in referencing:
-        cursor.execute(f'ALTER TABLE {other} DROP CONSTRAINT "{name}"')
-    for name, _ in keys:
-        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-    for name, _ in indexes:
-        cursor.execute(f"DROP INDEX {name}")
-    yield
-    for name, definition in keys:
-        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-    for _, definition in indexes:
-        cursor.execute(definition)
-    for name, other, definition in referencing:
-        cursor.execute(f'ALTER TABLE {other} ADD CONSTRAINT "{name}" {definition}')
-
-
 def _merge(
     cursor: Any, blocks_from: Callable[[int | None], Iterable[bytes]], tally: Tally, *,
     source_id: int, run_id: int,
@@ -348,15 +308,11 @@ def _merge(
         cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {victim})")
         if cursor.fetchone()[0]:
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            with _without_indexes(cursor, victim):
-                # ids given, not drawn one by one: the table is locked (its keys dropped),
-                # so nobody else draws from the sequence meanwhile
-                sequence = f"pg_get_serial_sequence('{victim}', 'id')"
-                cursor.execute(f"SELECT nextval({sequence})")
-                first_id = cursor.fetchone()[0]
+            with without_indexes(cursor, victim):
+                first_id = next_id(cursor, victim)
                 _copy(cursor, victim, blocks_from(first_id), ids=True)
                 if tally.victims:
-                    cursor.execute(f"SELECT setval({sequence}, %s)", [first_id + tally.victims - 1])
+                    ids_used_up_to(cursor, victim, first_id + tally.victims - 1)
         else:
             _copy(cursor, victim, blocks_from(None))
         # the columns the next queries (an aggregation, a merge) lean on; autovacuum does the rest

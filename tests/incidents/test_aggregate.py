@@ -306,3 +306,26 @@ def test_reading_the_victims_in_two_halves_gives_the_same_aggregates(monkeypatch
     incidents_aggregate(full=True)
     assert len(halves) == 2 and min(halves) > 500 and sum(halves) == 2000
     assert snapshot() == whole
+
+
+def test_a_full_run_keeps_the_tables_keys_and_indexes_and_later_rows_get_new_ids(
+    two_precincts, nypd_source
+):
+    def keys_and_indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tablename, indexname, indexdef FROM pg_indexes "
+                "WHERE tablename IN ('incidents_periodcount', 'incidents_breakdown')"
+            )
+            return set(cursor.fetchall())
+
+    before = keys_and_indexes()
+    assert len(before) == 4  # a primary key and an index each
+    import_rows(random_rows(12), nypd_source)
+    incidents_aggregate(full=True)
+    assert keys_and_indexes() == before
+    ids = set(PeriodCount.objects.values_list("id", flat=True))
+    import_rows([*random_rows(12), nypd_row("new-1", "06/01/2024")], nypd_source)
+    incidents_aggregate()  # adds rows for June 2024 after the ones given ids above
+    added = set(PeriodCount.objects.values_list("id", flat=True)) - ids
+    assert added and min(added) > max(ids)

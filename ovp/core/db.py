@@ -1,0 +1,57 @@
+"""Bulk writes: a table's keys and indexes set aside while it is filled, and its ids given."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+@contextmanager
+def without_indexes(cursor: Any, table: str) -> Iterator[None]:
+    """Drop the table's keys and indexes (and foreign keys pointing at it) for the duration,
+    then build them again: filling an empty table and building them once is several times
+    faster than keeping them up to date row by row. DDL is transactional, and the table is
+    locked meanwhile."""
+    cursor.execute(
+        "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE confrelid = %s::regclass AND contype = 'f'",
+        [table],
+    )
+    referencing = cursor.fetchall()
+    cursor.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = %s::regclass AND contype IN ('p', 'u') ORDER BY contype",
+        [table],
+    )
+    keys = cursor.fetchall()  # the primary key first
+    cursor.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i "
+        "WHERE indrelid = %s::regclass "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+        [table],
+    )
+    indexes = cursor.fetchall()
+    for name, other, _ in referencing:
+        cursor.execute(f'ALTER TABLE {other} DROP CONSTRAINT "{name}"')
+    for name, _ in keys:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    for name, definition in keys:
+        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+    for _, definition in indexes:
+        cursor.execute(definition)
+    for name, other, definition in referencing:
+        cursor.execute(f'ALTER TABLE {other} ADD CONSTRAINT "{name}" {definition}')
+
+
+def next_id(cursor: Any, table: str) -> int:
+    """The next id of the table's id sequence, for rows that are given their ids (no
+    nextval() each). Only while the table is locked (as `without_indexes` locks it): nobody
+    else draws ids until `ids_used_up_to` says how many were taken."""
+    cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))")
+    return int(cursor.fetchone()[0])
+
+
+def ids_used_up_to(cursor: Any, table: str, last: int) -> None:
+    cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [last])
