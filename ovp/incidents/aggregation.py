@@ -15,7 +15,9 @@ counts them with `bincount`; the rows go back with a binary COPY. Postgres itsel
 count the 48 breakdown slots with 48 FILTERed aggregates per victim, and that per-row,
 per-aggregate work cost some three times a plain GROUP BY of area and week; numpy's counting
 costs almost nothing beside reading the rows. It holds about 30 bytes per victim in memory
-while it counts.
+while it counts. A full run, in a transaction of its own, reads the table's two halves at
+once on two more connections that share its snapshot, and fills the emptied tables with
+their rows' ids given and their keys and indexes built once at the end.
 
 Each victim counts once in the city and once in each kind of area (in an area, or in that
 kind's "not placed" row), so every kind adds up to the city.

@@ -41,10 +41,20 @@ class Coded:
 
     def convert(self, function: Callable[[pd.Series], pd.Series], fill: Any = None) -> np.ndarray:
         """`function` applied to each distinct value once, then spread over the rows."""
-        converted = function(pd.Series(self.uniques.to_pylist(), dtype=object)).to_numpy(
-            dtype=object
-        )
-        return np.append(converted, fill)[self.codes]  # MISSING (-1) takes the fill
+        # MISSING (-1) takes the fill
+        return np.append(self.convert_distinct(function), fill)[self.codes]
+
+    def categorize(
+        self, function: Callable[[pd.Series], pd.Series], fill: Any = None
+    ) -> pd.Categorical:
+        """Like `convert`, for text with few distinct values: the rows as a Categorical of
+        the converted values (codes, not a Python object per row)."""
+        converted = np.append(self.convert_distinct(function), fill)
+        codes, categories = pd.factorize(pd.Series(converted, dtype=object))
+        return pd.Categorical.from_codes(codes[self.codes], categories=categories.astype(str))
+
+    def convert_distinct(self, function: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+        return function(pd.Series(self.uniques.to_pylist(), dtype=object)).to_numpy(dtype=object)
 
     @property
     def missing(self) -> np.ndarray:
@@ -283,21 +293,25 @@ def normalize(
             return values.astype(np.float64)
 
     latitude, longitude = coordinate(mapping.latitude), coordinate(mapping.longitude)
-    area_code = column[mapping.area_code].convert(lambda v: v.map(normalize_area_code))
+    area_code = column[mapping.area_code].categorize(lambda v: v.map(normalize_area_code))
     long_code = column[mapping.area_code].convert(lambda v: v.str.len() > MAX_CODE, fill=False)
     reject(long_code.astype(bool), f"area code is longer than {MAX_CODE} characters")
-    age = column[mapping.age].convert(lambda v: _age_bands(v, mapping.age_values), fill="unknown")
-    sex = column[mapping.sex].convert(
+    age = column[mapping.age].categorize(
+        lambda v: _age_bands(v, mapping.age_values), fill="unknown"
+    )
+    sex = column[mapping.sex].categorize(
         lambda v: v.map(mapping.sex_values).fillna("unknown"), fill="unknown"
     )
-    race = column[mapping.race].convert(
+    race = column[mapping.race].categorize(
         lambda v: v.map(mapping.race_values).fillna("unknown"), fill="unknown"
     )
     if mapping.hispanic:
         hispanic = column[mapping.hispanic].convert(
             lambda v: v.isin(mapping.hispanic_true), fill=False
         )
-        race = np.where(hispanic.astype(bool), "hispanic", race).astype(object)
+        if "hispanic" not in race.categories:
+            race = race.add_categories(["hispanic"])
+        race[hispanic.astype(bool)] = "hispanic"
 
     if mapping.victim_key:
         victim = column[mapping.victim_key]

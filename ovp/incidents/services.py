@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -187,9 +188,16 @@ def _victim_table(
         "last_import_id": np.full(n, run_id, dtype=np.int64),
     }
     schema = _victim_schema(ids=first_id is not None)
-    return pa.table(
-        [pa.array(columns[f.name], f.type, from_pandas=True) for f in schema], schema=schema
-    )
+    return pa.table([_arrow(columns[f.name], f.type) for f in schema], schema=schema)
+
+
+def _arrow(values: Any, type_: pa.DataType) -> pa.Array:
+    """A column as Arrow; a Categorical through its codes (no Python object per row)."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        categories = pa.array(values.cat.categories.to_numpy(dtype=object), type_)
+        return pc.take(categories, pa.array(codes, mask=codes < 0))
+    return pa.array(values, type_, from_pandas=True)
 
 
 def _copy(cursor: Any, table_name: str, blocks: Iterable[bytes], *, ids: bool = False) -> None:
