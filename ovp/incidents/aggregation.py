@@ -96,6 +96,7 @@ DENSE_GROUPS = 16_000_000
 # a full run reads a table of this many pages (of 8 kB: some 100,000 victims) or more in two
 # halves at once
 PARALLEL_PAGES = 2_000
+READER_LOCK_TIMEOUT = "5s"
 CITY = 0  # the area "id" the city's own rows count under here (stored as no area)
 
 TABLES = ("incidents_periodcount", "incidents_breakdown")
@@ -162,7 +163,8 @@ class Entries:
             "pg_relation_size('incidents_victim') / current_setting('block_size')::int"
         )
         snapshot, pages = cursor.fetchone()
-        if pages < PARALLEL_PAGES:
+        # (a role Django sets on its own connection would not be the readers')
+        if pages < PARALLEL_PAGES or connection.settings_dict["OPTIONS"].get("assume_role"):
             return cls.read(cursor)
         options = {
             name: value
@@ -170,12 +172,17 @@ class Entries:
             if name not in ("cursor_factory", "context")
         }
         middle = f"'({pages // 2},0)'::tid"
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            halves = pool.map(
-                partial(_read_with_snapshot, options, snapshot),
-                [f" AND v.ctid < {middle}", f" AND v.ctid >= {middle}"],
-            )
-            return cls.parse(list(halves))
+        try:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                halves = pool.map(
+                    partial(_read_with_snapshot, options, snapshot),
+                    [f" AND v.ctid < {middle}", f" AND v.ctid >= {middle}"],
+                )
+                return cls.parse(list(halves))
+        except psycopg.errors.LockNotAvailable:
+            # someone queued for the whole table (a first import, a migration) behind this
+            # transaction, and the readers behind them: read here, where the lock is held
+            return cls.read(cursor)
 
     @classmethod
     def parse(cls, results: list[tuple[Any, ...]]) -> "Entries":
@@ -222,6 +229,8 @@ def _read_with_snapshot(options: dict[str, Any], snapshot: str, where: str) -> t
         reader.read_only = True
         reader.execute(psycopg.sql.SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
         reader.execute("SET LOCAL jit = off")
+        # never wait long behind a lock that waits for the transaction this read serves
+        reader.execute(f"SET LOCAL lock_timeout = '{READER_LOCK_TIMEOUT}'")
         with reader.cursor() as cursor:
             cursor.execute(VICTIMS + where, binary=True)
             row = cursor.fetchone()
@@ -361,7 +370,9 @@ def _write(
     )
     # areas in one block; the city and each kind's not-placed row have no area, and the
     # not-placed rows name their kind
-    chosen = [area > CITY] + [area == value for value in np.unique(area[area <= CITY])]
+    in_areas = area > CITY
+    chosen = [in_areas] + [area == value for value in np.unique(area[area <= CITY])]
+    chosen = [rows for rows in chosen if rows.any()]
     ids = _ids(first_ids[0] if first_ids else None, chosen)
     blocks = [
         _binary_rows(
@@ -369,14 +380,13 @@ def _write(
                 *next(ids),
                 ("text", "P"),
                 ("date", periods["start"][rows]),
-                ("int8", area[rows]) if rows is chosen[0] else ("null", None),
+                ("int8", area[rows]) if rows is in_areas else ("null", None),
                 ("text", kind_of_marker(int(area[rows][0])) if area[rows][0] < CITY else ""),
                 *[(name, column[rows]) for name, column in measures],
             ],
             int(rows.sum()),
         )
         for rows in chosen
-        if rows.any()
     ]
     columns = "period, period_start, area_id, area_kind, victims, fatal, nonfatal, incidents"
     _copy_binary(

@@ -49,7 +49,9 @@ def not_placed_marker(kind: str) -> int:
 
 
 def kind_of_marker(marker: int) -> str:
-    return AreaKind.values[-1 - marker]
+    """The kind a not-placed marker stands for; "" for one of no kind there is now."""
+    index = -1 - marker
+    return AreaKind.values[index] if 0 <= index < len(AreaKind.values) else ""
 
 
 class Placement(models.TextChoices):

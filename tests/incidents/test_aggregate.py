@@ -4,11 +4,13 @@ from io import StringIO
 
 import numpy as np
 import pandas as pd
+import psycopg
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import connection
 
+from ovp.areas.models import Area, AreaKind
 from ovp.incidents import aggregation, selectors
 from ovp.incidents.aggregation import BREAKDOWN_SLOTS, incidents_aggregate
 from ovp.incidents.mapping import PRESETS
@@ -329,3 +331,42 @@ def test_a_full_run_keeps_the_tables_keys_and_indexes_and_later_rows_get_new_ids
     incidents_aggregate()  # adds rows for June 2024 after the ones given ids above
     added = set(PeriodCount.objects.values_list("id", flat=True)) - ids
     assert added and min(added) > max(ids)
+
+
+@pytest.mark.parametrize("areas", ["none loaded", "none holding a victim"])
+def test_a_full_run_counts_the_city_when_no_victim_is_in_an_area(areas, nypd_source):
+    if areas == "none holding a victim":
+        AreaFactory(kind="precinct", code="1", min_lon=-75.0, max_lon=-74.99,
+                    boundary=square(-75.0, 40.0))  # fmt: skip
+    rows = [nypd_row(str(n), f"03/0{n + 1}/2024", lat="", lon="", precinct="77")
+            for n in range(3)]  # fmt: skip
+    import_rows(rows, nypd_source)
+    incidents_aggregate(full=True)
+    city = PeriodCount.objects.filter(area__isnull=True, area_kind="")
+    assert sum(city.values_list("victims", flat=True)) == 3
+    assert not PeriodCount.objects.filter(area__isnull=False).exists()
+    not_placed = PeriodCount.objects.filter(area_kind="precinct")
+    assert sum(not_placed.values_list("victims", flat=True)) == (3 if Area.objects.exists() else 0)
+    assert Breakdown.objects.filter(area__isnull=True).count() == 1
+
+
+def test_a_marker_of_no_kind_there_is_now_names_no_kind():
+    assert kind_of_marker(-1) == AreaKind.values[0]
+    assert kind_of_marker(-1 - len(AreaKind.values)) == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readers_that_cannot_get_the_table_give_way_to_one_read(monkeypatch):
+    AreaFactory(kind="precinct", code="1", min_lon=-75.0, max_lon=-74.99,
+                boundary=square(-75.0, 40.0))  # fmt: skip
+    import_rows(random_rows(13, 300), source_for(name="nypd-locked", preset="nypd"))
+    incidents_aggregate(full=True)
+    whole = snapshot()
+
+    def locked_out(options, snapshot_id, where):
+        raise psycopg.errors.LockNotAvailable("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(aggregation, "PARALLEL_PAGES", 0)
+    monkeypatch.setattr(aggregation, "_read_with_snapshot", locked_out)
+    incidents_aggregate(full=True)
+    assert snapshot() == whole
