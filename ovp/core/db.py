@@ -1,8 +1,34 @@
-"""Bulk writes: a table's keys and indexes set aside while it is filled, and its ids given."""
+"""Bulk writes: rows COPYed from Arrow, a table's keys and indexes set aside while it is
+filled, and its ids given."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from pgpq import ArrowToPostgresBinaryEncoder
+
+
+def copy_arrow(cursor: Any, table: str, rows: pa.Table) -> None:
+    """COPY the rows into the table's columns of the same names, in Postgres's own binary
+    format (written by pgpq; about twice as fast for Postgres to read as CSV). The Arrow
+    types must be the columns' (int32 for integer, int64 for bigint, list<int32> for
+    integer[])."""
+    encoder = ArrowToPostgresBinaryEncoder(rows.schema)
+    columns = ", ".join(rows.column_names)
+    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)") as copy:
+        copy.write(encoder.write_header())
+        for batch in rows.to_batches():
+            copy.write(encoder.write_batch(batch))
+        copy.write(encoder.finish())
+
+
+def integer_arrays(matrix: np.ndarray) -> pa.ListArray:
+    """Each row of a 2-D array as one Postgres integer[] (an Arrow list of int32)."""
+    rows, width = matrix.shape
+    offsets = np.arange(0, rows * width + 1, width, dtype=np.int32)
+    return pa.ListArray.from_arrays(offsets, matrix.astype(np.int32).ravel())
 
 
 @contextmanager
@@ -51,6 +77,11 @@ def next_id(cursor: Any, table: str) -> int:
     else draws ids until `ids_used_up_to` says how many were taken."""
     cursor.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))")
     return int(cursor.fetchone()[0])
+
+
+def ids_from(first: int | None, rows: int) -> dict[str, np.ndarray]:
+    """An id column from `first` on, or none (the table's default) when `first` is None."""
+    return {} if first is None else {"id": np.arange(first, first + rows, dtype=np.int64)}
 
 
 def ids_used_up_to(cursor: Any, table: str, last: int) -> None:

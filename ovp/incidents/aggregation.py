@@ -11,7 +11,8 @@ tells its week and its month, so a changed day touches the parts of its month on
 
 How it counts: one query reads the victims once and hands back four packed columns (each
 victim's areas, day and traits, a few bytes each, as raw big-endian integers), and numpy
-counts them with `bincount`; the rows go back with a binary COPY. Postgres itself would
+counts them with `bincount`; the rows go back with a binary COPY
+(`ovp.core.db.copy_arrow`). Postgres itself would
 count the 48 breakdown slots with 48 FILTERed aggregates per victim, and that per-row,
 per-aggregate work cost some three times a plain GROUP BY of area and week; numpy's counting
 costs almost nothing beside reading the rows. It holds about 30 bytes per victim in memory
@@ -23,7 +24,7 @@ Each victim counts once in the city and once in each kind of area (in an area, o
 kind's "not placed" row), so every kind adds up to the city.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -34,12 +35,20 @@ import numpy as np
 import pandas as pd
 import psycopg
 import psycopg.sql
+import pyarrow as pa
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ovp.core.db import ids_used_up_to, next_id, without_indexes
+from ovp.core.db import (
+    copy_arrow,
+    ids_from,
+    ids_used_up_to,
+    integer_arrays,
+    next_id,
+    without_indexes,
+)
 from ovp.core.faults import pause_for_fault_tests
 from ovp.incidents.models import (
     NO_AREAS,
@@ -65,10 +74,9 @@ SLOTS = len(BREAKDOWN_SLOTS)
 _SLOT = {slot: i for i, slot in enumerate(BREAKDOWN_SLOTS)}
 
 # Days count from 1900-01-01, a Monday (the import refuses earlier dates): a day's distance
-# from Monday is its number modulo 7. Postgres's binary dates count from 2000-01-01.
+# from Monday is its number modulo 7.
 EPOCH = date(1900, 1, 1)
 _EPOCH64 = np.datetime64(EPOCH, "D")
-_PG_EPOCH = (date(2000, 1, 1) - EPOCH).days
 
 # A victim's traits in one integer: the first letters of its age band, sex and race (bits
 # 0-23; the import stores only the choices' own values, told apart by their first letter),
@@ -316,113 +324,48 @@ def _breakdowns(entries: Entries) -> dict[str, np.ndarray]:
     return _per_city_and_area(entries, count, entries.area > CITY, entries.month_start, *slots)
 
 
-def _binary_rows(fields: list[tuple[str, Any]], rows: int) -> bytes:
-    """Rows in Postgres's binary COPY format, built by numpy. Each field is ("int4" | "int8" |
-    "date", array), ("int4[]", 2-D array: each row one array), ("text", the same text in
-    every row) or ("null", None)."""
-    layout: list[tuple[Any, ...]] = [("fields", ">i2")]
-    values: dict[str, Any] = {"fields": len(fields)}
-    for i, (kind, value) in enumerate(fields):
-        length, data = f"l{i}", f"v{i}"
-        layout.append((length, ">i4"))
-        if kind == "null":
-            values[length] = -1
-        elif kind == "text":
-            encoded = value.encode()
-            values[length] = len(encoded)
-            if encoded:
-                layout.append((data, f"S{len(encoded)}"))
-                values[data] = encoded
-        elif kind in ("int4", "date"):
-            layout.append((data, ">i4"))
-            values[length], values[data] = 4, value - _PG_EPOCH if kind == "date" else value
-        elif kind == "int8":
-            layout.append((data, ">i8"))
-            values[length], values[data] = 8, value
-        else:  # int4[]: one dimension, no NULLs, element type int4 (oid 23), from 1
-            width = value.shape[1]
-            layout += [(f"h{i}", ">i4", (5,)), (data, ">i4", (width, 2))]
-            values[length], values[f"h{i}"] = 20 + 8 * width, [1, 0, 23, width, 1]
-            elements = np.full((rows, width, 2), 4, dtype=np.int64)
-            elements[:, :, 1] = value
-            values[data] = elements
-    out = np.zeros(rows, dtype=np.dtype(layout))
-    for name, value in values.items():
-        out[name] = value
-    return out.tobytes()
-
-
-def _copy_binary(cursor: Any, table: str, columns: str, blocks: list[bytes]) -> None:
-    header = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, no header extension
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)") as copy:
-        copy.write(header + b"".join(blocks) + b"\xff\xff")
-
-
 def _write(
     cursor: Any, entries: Entries, *, first_ids: tuple[int, int] | None = None
 ) -> tuple[int, int]:
     """Count the entries and COPY the period counts and breakdowns in; returns how many rows
     each. With `first_ids`, the rows of each table are given ids from these on."""
     periods = _period_counts(entries)
-    area, measures = (
-        periods["area"],
-        [("int4", periods[name]) for name in ("victims", "fatal", "nonfatal", "incidents")],
-    )
-    # areas in one block; the city and each kind's not-placed row have no area, and the
-    # not-placed rows name their kind
-    in_areas = area > CITY
-    chosen = [in_areas] + [area == value for value in np.unique(area[area <= CITY])]
-    chosen = [rows for rows in chosen if rows.any()]
-    ids = _ids(first_ids[0] if first_ids else None, chosen)
-    blocks = [
-        _binary_rows(
-            [
-                *next(ids),
-                ("text", "P"),
-                ("date", periods["start"][rows]),
-                ("int8", area[rows]) if rows is in_areas else ("null", None),
-                ("text", kind_of_marker(int(area[rows][0])) if area[rows][0] < CITY else ""),
-                *[(name, column[rows]) for name, column in measures],
-            ],
-            int(rows.sum()),
-        )
-        for rows in chosen
-    ]
-    columns = "period, period_start, area_id, area_kind, victims, fatal, nonfatal, incidents"
-    _copy_binary(
-        cursor, "incidents_periodcount", f"id, {columns}" if first_ids else columns, blocks
+    area = periods["area"]
+    # the city and the not-placed rows have no area; the not-placed rows name their kind
+    distinct, inverse = np.unique(area, return_inverse=True)
+    kinds = [kind_of_marker(int(value)) if value < CITY else "" for value in distinct]
+    copy_arrow(
+        cursor,
+        TABLES[0],
+        pa.table(
+            {
+                **ids_from(first_ids[0] if first_ids else None, len(area)),
+                "period": pa.repeat(pa.scalar("P"), len(area)),
+                "period_start": _EPOCH64 + periods["start"],
+                "area_id": pa.array(area, mask=area <= CITY),
+                "area_kind": pa.array(kinds, pa.string()).take(inverse),
+                **{
+                    name: periods[name].astype(np.int32)
+                    for name in ("victims", "fatal", "nonfatal", "incidents")
+                },
+            }
+        ),
     )
     breakdowns = _breakdowns(entries)
-    city = breakdowns["area"] == CITY
-    chosen = [city, ~city]
-    ids = _ids(first_ids[1] if first_ids else None, chosen)
-    blocks = [
-        _binary_rows(
-            [
-                *next(ids),
-                ("date", breakdowns["month"][rows]),
-                ("null", None) if rows is city else ("int8", breakdowns["area"][rows]),
-                ("int4[]", breakdowns["counts"][rows]),
-            ],
-            int(rows.sum()),
-        )
-        for rows in chosen
-    ]
-    columns = "month, area_id, counts"
-    _copy_binary(cursor, "incidents_breakdown", f"id, {columns}" if first_ids else columns, blocks)
-    return len(area), len(breakdowns["area"])
-
-
-def _ids(first: int | None, chosen: list[np.ndarray]) -> Iterator[list[tuple[str, Any]]]:
-    """For each block of rows (in the order written), its id field: none when `first` is
-    None, else the ids from `first` on."""
-    for rows in chosen:
-        count = int(rows.sum())
-        if first is None:
-            yield []
-        else:
-            yield [("int8", np.arange(first, first + count))]
-            first += count
+    area = breakdowns["area"]
+    copy_arrow(
+        cursor,
+        TABLES[1],
+        pa.table(
+            {
+                **ids_from(first_ids[1] if first_ids else None, len(area)),
+                "month": _EPOCH64 + breakdowns["month"],
+                "area_id": pa.array(area, mask=area == CITY),
+                "counts": integer_arrays(breakdowns["counts"]),
+            }
+        ),
+    )
+    return len(periods["area"]), len(area)
 
 
 def aggregates_version() -> int:

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pyarrow as pa
-import pyarrow.compute as pc
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -31,7 +30,7 @@ from pgpq import ArrowToPostgresBinaryEncoder
 
 from ovp.areas.models import Area
 from ovp.areas.placement import UNPLACED, AreaIndex, area_index
-from ovp.core.db import ids_used_up_to, next_id, without_indexes
+from ovp.core.db import ids_from, ids_used_up_to, integer_arrays, next_id, without_indexes
 from ovp.core.faults import pause_for_fault_tests
 from ovp.core.queue import enqueue
 from ovp.incidents.mapping import Mapping, mapping_for
@@ -56,11 +55,19 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, str], None]
 
-VICTIM_COLUMNS = [
-    "source_id", "record_key", "incident_key", "first_of_incident", "occurred_on", "hour",
-    "fatal", "age_band", "sex", "race", "latitude", "longitude", "reported_area_code",
-    "placement", "area_ids", "row_hash", "first_import_id", "last_import_id",
-]  # fmt: skip
+# the victims' columns as the import sends them (Arrow types for a binary COPY)
+VICTIM_SCHEMA = pa.schema(
+    [
+        ("source_id", pa.int64()), ("record_key", pa.string()), ("incident_key", pa.string()),
+        ("first_of_incident", pa.bool_()), ("occurred_on", pa.date32()), ("hour", pa.int16()),
+        ("fatal", pa.bool_()), ("age_band", pa.string()), ("sex", pa.string()),
+        ("race", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64()),
+        ("reported_area_code", pa.string()), ("placement", pa.string()),
+        ("area_ids", pa.list_(pa.int32())), ("row_hash", pa.int64()),
+        ("first_import_id", pa.int64()), ("last_import_id", pa.int64()),
+    ]
+)  # fmt: skip
+VICTIM_COLUMNS = VICTIM_SCHEMA.names
 # what a change is judged on (and what VictimChange keeps of the version before)
 # what the export says of a victim: a change in these is a change (placement is ours, and
 # follows the areas: `incidents_place` redoes it when they change)
@@ -91,12 +98,6 @@ class Placed:
             dtype=object,
         )
         return pd.Series(literals[inverse])
-
-    def area_lists(self) -> pa.ListArray:
-        """The areas as Arrow lists (Postgres integer arrays)."""
-        rows, kinds = self.areas.shape
-        offsets = np.arange(0, rows * kinds + 1, kinds, dtype=np.int32)
-        return pa.ListArray.from_arrays(offsets, self.areas.ravel())
 
 
 @dataclass
@@ -151,19 +152,6 @@ class Placer:
         return Placed(areas=areas, placement=placement, counts=counts)
 
 
-VICTIM_SCHEMA = pa.schema(
-    [
-        ("source_id", pa.int64()), ("record_key", pa.string()), ("incident_key", pa.string()),
-        ("first_of_incident", pa.bool_()), ("occurred_on", pa.date32()), ("hour", pa.int16()),
-        ("fatal", pa.bool_()), ("age_band", pa.string()), ("sex", pa.string()),
-        ("race", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64()),
-        ("reported_area_code", pa.string()), ("placement", pa.string()),
-        ("area_ids", pa.list_(pa.int32())), ("row_hash", pa.int64()),
-        ("first_import_id", pa.int64()), ("last_import_id", pa.int64()),
-    ]
-)  # fmt: skip
-
-
 def _victim_schema(*, ids: bool) -> pa.Schema:
     return VICTIM_SCHEMA.insert(0, pa.field("id", pa.int64())) if ids else VICTIM_SCHEMA
 
@@ -176,13 +164,12 @@ def _victim_table(
     content = victims.assign(placement=placed.placement)
     row_hash = pd.util.hash_pandas_object(content[HASHED_COLUMNS], index=False).to_numpy()
     n = len(content)
-    ids = {} if first_id is None else {"id": np.arange(first_id, first_id + n)}
     columns = {
-        **ids,
+        **ids_from(first_id, n),
         "source_id": np.full(n, source_id, dtype=np.int64),
         # what the export says of the victim (record_key to reported_area_code), and placement
         **{name: content[name] for name in VICTIM_COLUMNS[1:14]},
-        "area_ids": placed.area_lists(),
+        "area_ids": integer_arrays(placed.areas),
         "row_hash": row_hash.view(np.int64),
         "first_import_id": np.full(n, run_id, dtype=np.int64),
         "last_import_id": np.full(n, run_id, dtype=np.int64),
@@ -192,12 +179,8 @@ def _victim_table(
 
 
 def _arrow(values: Any, type_: pa.DataType) -> pa.Array:
-    """A column as Arrow; a Categorical through its codes (no Python object per row)."""
-    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
-        categories = pa.array(values.cat.categories.to_numpy(dtype=object), type_)
-        return pc.take(categories, pa.array(codes, mask=codes < 0))
-    return pa.array(values, type_, from_pandas=True)
+    """A column as Arrow (a Categorical through its codes: no Python object per row)."""
+    return pa.array(values, from_pandas=True).cast(type_)
 
 
 def _copy(cursor: Any, table_name: str, blocks: Iterable[bytes], *, ids: bool = False) -> None:
