@@ -10,9 +10,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 COPY requirements.lock .
+# bytecode compiled here, once: with PYTHONDONTWRITEBYTECODE=1 nothing would keep it, and every
+# gunicorn and Celery worker would compile Django, pandas and the rest again as it starts
 RUN pip install --no-cache-dir uv==0.13.8 \
-    && uv pip install --system --no-cache -r requirements.lock
+    && uv pip install --system --no-cache --compile-bytecode -r requirements.lock
 COPY . .
+RUN python -m compileall -q -j 0 manage.py ovp stakeholders inventory grants evaluation
 # collectstatic reads settings only; these placeholders never reach a running container
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build/build \
     python manage.py collectstatic --noinput \

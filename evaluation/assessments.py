@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from evaluation.assessment_figures import SECTION_SPECS, SECTIONS, period_text
 from evaluation.models import (
     EDITABLE_STATUSES,
     AssessmentSection,
@@ -136,6 +135,8 @@ def publish_readiness(assessment: NeedsAssessment, today: date | None = None) ->
 
 
 def _check_period(period_start: date, period_end: date) -> None:
+    from evaluation.assessment_figures import period_text
+
     if period_end < period_start:
         raise ValidationError({"period_end": "The period cannot end before it starts."})
     if period_end > timezone.localdate():
@@ -166,6 +167,8 @@ def assessment_draft(
 ) -> NeedsAssessment:
     """Create a needs assessment of a period with every section drafted from the data: the
     figures, and a first paragraph that states their numbers, for staff to edit."""
+    from evaluation.assessment_figures import SECTIONS
+
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Give the assessment a title."})
@@ -223,6 +226,8 @@ def _require_editable(assessment: NeedsAssessment) -> None:
 def assessment_section_refresh(*, section: AssessmentSection, user: Any) -> AssessmentSection:
     """Draft the section's figures again from the data as it is now. The text staff wrote is
     kept; the newly drafted paragraph is in the figures' summary to copy from."""
+    from evaluation.assessment_figures import SECTION_SPECS
+
     with transaction.atomic():
         _require_editable(_locked(section.assessment))
         assessment = section.assessment

@@ -30,14 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+# their labels for people are evaluation.models.EvaluationMethod's (tested to match)
 METHODS = ("twfe", "event-study", "staggered", "its", "synth")
-METHOD_LABELS = {
-    "twfe": "Difference-in-differences (two-way fixed effects)",
-    "event-study": "Event study (leads and lags)",
-    "staggered": "Staggered difference-in-differences (Callaway-Sant'Anna)",
-    "its": "Interrupted time series (segmented Poisson / negative binomial)",
-    "synth": "Synthetic control",
-}
 FEW_CLUSTERS = 20
 FEW_TREATED = 5  # treated areas (clusters) below which clustered errors are not trusted
 MIN_PERIODS = 3  # before and after the start, for the difference-in-differences methods

@@ -3,8 +3,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from evaluation.estimators import METHOD_LABELS, METHODS
-from evaluation.models import Decision
+from evaluation.models import Decision, EvaluationMethod
 from evaluation.selectors import MONTH, OUTCOMES, WEEK
 from evaluation.services import AUTO, DEFAULT_COMPARISONS
 from inventory.models import Program, Strategy
@@ -17,7 +16,7 @@ METHOD_CHOICES = [
         "Chosen for the design: synthetic control for one area, staggered when start "
         "dates differ, two-way fixed effects otherwise; interrupted time series citywide",
     ),
-    *[(method, METHOD_LABELS[method]) for method in METHODS],
+    *EvaluationMethod.choices,
 ]
 PANEL_TYPES = (".csv", ".txt")
 
@@ -103,7 +102,7 @@ class PanelForm(forms.Form):
         help_text="Not possible when the outcome is 0 anywhere: use a count model then.",
     )
     method = forms.ChoiceField(
-        choices=[("", "Chosen for the design"), *[(m, METHOD_LABELS[m]) for m in METHODS]],
+        choices=[("", "Chosen for the design"), *EvaluationMethod.choices],
         required=False,
     )
 

@@ -2,10 +2,11 @@
 aggregates, and the treatment table (which areas a program or strategy serves from when);
 and the needs assessments each user may read."""
 
-from datetime import date, timedelta
-from typing import Any
+from __future__ import annotations
 
-import pandas as pd
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import Min
 from django.http import Http404
 from django.utils import timezone
@@ -17,6 +18,9 @@ from ovp.accounts.permissions import can_use_office, has_role
 from ovp.incidents.models import Period, PeriodCount
 from ovp.incidents.selectors import data_range
 from stakeholders.selectors import boards_for_user
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MONTH, WEEK = "month", "week"
 OUTCOMES = {
@@ -75,6 +79,8 @@ def outcome_counts(
 
     Read from the weeks-within-months rows (`Period.PART`): every month and every week is an
     exact sum of them, whatever other period rows the nightly job writes. One query."""
+    import pandas as pd
+
     if outcome not in OUTCOMES:
         raise ValueError(f"Unknown outcome {outcome!r}.")
     starts = period_starts(begin, end, period)

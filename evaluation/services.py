@@ -8,32 +8,30 @@ inventory's service areas, and comparison areas matched on their burden before t
 numbers even after the aggregates are rebuilt.
 """
 
+from __future__ import annotations
+
 import csv
 import io
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from evaluation import selectors
-from evaluation.estimators import (
-    ALPHA,
-    FEW_TREATED,
-    METHODS,
-    Panel,
-    PanelError,
-    Result,
-    default_method,
-    estimate,
-    prepare_panel,
-)
-from evaluation.models import EvaluationRun
+from evaluation.models import EvaluationMethod, EvaluationRun
 from inventory.models import Program, Strategy
 from ovp.areas.models import Area, AreaKind
-from ovp.incidents.aggregation import aggregates_version
+from ovp.incidents.selectors import aggregates_version
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from evaluation.estimators import (
+        Panel,
+        Result,
+    )
 
 AUTO = "auto"
 DEFAULT_COMPARISONS = 3
@@ -69,7 +67,7 @@ def evaluation_plan(*, choice: Choice) -> dict[str, Any]:
     when the choice cannot be evaluated, saying why."""
     if choice.program is None and not choice.strategy:
         raise ValidationError("Choose a program or a strategy.")
-    if choice.method not in (AUTO, *METHODS):
+    if choice.method not in (AUTO, *EvaluationMethod.values):
         raise ValidationError(f"Unknown method {choice.method!r}.")
     if choice.begin >= choice.end:
         raise ValidationError("The window must end after it begins.")
@@ -254,6 +252,10 @@ def inputs_panel(inputs: dict[str, Any]) -> Panel:
     """The panel the stored inputs describe: the one stored with the run when there is one
     (so a run gives the same numbers after the aggregates are rebuilt), else read from the
     aggregates."""
+    import pandas as pd
+
+    from evaluation.estimators import prepare_panel
+
     stored = inputs.get("panel")
     counts = pd.DataFrame(stored) if stored else inputs_counts(inputs)
     return prepare_panel(
@@ -269,6 +271,8 @@ def inputs_panel(inputs: dict[str, Any]) -> Panel:
 def stored_panel(inputs: dict[str, Any]) -> dict[str, list[Any]]:
     """The area x period outcome the inputs describe, as JSON-ready columns, to keep with
     the run."""
+    import pandas as pd
+
     counts = inputs_counts(inputs)
     return {
         "unit": counts["unit"].astype(str).tolist(),
@@ -280,6 +284,8 @@ def stored_panel(inputs: dict[str, Any]) -> dict[str, list[Any]]:
 
 def inputs_counts(inputs: dict[str, Any]) -> pd.DataFrame:
     """Unit, period, count and first treated period, read from the aggregates."""
+    import pandas as pd
+
     begin, end = (date.fromisoformat(day) for day in inputs["window"])
     if inputs.get("citywide_start"):
         counts = selectors.outcome_counts(
@@ -306,6 +312,8 @@ def inputs_counts(inputs: dict[str, Any]) -> pd.DataFrame:
 def evaluation_estimate(inputs: dict[str, Any]) -> Result:
     """Run the estimator the inputs name; the same inputs and aggregates give the same
     numbers. Raises ValidationError with the estimator's reason when it cannot run."""
+    from evaluation.estimators import PanelError, estimate
+
     try:
         panel = inputs_panel(inputs)
         return estimate(panel, inputs["method"])
@@ -352,6 +360,10 @@ def panel_from_csv(
 ) -> Panel:
     """Read an analyst's panel CSV (the command and the upload page). Raises PanelError
     with a plain message for a file that is not a readable CSV or lacks the columns."""
+    import pandas as pd
+
+    from evaluation.estimators import PanelError, prepare_panel
+
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -381,6 +393,8 @@ def panel_from_csv(
 
 def panel_estimate(panel: Panel, method: str | None) -> Result:
     """The named method, or the default for the panel's design."""
+    from evaluation.estimators import default_method, estimate
+
     return estimate(panel, method or default_method(panel))
 
 
@@ -473,6 +487,8 @@ DID_METHODS = ("twfe", "event-study", "staggered")
 def _design_limits(results: dict[str, Any]) -> list[str]:
     """Sentences naming what undermines a difference-in-differences result: a failed or
     missing pre-trend test, too few treated areas."""
+    from evaluation.estimators import ALPHA, FEW_TREATED
+
     if results["method"] not in DID_METHODS:
         return []
     sentences = []

@@ -7,18 +7,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from evaluation import selectors
-from evaluation.charts import run_charts
-from evaluation.estimators import METHOD_LABELS, PanelError
 from evaluation.forms import PanelForm, RunForm
-from evaluation.models import EvaluationRun
+from evaluation.models import EvaluationMethod, EvaluationRun
 from evaluation.services import Choice, evaluation_run, panel_estimate, panel_from_csv
 from ovp.accounts.permissions import office_required
 from ovp.areas.models import AreaKind
 from ovp.core.exports import csv_response
-from ovp.incidents.aggregation import aggregates_version
-from ovp.incidents.selectors import area_kinds
+from ovp.incidents.selectors import aggregates_version, area_kinds
 
 PAGE_SIZE = 30
+METHOD_LABELS = dict(EvaluationMethod.choices)
 
 
 @office_required
@@ -115,6 +113,9 @@ def result_display(results: dict[str, Any]) -> dict[str, str]:
 
 
 def _figures(run: EvaluationRun) -> list[Any]:
+    # the charts need pandas: imported here, not when the URLconf loads
+    from evaluation.charts import run_charts
+
     return run_charts(run.results, run.inputs.get("outcome_label", "people shot"))
 
 
@@ -150,6 +151,9 @@ def run_chart_csv(request: HttpRequest, uuid: str, chart: str) -> HttpResponse:
 
 @office_required
 def panel_upload(request: HttpRequest) -> HttpResponse:
+    from evaluation.charts import run_charts
+    from evaluation.estimators import PanelError
+
     form = PanelForm(request.POST or None, request.FILES or None)
     result = None
     error = ""

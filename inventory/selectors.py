@@ -1,19 +1,21 @@
 """Reads of the inventory, and the strengths-and-gaps analysis: each area's violence burden
 (from the nightly aggregates) beside the programs serving it, by strategy."""
 
+from __future__ import annotations
+
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
-
-import pandas as pd
-import shapely
+from typing import TYPE_CHECKING, Any
 
 from inventory.models import EVIDENCE_BASED, ServiceArea, Strategy
 from ovp.areas.maps import area_map
 from ovp.areas.models import Area
 from ovp.incidents.selectors import area_kinds, area_totals_between, data_range
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # the strategies with the strongest evidence of cutting shootings, which every high-burden
 # area should have within reach; a strategy gap is one of these missing where most needed
@@ -134,6 +136,8 @@ def _rank_gaps(analysis: GapsAnalysis) -> list[Gap]:
     """Area gaps first, the most people shot first; then strategy gaps, those missing from
     the most high-burden areas first (then by the people shot in the areas missed). The two
     kinds are not summed together: the same area's people count in several strategy gaps."""
+    import pandas as pd
+
     rows = analysis.burden.set_index("area_id")
     area_gaps: list[Gap] = []
     for area_id in analysis.high_burden:
@@ -175,6 +179,8 @@ def _rank_gaps(analysis: GapsAnalysis) -> list[Gap]:
 def gaps_map(analysis: GapsAnalysis) -> dict[str, Any]:
     """Burden as the fill; a marker in each high-burden area says whether an evidence-based
     program of a core strategy serves it (a filled circle) or not (an open one)."""
+    import shapely
+
     victims = {
         int(a): float(v)
         for a, v in zip(analysis.burden["area_id"], analysis.burden["victims"], strict=True)
@@ -249,6 +255,8 @@ GAPS_CSV_HEADER = [
 
 def matrix_csv(analysis: GapsAnalysis) -> tuple[list[str], list[list[Any]]]:
     """One row per area: burden, whether high-burden, programs per strategy."""
+    import pandas as pd
+
     labels = dict(Strategy.choices)
     header = [
         "Area code", "Area", "People shot", "Rate per 100,000", "High burden",

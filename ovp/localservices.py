@@ -22,6 +22,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,9 +36,34 @@ def local_dir() -> Path:
     return Path(os.environ.get("OVP_LOCAL_DIR", BASE_DIR / ".local")).resolve()
 
 
-def postgres_url(socket_dir: Path, port: int, database: str = DATABASE_NAME) -> str:
-    # the socket folder goes in the path, where django-environ looks for it (host stays empty)
-    return f"postgres://postgres@:{port}/{quote(str(socket_dir), safe='')}/{database}"
+def postgres_url(
+    host: str | Path,
+    port: int | str | None,
+    database: str = DATABASE_NAME,
+    *,
+    user: str = "postgres",
+    password: str = "",
+) -> str:
+    """A DATABASE_URL that django-environ reads back as this host, port and database. A
+    unix socket folder (a host starting with "/", as pgserver's) goes in the path, where
+    django-environ looks for it, and the host stays empty: as a host it would be read as
+    part of the database's name."""
+    login = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
+    if str(host).startswith("/"):
+        return f"postgres://{login}@:{port or 5432}/{quote(str(host), safe='')}/{database}"
+    return f"postgres://{login}@{host}:{port or 5432}/{database}"
+
+
+def database_url(settings_dict: dict[str, Any]) -> str:
+    """The URL of a Django connection's settings (the test database's, say), for a process
+    started from it."""
+    return postgres_url(
+        settings_dict["HOST"] or "127.0.0.1",
+        settings_dict["PORT"],
+        settings_dict["NAME"],
+        user=settings_dict["USER"] or "postgres",
+        password=settings_dict.get("PASSWORD") or "",
+    )
 
 
 def ensure_postgres(folder: Path) -> str:
@@ -133,6 +159,22 @@ def stop() -> None:
     if pid_file.exists():
         with contextlib.suppress(ProcessLookupError, ValueError):
             os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+
+
+def restart_postgres() -> None:
+    """Restart the embedded Postgres (its clients' connections are cut, as in a real restart;
+    the fault tests use this to check that nothing is lost)."""
+    import pgserver
+    from pgserver import _commands
+
+    server = pgserver.get_server(local_dir() / "pgdata", cleanup_mode=None)
+    # pg_ctl restart starts the server again with the options it was started with
+    _commands.pg_ctl(  # type: ignore[attr-defined]
+        ["-w", "-m", "fast", "-l", str(server.log), "restart"],
+        pgdata=server.pgdata,
+        user=server.system_user,
+        timeout=60,
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -63,3 +63,17 @@ def test_dockerfile_installs_the_locked_dependencies_and_runs_unprivileged():
     assert "collectstatic" in dockerfile
     assert re.search(r"^USER \w+", dockerfile, re.MULTILINE)
     assert "DJANGO_SETTINGS_MODULE=ovp.settings.production" in dockerfile
+
+
+def test_dependencies_and_our_code_are_compiled_to_bytecode_in_the_image():
+    # the image sets PYTHONDONTWRITEBYTECODE=1: bytecode not made at build is never kept
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "PYTHONDONTWRITEBYTECODE=1" in dockerfile
+    assert re.search(r"uv pip install [^\n]*--compile-bytecode[^\n]*requirements\.lock", dockerfile)
+    assert re.search(r"compileall [^\n]*\bovp\b[^\n]*\bevaluation\b", dockerfile)
+
+
+def test_make_install_compiles_bytecode():
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"uv pip install [^\n]*--compile-bytecode", makefile)
+    assert re.search(r"compileall [^\n]*\$\(SOURCES\)", makefile)

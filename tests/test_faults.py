@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 import requests
 from django.conf import settings
@@ -28,6 +29,7 @@ from django.db import close_old_connections, connection
 from django.test import override_settings
 
 from grants.models import ReportStatus, ReportVersion
+from ovp import localservices
 from ovp.celery import app
 from ovp.core.models import QueuedTask
 from ovp.incidents import tasks
@@ -67,19 +69,13 @@ FAULT_BROKER = _redis_db(settings.REDIS_URL, 14)
 FAULT_QUEUE = f"ovp-faults-{os.getpid()}"
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @contextmanager
 def worker(tmp_path: Path, name: str, **env: str) -> Iterator[subprocess.Popen]:
     """A real Celery worker process on the faults queue, seeing this test's database."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ovp.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": localservices.database_url(connection.settings_dict),
         "CELERY_BROKER_URL": FAULT_BROKER,
         "CELERY_RESULT_BACKEND": FAULT_BROKER,
         "CELERY_QUEUE": FAULT_QUEUE,
@@ -362,40 +358,77 @@ def test_work_enqueued_while_redis_is_up_is_sent_at_once(
 # ------------------------------------------------------------------------------ Postgres restart
 
 
-def _cluster() -> tuple[str, str] | str:
-    """(version, name) of the machine's Postgres cluster that DATABASE_URL points at, or why
-    it is not to be restarted."""
-    parts = urlsplit(os.environ.get("DATABASE_URL", ""))
-    if parts.scheme not in ("postgres", "postgresql") or parts.hostname != "127.0.0.1":
-        return "DATABASE_URL does not point at this machine's Postgres on 127.0.0.1"
-    try:
-        listing = subprocess.run(
-            ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "pg_lsclusters/pg_ctlcluster are not here (an embedded server is not restarted)"
-    clusters = [line.split()[:3] for line in listing.splitlines() if line.strip()]
-    found = [(v, name) for v, name, port in clusters if int(port) == (parts.port or 5432)]
-    if not found:
-        return f"no cluster of this machine listens on port {parts.port}"
+def _other_clients() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
             "AND pid <> pg_backend_pid() AND datname IS DISTINCT FROM current_database()"
         )
-        others = cursor.fetchone()[0]
-    if others:
+        return int(cursor.fetchone()[0])
+
+
+def _embedded_restart() -> Callable[[], None] | None:
+    """A restart of the embedded Postgres (ovp/localservices.py) the tests are using."""
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(localservices.local_dir() / "pgdata")
+    host = str(connection.settings_dict["HOST"])
+    if info is None or not info.is_running() or str(info.socket_dir) != host:
+        return None
+    return localservices.restart_postgres
+
+
+def _cluster_restart() -> Callable[[], None] | str:
+    """A restart of the machine's Postgres cluster that DATABASE_URL points at, or why
+    there is none."""
+    host, port = connection.settings_dict["HOST"], int(connection.settings_dict["PORT"] or 5432)
+    if host not in ("127.0.0.1", "localhost"):
+        return f"the test database is not on this machine's Postgres ({host})"
+    try:
+        listing = subprocess.run(
+            ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "pg_lsclusters/pg_ctlcluster are not here"
+    clusters = [line.split()[:3] for line in listing.splitlines() if line.strip()]
+    found = [(v, name) for v, name, cluster_port in clusters if int(cluster_port) == port]
+    if not found:
+        return f"no cluster of this machine listens on port {port}"
+    version, name = found[0]
+    return lambda: subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+
+
+def _postgres_restart() -> Callable[[], None] | str:
+    """How to restart the Postgres the tests use (the embedded one or the machine's
+    cluster), or why it is not to be restarted."""
+    restart = _embedded_restart() or _cluster_restart()
+    if isinstance(restart, str):
+        return restart
+    if others := _other_clients():
         return f"{others} other client(s) use this Postgres now; a restart would cut them off"
-    return found[0]
+    return restart
+
+
+def _accepts_connections() -> bool:
+    try:
+        psycopg.connect(
+            localservices.database_url(connection.settings_dict), connect_timeout=2
+        ).close()
+    except psycopg.OperationalError:
+        return False
+    return True
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_postgres_restart_loses_no_submitted_report(
     live_server, organisation_a, grantee_a, client_for
 ):
-    cluster = _cluster()
-    if isinstance(cluster, str):
-        pytest.skip(f"Postgres not restarted: {cluster}")
+    restart = _postgres_restart()
+    if isinstance(restart, str):
+        pytest.skip(f"Postgres not restarted: {restart}")
     report = make_award(organisation_a).reports.order_by("period_start")[0]
     browser = requests.Session()
     browser.cookies.set(settings.SESSION_COOKIE_NAME, client_for(grantee_a).cookies[
@@ -411,16 +444,8 @@ def test_a_postgres_restart_loses_no_submitted_report(
     )  # fmt: skip
     assert submitted.status_code == 302
 
-    version, name = cluster
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"],
-        check=True, capture_output=True, timeout=120,
-    )  # fmt: skip
-    port = str(connection.settings_dict["PORT"] or 5432)
-    wait_for(
-        lambda: subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", port, "-q"]).returncode == 0,
-        "Postgres to accept connections again",
-    )
+    restart()
+    wait_for(_accepts_connections, "Postgres to accept connections again")
 
     # the live server's connection from before the restart is dead: the next request must
     # notice (CONN_HEALTH_CHECKS) and connect again, not answer 500

@@ -1,10 +1,10 @@
 """Writes on accounts."""
 
+from __future__ import annotations
+
 from base64 import b32encode
 from math import ceil
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -150,5 +150,7 @@ def two_factor_secret(device: TOTPDevice) -> str:
 
 def two_factor_qr_svg(device: TOTPDevice) -> str:
     """The device's otpauth:// address as a QR code, inline SVG (no image library needed)."""
+    import qrcode.image.svg
+
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     return image.to_string(encoding="unicode")

@@ -4,13 +4,12 @@ Figures are plain plotly JSON (dicts), built without plotly's graph objects, who
 every property cost more than the whole page for a city of a few hundred areas.
 """
 
+from __future__ import annotations
+
 import json
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-import shapely
-from plotly.colors import sample_colorscale
 
 from ovp.areas.models import Area
 
@@ -22,6 +21,8 @@ _outlines: dict[tuple[int, str, float], tuple[list[float | None], list[float | N
 def _outline(area: Area, tolerance: float) -> tuple[list[float | None], list[float | None]]:
     """Longitudes and latitudes of every ring, separated by None (plotly's gap marker);
     kept per process until the area changes."""
+    import shapely
+
     key = (area.pk, area.updated_at.isoformat() if area.updated_at else "", tolerance)
     if key not in _outlines:
         geometry = shapely.simplify(shapely.from_geojson(json.dumps(area.boundary)), tolerance)
@@ -37,6 +38,8 @@ def _outline(area: Area, tolerance: float) -> tuple[list[float | None], list[flo
 
 
 def shades_at(position: float) -> str:
+    from plotly.colors import sample_colorscale
+
     return str(sample_colorscale(COLORSCALE, [min(max(position, 0.0), 1.0)])[0])
 
 
@@ -50,6 +53,8 @@ def area_map(
 ) -> dict[str, Any]:
     """A choropleth-like figure: each area filled by its value (plain when it has none),
     with a colour scale when there are values; `highlight` outlines one area."""
+    from plotly.colors import sample_colorscale
+
     areas = list(areas)
     if not areas:
         return {"data": [], "layout": {}}

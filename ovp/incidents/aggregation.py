@@ -58,8 +58,7 @@ from ovp.incidents.models import (
     Sex,
     kind_of_marker,
 )
-
-AGGREGATES_VERSION_KEY = "incidents:aggregates-version"
+from ovp.incidents.selectors import AGGREGATES_VERSION_KEY
 
 # the breakdowns' slots (dimension, value), in the order of Breakdown.counts
 BREAKDOWN_SLOTS: list[tuple[str, str]] = [
@@ -366,16 +365,6 @@ def _write(
         ),
     )
     return len(periods["area"]), len(area)
-
-
-def aggregates_version() -> int:
-    """Changes whenever aggregates change; cache keys of figures include it."""
-    version = cache.get(AGGREGATES_VERSION_KEY)
-    if version is None:
-        last = AggregationRun.objects.filter(succeeded=True).order_by("-id").first()
-        version = last.pk if last else 0
-        cache.set(AGGREGATES_VERSION_KEY, version, None)
-    return int(version)
 
 
 def _recompute(cursor: Any, *, months: list[date] | None, outermost: bool) -> int:

@@ -12,9 +12,8 @@ from django.core.cache import cache
 from ovp.areas.maps import area_map
 from ovp.areas.models import Area
 from ovp.incidents import charts, selectors
-from ovp.incidents.aggregation import aggregates_version
 from ovp.incidents.charts import PALETTE, Chart, bars, layout, values, weekly_figure
-from ovp.incidents.selectors import DataRange, Scope, YearToDate
+from ovp.incidents.selectors import DataRange, Scope, YearToDate, aggregates_version
 from ovp.incidents.suppression import suppress, suppress_total
 
 

@@ -1,19 +1,25 @@
 """Reads of the incident aggregates for dashboards. A fixed number of queries per call,
 whatever the size of the data: dashboards never touch the victims table."""
 
+from __future__ import annotations
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q, Sum
 
 from ovp.areas.models import Area
-from ovp.incidents.models import Breakdown, Period, PeriodCount
+from ovp.incidents.models import AggregationRun, Breakdown, Period, PeriodCount
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 YEARS_FOR_AVERAGE = 5
+# the cache key whose value changes whenever the aggregates change (the nightly job sets it)
+AGGREGATES_VERSION_KEY = "incidents:aggregates-version"
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,16 @@ class DataRange:
     years: list[int] = field(default_factory=list)
 
 
+def aggregates_version() -> int:
+    """Changes whenever aggregates change; cache keys of figures include it."""
+    version = cache.get(AGGREGATES_VERSION_KEY)
+    if version is None:
+        last = AggregationRun.objects.filter(succeeded=True).order_by("-id").first()
+        version = last.pk if last else 0
+        cache.set(AGGREGATES_VERSION_KEY, version, None)
+    return int(version)
+
+
 def data_range() -> DataRange:
     """The first and last weeks with data: those of the city's first and last parts."""
     bounds = PeriodCount.objects.filter(
@@ -75,6 +91,8 @@ def weeks_and_parts(scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     row's year and week number (1 = first week starting in the year). One query of the
     parts: those of the weeks starting in the six years (a week's last part may start in
     the next January)."""
+    import pandas as pd
+
     first, after = date(scope.year - YEARS_FOR_AVERAGE, 1, 1), date(scope.year + 1, 1, 1)
     rows = (
         PeriodCount.objects.filter(_scope_filter(scope), period=Period.PART)
@@ -148,6 +166,8 @@ def covered_years(scope: Scope, first_week: date | None) -> list[int]:
 def year_to_date(parts: pd.DataFrame, scope: Scope, first_week: date | None) -> YearToDate:
     """Sums of the weeks-within-months (from `weeks_and_parts`) of each year's
     window: January 1 to the same day of the year."""
+    import pandas as pd
+
     totals: dict[int, dict[str, int]] = {}
     for year in range(scope.year - YEARS_FOR_AVERAGE, scope.year + 1):
         begin, end = scope.same_window(year)
@@ -183,6 +203,8 @@ def area_totals_between(areas: list[Area], begin: date, end: date) -> pd.DataFra
     """Victims and fatal victims in each area over the parts of weeks (within months) that
     start between the two days, with rate per 100,000 residents and share of the areas'
     total, the highest first. One query."""
+    import pandas as pd
+
     sums: dict[int, dict[str, Any]] = {
         row["area_id"]: dict(row)
         for row in PeriodCount.objects.filter(
@@ -227,6 +249,9 @@ def not_placed(scope: Scope) -> int:
 
 def breakdowns(scope: Scope) -> pd.DataFrame:
     """Victims by age band, sex, race, hour and weekday in the months of the scope."""
+    import numpy as np
+    import pandas as pd
+
     from ovp.incidents.aggregation import BREAKDOWN_SLOTS
 
     rows = Breakdown.objects.filter(

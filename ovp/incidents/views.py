@@ -1,9 +1,10 @@
+from __future__ import annotations
+
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -15,16 +16,22 @@ from django.utils.text import slugify
 
 from ovp.accounts.permissions import office_required
 from ovp.core.exports import spreadsheet_safe
-from ovp.incidents import dashboard as dashboards
 from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
 from ovp.incidents.mapping import mapping_from_json
 from ovp.incidents.models import AggregationRun, ImportRun, IncidentSource
-from ovp.incidents.normalize import normalize, read_export
-from ovp.incidents.services import import_enqueue, source_pull_enqueue
+
+if TYPE_CHECKING:
+    from ovp.incidents.dashboard import Dashboard
+
+
+# The dashboards, the import and its checks need pandas and pyarrow: they are imported in the
+# views that use them, so that loading the URLconf (every command, every worker) does not.
 
 
 def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    from ovp.incidents import dashboard as dashboards
+
     data, kinds, scope = dashboards.scope_for(request.GET)
     context: dict[str, Any] = {"data": data, "scope": scope, "kinds": kinds}
     if scope is not None:
@@ -46,7 +53,7 @@ def dashboard_csv(request: HttpRequest, chart: str) -> HttpResponse:
     return _chart_csv(context["dashboard"], chart, context["scope"])
 
 
-def _chart_csv(board: dashboards.Dashboard, slug: str, scope: selectors.Scope) -> HttpResponse:
+def _chart_csv(board: Dashboard, slug: str, scope: selectors.Scope) -> HttpResponse:
     chart = next((c for c in board.charts if c.slug == slug), None)
     if chart is None:
         raise Http404("No such chart.")
@@ -63,6 +70,8 @@ def _chart_csv(board: dashboards.Dashboard, slug: str, scope: selectors.Scope) -
 
 
 def _public_context(request: HttpRequest) -> dict[str, Any]:
+    from ovp.incidents import dashboard as dashboards
+
     data, _, scope = dashboards.scope_for({"year": request.GET.get("year")})
     context: dict[str, Any] = {"data": data, "scope": scope}
     if scope is not None:
@@ -88,6 +97,8 @@ def public_csv(request: HttpRequest, chart: str) -> HttpResponse:
 
 @office_required
 def imports(request: HttpRequest) -> HttpResponse:
+    from ovp.incidents.services import import_enqueue
+
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,6 +172,8 @@ def source_pull(request: HttpRequest, uuid: str) -> HttpResponse:
     if not source.url:
         messages.error(request, "This source has no URL to pull.")
         return redirect("incidents:sources")
+    from ovp.incidents.services import source_pull_enqueue
+
     run = source_pull_enqueue(source=source, user=request.user)
     return redirect("incidents:import_detail", uuid=run.uuid)
 
@@ -171,6 +184,10 @@ SAMPLE_ROWS = 200
 @office_required
 def mapping_builder(request: HttpRequest) -> HttpResponse:
     """Build a column mapping from a sample of another city's export, and try it on the sample."""
+    import pandas as pd
+
+    from ovp.incidents.normalize import normalize, read_export
+
     sample = request.session.get("mapping_sample")
     if request.method == "POST" and "sample" in request.FILES:
         upload = SampleUploadForm(request.POST, request.FILES)

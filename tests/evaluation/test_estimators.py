@@ -380,3 +380,10 @@ def test_an_its_that_overflows_gets_a_plain_sentence():
     panel = prepare_panel(frame, unit="unit", time="month", outcome="shot", treated_from="start")
     with pytest.raises(PanelError, match="its numbers grow too large"):
         estimators.estimate(panel, "its")
+
+
+def test_every_method_people_can_choose_has_an_estimator_and_a_label():
+    from evaluation.models import EvaluationMethod
+
+    assert list(EvaluationMethod.values) == list(estimators.METHODS) == list(estimators.ESTIMATORS)
+    assert all(label for label in EvaluationMethod.labels)

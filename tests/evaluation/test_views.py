@@ -203,8 +203,8 @@ def test_a_run_keeps_its_numbers_and_says_so_when_the_aggregates_change(
     from django.core.cache import cache
 
     from evaluation.services import evaluation_estimate
-    from ovp.incidents.aggregation import AGGREGATES_VERSION_KEY
     from ovp.incidents.models import PeriodCount
+    from ovp.incidents.selectors import AGGREGATES_VERSION_KEY
 
     url = reverse("evaluation:run_detail", args=[stored_run.uuid])
     assert "have been rebuilt since this run" not in client_for(staff).get(url).content.decode()

@@ -2,19 +2,24 @@
 --unit COL --time COL --outcome COL --treated-from COL [--weights COL] [--log-outcome]
 [--method twfe|event-study|staggered|its|synth] [--json]`."""
 
+from __future__ import annotations
+
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from evaluation.estimators import METHOD_LABELS, METHODS, PanelError, Result
-from evaluation.services import panel_estimate, panel_from_csv
+from evaluation.models import EvaluationMethod
+
+if TYPE_CHECKING:
+    from evaluation.estimators import Result
 
 MAX_BYTES = 500 * 1024 * 1024
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # data commands: the URLconf need not load
     help = (
         "Estimate the effect of a treatment on a panel CSV (one row per unit and period). "
         "--treated-from names the column holding the period a unit is first treated, empty "
@@ -39,12 +44,16 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--method",
-            choices=METHODS,
+            choices=EvaluationMethod.values,
             help="Default: synth for one treated unit, staggered when starts differ, else twfe.",
         )
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # the estimators need pandas and scipy: imported here, so that --help starts at once
+        from evaluation.estimators import PanelError
+        from evaluation.services import panel_estimate, panel_from_csv
+
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path} is not a file.")
@@ -81,7 +90,7 @@ def _se_scale(plain: dict[str, Any]) -> str:
 def _text(result: Result) -> str:
     plain = result.as_dict()
     lines = [
-        f"Method: {METHOD_LABELS[result.method]}",
+        f"Method: {EvaluationMethod(result.method).label}",
         f"Estimate: {_number(plain['estimate'])} ({plain['scale']})",
         f"Standard error: {_number(plain['std_error'])}{_se_scale(plain)}",
         f"95% CI: {_number(plain['ci_low'])} to {_number(plain['ci_high'])}",

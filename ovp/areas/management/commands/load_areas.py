@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from ovp.areas.models import AreaKind
-from ovp.areas.services import areas_load_geojson
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # data commands: the URLconf need not load
     help = (
         "Load area boundaries from a GeoJSON FeatureCollection (creates or updates by kind+code)."
     )
@@ -21,6 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--population-field", help="property holding the population")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # imported here, not with the module: --help and Django's command list start at
+        # once, without pandas and pyarrow
+        from ovp.areas.services import areas_load_geojson
+
         try:
             result = areas_load_geojson(
                 source=options["file"],

@@ -6,6 +6,7 @@ from ovp.core.queue import outbox_flush
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # data commands: the URLconf need not load
     help = "Send the Celery tasks queued while Redis was down (the beat job does it every minute)."
 
     def handle(self, *args: Any, **options: Any) -> None:

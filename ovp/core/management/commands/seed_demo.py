@@ -11,6 +11,7 @@ from ovp.core.demo import seed_demo_city
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # data commands: the URLconf need not load
     help = "Build the deterministic demo city (areas, organisations, users, and each app's data)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:

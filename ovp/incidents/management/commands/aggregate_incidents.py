@@ -4,10 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from ovp.incidents.aggregation import incidents_aggregate
-
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # data commands: the URLconf need not load
     help = "Bring the incident aggregates up to date (the nightly job); --full rebuilds all."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -15,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # imported here, not with the module: --help and Django's command list start at
+        # once, without pandas and pyarrow
+        from ovp.incidents.aggregation import incidents_aggregate
+
         result = incidents_aggregate(full=options["full"])
         run = result.run
         report = {

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from ovp.incidents.mapping import PRESETS, mapping_for
-from ovp.incidents.services import incidents_import, source_for
 
 
 class Command(BaseCommand):
+    requires_system_checks: list[str] = []  # data commands: the URLconf need not load
     help = "Import a city's shooting export (a file or an http(s) URL) into the incident data."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -24,6 +24,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # imported here, not with the module: --help and Django's command list start at
+        # once, without pandas and pyarrow
+        from ovp.incidents.services import incidents_import, source_for
+
         try:
             mapping_json = None
             if options["mapping"]:

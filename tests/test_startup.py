@@ -1,0 +1,48 @@
+"""Start-up stays quick: loading the URLconf (what `manage.py check`, every web worker and
+every test client does) and every management command loads none of the heavy numerical
+libraries; those are imported by the functions that use them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = (
+    "numpy", "pandas", "pyarrow", "pgpq", "scipy", "statsmodels", "plotly", "shapely",
+    "qrcode", "openpyxl", "xhtml2pdf", "reportlab",
+)  # fmt: skip
+
+LOAD_EVERYTHING_BUT_RUN_NOTHING = f"""
+import sys
+import django
+django.setup()
+from django.core.management import get_commands, load_command_class
+from django.urls import get_resolver
+get_resolver().url_patterns
+for name, app in get_commands().items():
+    load_command_class(app, name)
+print(" ".join(name for name in {HEAVY!r} if name in sys.modules))
+"""
+
+
+def test_the_urlconf_and_every_command_load_no_heavy_library():
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "ovp.settings.test"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", LOAD_EVERYTHING_BUT_RUN_NOTHING],
+        cwd=ROOT, env=environment, capture_output=True, text=True, check=True, timeout=120,
+    ).stdout.split()  # fmt: skip
+    assert loaded == []
+
+
+def test_data_commands_skip_the_system_checks():
+    from django.core.management import get_commands, load_command_class
+
+    ours = {
+        name: app
+        for name, app in get_commands().items()
+        if app.split(".")[0] in {"ovp", "stakeholders", "inventory", "grants", "evaluation"}
+    }
+    assert {"import_incidents", "aggregate_incidents", "evaluate_panel"} <= set(ours)
+    for name, app in ours.items():
+        assert load_command_class(app, name).requires_system_checks == [], name
