@@ -413,10 +413,12 @@ def _postgres_restart() -> Callable[[], None] | str:
 
 
 def _accepts_connections() -> bool:
+    db = connection.settings_dict
     try:
         psycopg.connect(
-            localservices.database_url(connection.settings_dict), connect_timeout=2
-        ).close()
+            host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"],
+            dbname=db["NAME"], connect_timeout=2,
+        ).close()  # fmt: skip
     except psycopg.OperationalError:
         return False
     return True
