@@ -53,6 +53,14 @@ class Coded:
         codes, categories = pd.factorize(pd.Series(converted, dtype=object))
         return pd.Categorical.from_codes(codes[self.codes], categories=categories.astype(str))
 
+    def categories(
+        self, function: Callable[[pd.Series], pd.Series]
+    ) -> tuple[list[Any], np.ndarray]:
+        """The distinct converted values (those not None), and each row's code into them
+        (MISSING where the value is missing or converts to None)."""
+        codes, distinct = pd.factorize(pd.Series(self.convert_distinct(function), dtype=object))
+        return list(distinct), np.append(codes, MISSING)[self.codes]
+
     def convert_distinct(self, function: Callable[[pd.Series], pd.Series]) -> np.ndarray:
         return function(pd.Series(self.uniques.to_pylist(), dtype=object)).to_numpy(dtype=object)
 
@@ -74,10 +82,13 @@ class Coded:
 class ImportState:
     """What one chunk of a file must know of the chunks before it."""
 
-    # every incident key seen so far, once, and how many victims each has had so far
-    incidents: pa.Array = field(default_factory=lambda: pa.array([], pa.string()))
+    # every incident key seen so far, once, and how many victims each has had so far (by
+    # the incident's number in `incidents`)
+    incidents: "KeyIndex" = field(default_factory=lambda: KeyIndex())
     incident_victims: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     victim_keys: set[str] = field(default_factory=set)
+    # each date as written, read once per file (every block holds most of the same days)
+    days_read: dict[str, date | None] = field(default_factory=dict)
     first_line: int = 2  # of the chunk; line 1 is the header
 
 
@@ -171,6 +182,11 @@ def _coded(table: pa.Table, column: str | None, missing: set[str]) -> Coded:
     return Coded(codes=codes, uniques=dictionary)
 
 
+def _per_row(codes: np.ndarray, by_value: list[bool]) -> np.ndarray:
+    """A flag of each distinct value spread over the rows (False where MISSING)."""
+    return np.append(np.asarray(by_value, dtype=bool), False)[codes]
+
+
 def _too_long(keys: pa.Array, limit: int) -> np.ndarray:
     lengths = pc.utf8_length(keys).to_numpy(zero_copy_only=False)
     return np.nan_to_num(lengths.astype(float), nan=0) > limit
@@ -186,6 +202,14 @@ def _dates(values: pd.Series, fmt: str) -> pd.Series:
     return pd.Series(parsed.dt.date.to_numpy(dtype=object), dtype=object).where(
         parsed.notna(), None
     )
+
+
+def _dates_once(values: pd.Series, fmt: str, read: dict[str, date | None]) -> pd.Series:
+    """`_dates`, reading only the values not in `read` (and adding them to it)."""
+    unread = [value for value in dict.fromkeys(values) if value not in read]
+    if unread:
+        read.update(zip(unread, _dates(pd.Series(unread, dtype=object), fmt), strict=True))
+    return pd.Series([read[value] for value in values], dtype=object)
 
 
 def _hours(coded: Coded, fmt: str) -> np.ndarray:
@@ -239,16 +263,14 @@ def normalize(
     )
 
     date_column = column[mapping.date]
-    dates = date_column.convert(lambda v: _dates(v, mapping.date_format))
+    # each distinct day once: checked once, and kept as codes into the days
+    days, day_codes = date_column.categories(
+        lambda v: _dates_once(v, mapping.date_format, state.days_read)
+    )
     reject(date_column.missing, f"no date in {mapping.date}")
-    reject(pd.isna(dates) & ~date_column.missing, f"date is not {mapping.date_format}")
-    known = ~pd.isna(dates)
-    too_late = np.zeros(rows_read, dtype=bool)
-    too_late[known] = dates[known] > today
-    reject(too_late, "date is in the future")
-    too_early = np.zeros(rows_read, dtype=bool)
-    too_early[known] = dates[known] < date(1900, 1, 1)
-    reject(too_early, "date is before 1900")
+    reject((day_codes == MISSING) & ~date_column.missing, f"date is not {mapping.date_format}")
+    reject(_per_row(day_codes, [day > today for day in days]), "date is in the future")
+    reject(_per_row(day_codes, [day < date(1900, 1, 1) for day in days]), "date is before 1900")
 
     hours = _hours(column[mapping.time], mapping.time_format)
 
@@ -357,7 +379,9 @@ def normalize(
             "record_key": record_key.to_pandas(),
             "incident_key": incident_keys.to_pandas(),
             "first_of_incident": ordinal == 1,
-            "occurred_on": dates[index],
+            "occurred_on": pd.Categorical.from_codes(
+                day_codes[index], categories=pd.Index(days, dtype=object)
+            ),
             "hour": pd.arrays.IntegerArray(hours[index].astype(np.int16), hours[index] == MISSING),
             "fatal": fatal_values,
             "age_band": age[index],
@@ -378,16 +402,84 @@ def _number_within_incidents(keys: pa.Array, state: ImportState) -> np.ndarray:
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     uniques = encoded.dictionary
     within = pd.Series(codes).groupby(codes, sort=False).cumcount().to_numpy() + 1
-    earlier = pc.index_in(uniques, value_set=state.incidents).fill_null(-1)
-    at = earlier.to_numpy(zero_copy_only=False).astype(np.int64)
+    at = state.incidents.find(uniques)
     seen = at >= 0
     before = np.zeros(len(uniques), dtype=np.int64)
     before[seen] = state.incident_victims[at[seen]]
     in_chunk = np.bincount(codes, minlength=len(uniques))
     state.incident_victims[at[seen]] += in_chunk[seen]
-    state.incidents = pa.concat_arrays([state.incidents, uniques.filter(pa.array(~seen))])
+    state.incidents.add(uniques.filter(pa.array(~seen)))
     state.incident_victims = np.concatenate([state.incident_victims, in_chunk[~seen]])
     return within + before[codes]
+
+
+FNV_OFFSET, FNV_PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)
+
+
+def key_hashes(keys: pa.Array) -> np.ndarray:
+    """A 64-bit hash (FNV-1a, with the length mixed in) of each key's UTF-8 bytes, computed
+    a byte position at a time over all keys at once. `keys`: strings, none missing. The same
+    key always hashes alike: KeyIndex takes a key whose hash is not found for a new one."""
+    keys = keys.cast(pa.string())
+    _, offsets_buffer, data_buffer = keys.buffers()
+    offsets = np.frombuffer(
+        offsets_buffer, dtype=np.int32, count=len(keys) + 1, offset=keys.offset * 4
+    )
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(1, np.uint8)
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    hashes = FNV_OFFSET ^ lengths.astype(np.uint64)
+    last = max(len(data) - 1, 0)
+    for position in range(int(lengths.max(initial=0))):
+        byte = data[np.minimum(starts + position, last)].astype(np.uint64)
+        # a key's hash depends on its own bytes only, not on the longest key beside it
+        hashes = np.where(lengths > position, (hashes ^ byte) * FNV_PRIME, hashes)
+    return hashes
+
+
+class KeyIndex:
+    """Distinct keys, numbered in the order they were added, found again by their hashes
+    kept sorted: finding a block's keys costs a binary search each, where a hash table of
+    every earlier key, built again for each block, grows with the file. Every match is
+    checked against the key itself, so a hash collision costs an exact search, never a
+    wrong answer."""
+
+    def __init__(self) -> None:
+        self._chunks: list[pa.Array] = []
+        self._count = 0
+        self._hashes = np.zeros(0, dtype=np.uint64)  # sorted
+        self._numbers = np.zeros(0, dtype=np.int64)  # the key's number, in hash order
+
+    def __len__(self) -> int:
+        return self._count
+
+    def find(self, keys: pa.Array) -> np.ndarray:
+        """The number of each key (strings, none missing), or -1 for a key not added."""
+        found = np.full(len(keys), -1, dtype=np.int64)
+        if not self._count or not len(keys):
+            return found
+        hashes = key_hashes(keys)
+        at = np.minimum(np.searchsorted(self._hashes, hashes), len(self._hashes) - 1)
+        hit = self._hashes[at] == hashes
+        if not hit.any():
+            return found
+        found[hit] = self._numbers[at[hit]]
+        earlier = pa.chunked_array(self._chunks, pa.string()).take(pa.array(found[hit]))
+        if not pc.all(pc.equal(earlier, keys.cast(pa.string()).filter(pa.array(hit)))).as_py():
+            # two keys share a hash: look them up exactly
+            exact = pc.index_in(keys, value_set=pa.concat_arrays(self._chunks)).fill_null(-1)
+            return exact.to_numpy(zero_copy_only=False).astype(np.int64)
+        return found
+
+    def add(self, keys: pa.Array) -> None:
+        """Number new keys (distinct, none added before) after those there are."""
+        keys = keys.cast(pa.string())
+        hashes = key_hashes(keys)
+        order = np.argsort(hashes, kind="stable")
+        at = np.searchsorted(self._hashes, hashes[order])
+        self._hashes = np.insert(self._hashes, at, hashes[order])
+        self._numbers = np.insert(self._numbers, at, self._count + order)
+        self._chunks.append(keys)
+        self._count += len(keys)
 
 
 def rejected_csv(rejected: pd.DataFrame) -> str:
