@@ -151,7 +151,6 @@ class Victim(models.Model):
     area_ids = ArrayField(
         models.IntegerField(), default=list, help_text="One area (or not-placed marker) per kind."
     )
-    row_hash = models.BigIntegerField()
     first_import = models.ForeignKey(
         ImportRun,
         on_delete=models.DO_NOTHING,

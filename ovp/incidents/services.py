@@ -56,7 +56,16 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, str], None]
 Block = TypeVar("Block")
 
-# the victims' columns as the import sends them (Arrow types for a binary COPY)
+# what the export says of a victim: a change in these is a change (placement is ours, and
+# follows the areas: `incidents_place` redoes it when they change)
+EXPORT_COLUMNS = [
+    "incident_key", "first_of_incident", "occurred_on", "hour", "fatal", "age_band", "sex",
+    "race", "latitude", "longitude", "reported_area_code",
+]  # fmt: skip
+PLACEMENT_COLUMNS = ["placement", "area_ids"]
+# what VictimChange keeps of the version before a change
+AUDITED_COLUMNS = [*EXPORT_COLUMNS, *PLACEMENT_COLUMNS]
+# the victims' columns as the import sends them, with their Arrow types (for a binary COPY)
 VICTIM_SCHEMA = pa.schema(
     [
         ("source_id", pa.int64()), ("record_key", pa.string()), ("incident_key", pa.string()),
@@ -64,17 +73,11 @@ VICTIM_SCHEMA = pa.schema(
         ("fatal", pa.bool_()), ("age_band", pa.string()), ("sex", pa.string()),
         ("race", pa.string()), ("latitude", pa.float64()), ("longitude", pa.float64()),
         ("reported_area_code", pa.string()), ("placement", pa.string()),
-        ("area_ids", pa.list_(pa.int32())), ("row_hash", pa.int64()),
-        ("first_import_id", pa.int64()), ("last_import_id", pa.int64()),
+        ("area_ids", pa.list_(pa.int32())), ("first_import_id", pa.int64()),
+        ("last_import_id", pa.int64()),
     ]
 )  # fmt: skip
 VICTIM_COLUMNS = VICTIM_SCHEMA.names
-# what a change is judged on (and what VictimChange keeps of the version before)
-# what the export says of a victim: a change in these is a change (placement is ours, and
-# follows the areas: `incidents_place` redoes it when they change)
-HASHED_COLUMNS = VICTIM_COLUMNS[2:13]
-# what VictimChange keeps of the version before a change
-AUDITED_COLUMNS = [*VICTIM_COLUMNS[2:14], "area_ids"]
 MAX_DOWNLOAD_BYTES = 2 * 1024**3
 
 
@@ -82,11 +85,24 @@ def _no_progress(percent: int, note: str) -> None:
     return None
 
 
+# how a victim was placed, as a small code per row
+PLACEMENTS = [Placement.NONE, Placement.POINT, Placement.CODE]
+NONE, BY_POINT, BY_CODE = range(3)
+
+
 @dataclass
 class Placed:
     areas: np.ndarray  # int32, a row per victim: its area (or marker) of each kind
-    placement: np.ndarray
-    counts: dict[str, int]
+    how: np.ndarray  # int8, a row per victim: its PLACEMENTS code
+
+    @property
+    def placement(self) -> pd.Categorical:
+        return pd.Categorical.from_codes(self.how, categories=PLACEMENTS)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        none, point, code = np.bincount(self.how, minlength=len(PLACEMENTS)).tolist()
+        return {"placed_by_point": point, "placed_by_code": code, "unplaced": none}
 
     @property
     def area_ids(self) -> pd.Series:
@@ -125,32 +141,27 @@ class Placer:
         lons = victims["longitude"].to_numpy(dtype=np.float64, na_value=np.nan)
         lats = victims["latitude"].to_numpy(dtype=np.float64, na_value=np.nan)
         by_kind: list[np.ndarray] = []
-        placement = np.full(len(victims), Placement.NONE, dtype=object)
+        how = np.full(len(victims), NONE, dtype=np.int8)
         for kind, index in self.indexes.items():
             placed = index.place(lons, lats)
             if kind == self.area_kind:
-                placement[placed != UNPLACED] = Placement.POINT
+                how[placed != UNPLACED] = BY_POINT
                 # each distinct code looked up once
                 codes, distinct = pd.factorize(victims["reported_area_code"])
                 ids = pd.Series(distinct, dtype=object).map(self.codes)
                 by_code = np.append(ids.to_numpy(dtype=np.float64, na_value=np.nan), np.nan)[codes]
                 fallback = (placed == UNPLACED) & ~np.isnan(by_code)
                 placed[fallback] = by_code[fallback].astype(np.int64)
-                placement[fallback] = Placement.CODE
+                how[fallback] = BY_CODE
             # not placed in this kind: the kind's marker, so every kind adds up to the city
             placed[placed == UNPLACED] = not_placed_marker(kind)
             by_kind.append(placed)
-        counts = {
-            "placed_by_point": int((placement == Placement.POINT).sum()),
-            "placed_by_code": int((placement == Placement.CODE).sum()),
-            "unplaced": int((placement == Placement.NONE).sum()),
-        }
         areas = (
             np.column_stack(by_kind).astype(np.int32)
             if by_kind
             else np.full((len(victims), 1), NO_AREAS, dtype=np.int32)
         )
-        return Placed(areas=areas, placement=placement, counts=counts)
+        return Placed(areas=areas, how=how)
 
 
 def _victim_schema(*, ids: bool) -> pa.Schema:
@@ -162,16 +173,14 @@ def _victim_table(
 ) -> pa.Table:
     """The victims as the table's rows (VICTIM_COLUMNS), after their ids from `first_id` on
     when it is given."""
-    row_hash = pd.util.hash_pandas_object(victims[HASHED_COLUMNS], index=False).to_numpy()
     n = len(victims)
     columns = {
         **ids_from(first_id, n),
         "source_id": np.full(n, source_id, dtype=np.int64),
-        # what the export says of the victim (record_key to reported_area_code), and placement
-        **{name: victims[name] for name in VICTIM_COLUMNS[1:13]},
+        "record_key": victims["record_key"],
+        **{name: victims[name] for name in EXPORT_COLUMNS},
         "placement": placed.placement,
         "area_ids": integer_arrays(placed.areas),
-        "row_hash": row_hash.view(np.int64),
         "first_import_id": np.full(n, run_id, dtype=np.int64),
         "last_import_id": np.full(n, run_id, dtype=np.int64),
     }
@@ -331,13 +340,19 @@ def _merge(
     cursor.execute("CREATE INDEX ON staging (record_key)")
     cursor.execute("ANALYZE staging")
     previous = "jsonb_build_object(" + ", ".join(f"'{c}', v.{c}" for c in AUDITED_COLUMNS) + ")"
+    # what the export says now differs from what it said (compared column by column, NULLs
+    # alike), or the victim is back in the export after being removed
+    differs = (
+        f"(ROW({', '.join(f'v.{c}' for c in EXPORT_COLUMNS)}) IS DISTINCT FROM "
+        f"ROW({', '.join(f's.{c}' for c in EXPORT_COLUMNS)}) OR v.removed_at IS NOT NULL)"
+    )
     # changed, or back in the export after being removed
     cursor.execute(
         f"""INSERT INTO incidents_victimchange (import_run_id, victim_id, kind, previous)
             SELECT %s, v.id,
                    CASE WHEN v.removed_at IS NULL THEN 'changed' ELSE 'restored' END, {previous}
             FROM {victim} v JOIN staging s ON s.record_key = v.record_key
-            WHERE v.source_id = %s AND (v.row_hash <> s.row_hash OR v.removed_at IS NOT NULL)""",
+            WHERE v.source_id = %s AND {differs}""",
         [run_id, source_id],
     )
     changed = cursor.rowcount
@@ -345,15 +360,15 @@ def _merge(
         cursor,
         f"""SELECT unnest(ARRAY[v.occurred_on, s.occurred_on]) FROM {victim} v
             JOIN staging s ON s.record_key = v.record_key
-            WHERE v.source_id = %s AND (v.row_hash <> s.row_hash OR v.removed_at IS NOT NULL)""",
+            WHERE v.source_id = %s AND {differs}""",
         [source_id],
     )
-    assignments = ", ".join(f"{c} = s.{c}" for c in VICTIM_COLUMNS[2:16])
+    assignments = ", ".join(f"{c} = s.{c}" for c in AUDITED_COLUMNS)
     cursor.execute(
         f"""UPDATE {victim} v
             SET {assignments}, last_import_id = %s, removed_at = NULL, removed_by_id = NULL
             FROM staging s WHERE v.source_id = %s AND s.record_key = v.record_key
-            AND (v.row_hash <> s.row_hash OR v.removed_at IS NOT NULL)""",
+            AND {differs}""",
         [run_id, source_id],
     )
     new_rows = f"""FROM staging s WHERE NOT EXISTS (
@@ -586,7 +601,7 @@ def incidents_place() -> PlaceResult:
             placed = Placer.for_kind(source_mapping(source).area_kind).place(frame)
             before = "{" + frame["area_ids"].map(lambda ids: ",".join(map(str, ids))) + "}"
             changed = (before.to_numpy() != placed.area_ids.to_numpy()) | (
-                frame["placement"].to_numpy() != placed.placement
+                frame["placement"].to_numpy() != np.asarray(placed.placement, dtype=object)
             )
             victims_seen += len(frame)
             if not changed.any():
@@ -599,7 +614,8 @@ def incidents_place() -> PlaceResult:
             )
             with cursor.cursor.copy("COPY placed (id, area_ids, placement) FROM STDIN") as copy:
                 for victim_id, area_ids, placement in zip(
-                    frame["id"][changed], placed.area_ids[changed], placed.placement[changed],
+                    frame["id"][changed], placed.area_ids[changed],
+                    np.asarray(placed.placement, dtype=object)[changed],
                     strict=True,
                 ):  # fmt: skip
                     copy.write_row((victim_id, area_ids, placement))

@@ -147,6 +147,24 @@ def test_a_revised_export_records_what_was_added_changed_and_removed(two_precinc
     assert VictimChange.objects.filter(import_run=back, kind="restored").count() == 1
 
 
+@pytest.mark.parametrize(
+    "revision",
+    [
+        {"day": "03/02/2024"}, {"time": "07:00:00"}, {"time": ""}, {"fatal": "TRUE"},
+        {"age": "18-24"}, {"sex": "F"}, {"race": "WHITE"}, {"lat": "40.006"}, {"lon": ""},
+        {"precinct": "2"},
+    ],
+)  # fmt: skip
+def test_a_change_in_any_field_the_export_gives_is_recorded(two_precincts, nypd_source, revision):
+    run_import([nypd_row("1", "03/01/2024"), nypd_row("2", "03/01/2024")], nypd_source)
+    again = run_import([nypd_row("1", "03/01/2024"), nypd_row("2", "03/01/2024")], nypd_source)
+    assert (again.summary["changed"], again.summary["added"]) == (0, 0)  # the same file again
+    revised = [nypd_row("1", **{"day": "03/01/2024", **revision}), nypd_row("2", "03/01/2024")]
+    run = run_import(revised, nypd_source)
+    assert (run.summary["changed"], run.summary["added"], run.summary["removed"]) == (1, 0, 0)
+    assert VictimChange.objects.get(import_run=run).victim.record_key == "1#1"
+
+
 def test_bad_rows_are_listed_with_line_and_reason_and_the_rest_imported(two_precincts, nypd_source):
     rows = [
         nypd_row("1", "03/01/2024"),
