@@ -82,7 +82,7 @@ def gunicorn_boot_seconds(env: dict[str, str]) -> float:
 
     def answers() -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=1) as reply:  # noqa: S310  # nosec B310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/", timeout=1) as reply:  # nosec B310
                 return bool(reply.status == 200)
         except OSError:
             return False

@@ -5,7 +5,7 @@ own (ovp_bench, on the same server as DATABASE_URL, dropped and made again). Pri
 - how long `manage.py check` and `manage.py import_incidents --help` take, and a gunicorn and a
   Celery worker take to start (new processes, bench/processes.py);
 - a raw Postgres COPY of the file into a plain table (the limit) and the project's full import;
-- the import command as a user runs it against a raw `psql \copy` of the file into a plain
+- the import command as a user runs it against a raw `psql \\copy` of the file into a plain
   typed table (three rounds, one of each in turn);
 - a hand-written GROUP BY of area and week (the limit) and the full aggregation;
 - the nightly incremental run after one new day;
