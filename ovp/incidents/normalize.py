@@ -53,14 +53,6 @@ class Coded:
         codes, categories = pd.factorize(pd.Series(converted, dtype=object))
         return pd.Categorical.from_codes(codes[self.codes], categories=categories.astype(str))
 
-    def categories(
-        self, function: Callable[[pd.Series], pd.Series]
-    ) -> tuple[list[Any], np.ndarray]:
-        """The distinct converted values (those not None), and each row's code into them
-        (MISSING where the value is missing or converts to None)."""
-        codes, distinct = pd.factorize(pd.Series(self.convert_distinct(function), dtype=object))
-        return list(distinct), np.append(codes, MISSING)[self.codes]
-
     def convert_distinct(self, function: Callable[[pd.Series], pd.Series]) -> np.ndarray:
         return function(pd.Series(self.uniques.to_pylist(), dtype=object)).to_numpy(dtype=object)
 
@@ -87,8 +79,8 @@ class ImportState:
     incidents: "KeyIndex" = field(default_factory=lambda: KeyIndex())
     incident_victims: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     victim_keys: set[str] = field(default_factory=set)
-    # each date as written, read once per file (every block holds most of the same days)
-    days_read: dict[str, date | None] = field(default_factory=dict)
+    # the file's days, each written form read once (made with the mapping's date format)
+    days: "Days | None" = None
     first_line: int = 2  # of the chunk; line 1 is the header
 
 
@@ -204,12 +196,36 @@ def _dates(values: pd.Series, fmt: str) -> pd.Series:
     )
 
 
-def _dates_once(values: pd.Series, fmt: str, read: dict[str, date | None]) -> pd.Series:
-    """`_dates`, reading only the values not in `read` (and adding them to it)."""
-    unread = [value for value in dict.fromkeys(values) if value not in read]
-    if unread:
-        read.update(zip(unread, _dates(pd.Series(unread, dtype=object), fmt), strict=True))
-    return pd.Series([read[value] for value in values], dtype=object)
+class Days:
+    """The days of a file's date column, each written form read once per file (every block
+    of a file holds most of the same few thousand dates)."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.days: list[date] = []  # distinct, in the order first read
+        self._written = pa.array([], pa.string())  # each written form read so far
+        self._day_of_written = np.zeros(0, dtype=np.int64)  # its day in `days`, or MISSING
+        self._number: dict[date, int] = {}
+
+    def codes(self, coded: Coded) -> np.ndarray:
+        """Each row's day as its position in `days`; MISSING where missing or unreadable."""
+        at = pc.index_in(coded.uniques, value_set=self._written)
+        unread = np.asarray(at.is_null())
+        if unread.any():
+            fresh = coded.uniques.filter(pa.array(unread))
+            read = _dates(pd.Series(fresh.to_pylist(), dtype=object), self.fmt)
+            numbers = [MISSING if day is None else self._numbered(day) for day in read]
+            self._written = pa.concat_arrays([self._written, fresh.cast(pa.string())])
+            self._day_of_written = np.append(self._day_of_written, numbers)
+            at = pc.index_in(coded.uniques, value_set=self._written)
+        by_value = self._day_of_written[at.to_numpy(zero_copy_only=False).astype(np.int64)]
+        return np.append(by_value, MISSING)[coded.codes]
+
+    def _numbered(self, day: date) -> int:
+        if day not in self._number:
+            self._number[day] = len(self.days)
+            self.days.append(day)
+        return self._number[day]
 
 
 def _hours(coded: Coded, fmt: str) -> np.ndarray:
@@ -248,9 +264,14 @@ def normalize(
     missing = set(mapping.missing)
     rows_read = table.num_rows
     reasons = np.full(rows_read, None, dtype=object)
+    ok = np.ones(rows_read, dtype=bool)  # no reason yet
 
     def reject(mask: np.ndarray, reason: str) -> None:
-        reasons[np.asarray(mask, dtype=bool) & (reasons == None)] = reason  # noqa: E711
+        """Reject the rows of `mask` not yet rejected, for this reason (a row keeps the first)."""
+        hit = np.asarray(mask, dtype=bool) & ok
+        if hit.any():
+            reasons[hit] = reason
+            ok[hit] = False
 
     column = {name: _coded(table, name, missing) for name in [*mapping.columns(), None]}
 
@@ -263,10 +284,10 @@ def normalize(
     )
 
     date_column = column[mapping.date]
-    # each distinct day once: checked once, and kept as codes into the days
-    days, day_codes = date_column.categories(
-        lambda v: _dates_once(v, mapping.date_format, state.days_read)
-    )
+    # each distinct day checked once; rows keep codes into the file's days
+    state.days = state.days or Days(mapping.date_format)
+    days = state.days.days
+    day_codes = state.days.codes(date_column)
     reject(date_column.missing, f"no date in {mapping.date}")
     reject((day_codes == MISSING) & ~date_column.missing, f"date is not {mapping.date_format}")
     reject(_per_row(day_codes, [day > today for day in days]), "date is in the future")
@@ -280,8 +301,10 @@ def normalize(
             **{v: True for v in mapping.fatal_true},
             **{v: False for v in mapping.fatal_false},
         }
-        fatal = flags.convert(lambda v: v.map(allowed))
-        reject(~flags.missing & pd.isna(fatal), f"fatal flag is not one of {', '.join(allowed)}")
+        # each distinct flag once: 1 killed, 0 not, -1 not recorded, -2 not a flag
+        by_flag = [allowed.get(flag, -2) for flag in flags.convert_distinct(lambda v: v)]
+        fatal = np.append(np.asarray(by_flag, dtype=np.int8), -1)[flags.codes]
+        reject(fatal == -2, f"fatal flag is not one of {', '.join(allowed)}")
         victim_counts = np.ones(rows_read, dtype=np.int64)
         killed_counts = np.zeros(rows_read, dtype=np.int64)
     else:
@@ -345,7 +368,6 @@ def normalize(
         seen_before = (keys.duplicated().to_numpy() | earlier) & ~victim.missing
         reject(seen_before, f"{mapping.victim_key} appears twice")
 
-    ok = reasons == None  # noqa: E711
     lines = np.arange(state.first_line, state.first_line + rows_read)
     state.first_line += rows_read
     rejected = pd.DataFrame(
@@ -369,10 +391,11 @@ def normalize(
             incident_keys, pc.cast(pa.array(ordinal), pa.string()), "#"
         )
     if fatal is not None:
-        fatal_values = pd.array(fatal[index], dtype="boolean")
+        fatal_values = pd.arrays.BooleanArray(fatal[index] == 1, fatal[index] < 0)
     else:
         within = pd.Series(index).groupby(index).cumcount().to_numpy()
-        fatal_values = pd.array(within < killed_counts[index], dtype="boolean")
+        was_killed = within < killed_counts[index]
+        fatal_values = pd.arrays.BooleanArray(was_killed, np.zeros(len(was_killed), dtype=bool))
 
     victims = pd.DataFrame(
         {
