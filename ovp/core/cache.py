@@ -11,12 +11,20 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+def unreachable() -> tuple[type[BaseException], ...]:
+    """The errors that mean Redis cannot be reached. The redis package is imported here,
+    when an error is being matched (`except` evaluates its expression only then), not when
+    the settings' cache is set up: every command and worker would pay for it as it starts."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (RedisConnectionError, RedisTimeoutError, OSError)
+
+
 Result = TypeVar("Result")
 
 
@@ -28,7 +36,7 @@ def _or(fallback: Callable[..., Any]) -> Callable[[Callable[..., Result]], Calla
         def degraded(self: RedisCache, *args: Any, **kwargs: Any) -> Result:
             try:
                 return method(self, *args, **kwargs)
-            except UNREACHABLE as error:
+            except unreachable() as error:
                 logger.warning("Cache unavailable (%s): %s", method.__name__, error)
                 return fallback(*args, **kwargs)
 
@@ -59,5 +67,5 @@ class DegradingRedisCache(RedisCache):
         """For the health check: does Redis answer? (Other methods hide that it does not.)"""
         try:
             return bool(self._cache.get_client().ping())
-        except UNREACHABLE:
+        except unreachable():
             return False
