@@ -226,9 +226,22 @@ def _blocks(
     """Read, check and place the export block by block, as rows ready for a binary COPY
     (each with its id, from `first_id` on, when it is given): Postgres reads its own binary
     format at about twice the speed of CSV, and pgpq writes it from Arrow as fast as CSV."""
-    state = ImportState()
+    rows = _rows(source, mapping, placer, tally, today=today,
+                 source_id=source_id, run_id=run_id, first_id=first_id)  # fmt: skip
     encoder = ArrowToPostgresBinaryEncoder(_victim_schema(ids=first_id is not None))
     yield encoder.write_header()
+    for table in rows:
+        yield b"".join(encoder.write_batch(batch) for batch in table.to_batches())
+    yield encoder.finish()
+
+
+def _rows(
+    source: str | IO[bytes], mapping: Mapping, placer: "Placer", tally: Tally, *, today: date,
+    source_id: int, run_id: int, first_id: int | None = None,
+) -> Iterator[pa.Table]:  # fmt: skip
+    """The export's victims block by block, checked and placed, as the table's rows; what
+    they add up to goes into `tally`."""
+    state = ImportState()
     # the file is parsed in a thread of its own (Arrow lets go of the GIL meanwhile)
     for table in _in_background(read_export_batches(source, mapping)):
         normalized = normalize(table, mapping, today=today, state=state)
@@ -245,11 +258,9 @@ def _blocks(
             tally.rejected.append(normalized.rejected)
         tally.incidents = len(state.incidents)
         block_first_id = None if first_id is None else first_id + tally.victims - len(victims)
-        rows = _victim_table(
+        yield _victim_table(
             victims, placed, source_id=source_id, run_id=run_id, first_id=block_first_id
         )
-        yield b"".join(encoder.write_batch(batch) for batch in rows.to_batches())
-    yield encoder.finish()
 
 
 def _in_background(blocks: Iterator[Block]) -> Iterator[Block]:
