@@ -12,6 +12,7 @@ own (ovp_bench, on the same server as DATABASE_URL, dropped and made again). Pri
 - the dashboard page's server time over 50 requests, warm and cold, and its queries.
 """
 
+import contextlib
 import json
 import os
 import statistics
@@ -67,10 +68,8 @@ def checkpoint(cursor: Any) -> None:
     server that refuses, the figures are taken without)."""
     from django.db import DatabaseError
 
-    try:
+    with contextlib.suppress(DatabaseError):
         cursor.execute("CHECKPOINT")
-    except DatabaseError:
-        pass
 
 
 def p95(values: list[float]) -> float:
@@ -142,7 +141,10 @@ def main() -> int:
         imports.append(seconds)
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE raw_copy")
-    figures["raw_copy_s"], figures["import_s"] = statistics.median(copies), statistics.median(imports)
+    figures["raw_copy_s"], figures["import_s"] = (
+        statistics.median(copies),
+        statistics.median(imports),
+    )
     figures.update(whole_command(export, url, process_env))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE incidents_victim")
