@@ -166,6 +166,11 @@ AXES_USERNAME_FORM_FIELD = "username"  # the login form's field, which holds the
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# counted by the client's address as the trusted proxies saw it, and by the email in any case
+# (ovp/accounts/throttling.py); PROXY_COUNT is the number of proxies in front of the portal
+OVP_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ovp.accounts.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "ovp.accounts.throttling.username"
 # Two-factor login (django-otp, TOTP): office users may turn it on at /accounts/two-factor/;
 # when this is true, office users without it are sent there before any other page.
 OVP_REQUIRE_2FA_FOR_OFFICE = env.bool("OVP_REQUIRE_2FA_FOR_OFFICE", default=False)

@@ -25,9 +25,9 @@ SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS"), "localhost"]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# behind one proxy: throttle logins by the client's address, not the proxy's
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# behind one proxy (docker-compose's TLS proxy): logins are throttled by the address it
+# appended to X-Forwarded-For, not by what the client wrote there
+OVP_PROXY_COUNT = env.int("PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # the container health check speaks plain HTTP inside the compose network
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]

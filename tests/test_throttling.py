@@ -1,0 +1,89 @@
+"""Login throttling (django-axes) behind the production proxy: counted by the address the
+trusted proxy saw, and by the email whatever its case."""
+
+import importlib
+import os
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
+    "ALLOWED_HOSTS": "ovp.example.org",
+    "DATABASE_URL": "postgres://ovp@db.invalid:5432/ovp",
+    "EMAIL_URL": "smtp://mail.example.org:25",
+}
+
+
+def production_throttling() -> dict:
+    """The throttling settings the production module sets (read with its defaults)."""
+    with mock.patch.dict(os.environ, PRODUCTION_ENV):
+        production = importlib.import_module("ovp.settings.production")
+        production = importlib.reload(production)
+    names = [name for name in dir(production) if name.startswith(("AXES_", "OVP_PROXY"))]
+    return {name: getattr(production, name) for name in names}
+
+
+def login(client: Client, email: str, password: str, **headers: str):
+    return client.post(
+        reverse("accounts:login"), {"username": email, "password": password}, **headers
+    )
+
+
+@pytest.fixture
+def behind_the_proxy():
+    with override_settings(**production_throttling()):
+        yield
+
+
+def test_production_counts_one_trusted_proxy():
+    assert production_throttling()["OVP_PROXY_COUNT"] == 1
+
+
+@pytest.mark.django_db
+def test_a_new_forged_address_each_attempt_does_not_escape_the_lockout(behind_the_proxy, staff):
+    client = Client()
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # the client writes a new address first; the proxy appends the one it saw
+        login(client, staff.email, "wrong", HTTP_X_FORWARDED_FOR=f"10.9.9.{attempt}, 203.0.113.7")
+    response = login(client, staff.email, PASSWORD,
+                     HTTP_X_FORWARDED_FOR="10.9.9.200, 203.0.113.7")  # fmt: skip
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_one_attacker_cannot_lock_an_account_for_everyone(behind_the_proxy, staff):
+    attacker, colleague = Client(), Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(attacker, staff.email, "wrong", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    assert (
+        login(attacker, staff.email, "wrong", HTTP_X_FORWARDED_FOR="198.51.100.66").status_code
+        == 429
+    )
+    # the account's owner, from another address, still gets in
+    response = login(colleague, staff.email, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_without_the_proxy_header_the_connections_address_counts(behind_the_proxy, staff):
+    client = Client(REMOTE_ADDR="192.0.2.10")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, staff.email, "wrong")
+    assert login(client, staff.email, PASSWORD).status_code == 429
+    assert login(Client(REMOTE_ADDR="192.0.2.11"), staff.email, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_lockout_holds_whatever_the_case_of_the_email(staff):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, staff.email, "wrong")
+    for spelling in (staff.email.upper(), staff.email.title(), f"  {staff.email} "):
+        assert login(client, spelling, "wrong").status_code == 429, spelling
+        assert login(client, spelling, PASSWORD).status_code == 429, spelling
