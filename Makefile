@@ -48,6 +48,7 @@ run: install ## Start web, Celery worker and beat on http://127.0.0.1:$(PORT) wi
 	$(PY) manage.py seed_demo --if-empty; \
 	echo ""; echo "OVP is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"; echo ""; \
 	export PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
+	export DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-ovp.settings.development}"; \
 	exec $(VENV)/bin/honcho start --port $(PORT) --procfile Procfile
 
 test: install chromium ## Run every test (browser tests included) against real Postgres and Redis

@@ -40,6 +40,9 @@ def test_app_services_share_one_image_and_wait_for_healthy_servers():
         )
         assert environment["REDIS_URL"] == "redis://redis:6379/0"
         assert "?" in environment["SECRET_KEY"]  # required: compose refuses to start without it
+        # a mail server is required too: no console default that prints reset links to the log
+        assert environment["EMAIL_URL"].startswith("${EMAIL_URL:?")
+        assert environment["OVP_ALLOW_CONSOLE_EMAIL"] == "${OVP_ALLOW_CONSOLE_EMAIL:-false}"
 
 
 def test_each_app_service_runs_its_own_process():

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "ovp.example.org",
     "DATABASE_URL": "postgres://ovp@db.invalid:5432/ovp",
     "REDIS_URL": "redis://redis.invalid:6379/0",
+    "EMAIL_URL": "smtp+tls://ovp:secret@mail.example.org:587",
 }
 
 
@@ -44,6 +45,36 @@ def test_production_settings_refuse_to_start_without(missing):
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "Production settings need these environment variables: " + missing in result.stderr
+
+
+@pytest.mark.parametrize(
+    "email", [{}, {"EMAIL_URL": "consolemail://"}, {"EMAIL_URL": "filemail:///tmp/mail"}]
+)
+def test_production_refuses_to_print_mail_to_its_log(email):
+    # a password reset link printed to the log opens any account, administrators' included
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"} | email
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Production settings need a real mail server in EMAIL_URL" in result.stderr
+
+
+def test_production_prints_mail_to_its_log_only_when_told_to_in_so_many_words():
+    env = PRODUCTION_ENV | {"EMAIL_URL": "consolemail://", "OVP_ALLOW_CONSOLE_EMAIL": "true"}
+    assert manage("check", env=env).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "entry_point", ["import ovp.wsgi", "from ovp.celery import app; app.conf.broker_url"]
+)
+def test_wsgi_and_celery_default_to_production_settings_and_refuse_to_start_unconfigured(
+    entry_point,
+):
+    clean = {k: v for k, v in os.environ.items() if k not in (
+        "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")}  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", entry_point], cwd=ROOT, env=clean,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode != 0
+    assert "Production settings need these environment variables" in result.stderr
 
 
 def test_demo_data_is_refused_under_production_settings():

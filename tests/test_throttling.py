@@ -1,9 +1,11 @@
 """Login throttling (django-axes) behind the production proxy: counted by the address the
 trusted proxy saw, and by the email whatever its case."""
 
-import importlib
+import json
 import os
-from unittest import mock
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 
+ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
     "ALLOWED_HOSTS": "ovp.example.org",
@@ -21,12 +24,17 @@ PRODUCTION_ENV = {
 
 
 def production_throttling() -> dict:
-    """The throttling settings the production module sets (read with its defaults)."""
-    with mock.patch.dict(os.environ, PRODUCTION_ENV):
-        production = importlib.import_module("ovp.settings.production")
-        production = importlib.reload(production)
-    names = [name for name in dir(production) if name.startswith(("AXES_", "OVP_PROXY"))]
-    return {name: getattr(production, name) for name in names}
+    """The throttling settings the production module sets, read in a process of its own
+    (the settings modules read the environment once, when first imported)."""
+    script = (
+        "import json; from ovp.settings import production as p; print(json.dumps({name: "
+        "getattr(p, name) for name in dir(p) if name.startswith(('AXES_', 'OVP_PROXY'))}))"
+    )
+    environment = {**os.environ, **PRODUCTION_ENV}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, check=True, timeout=120)  # fmt: skip
+    return json.loads(done.stdout)
 
 
 def login(client: Client, email: str, password: str, **headers: str):

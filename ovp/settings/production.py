@@ -8,7 +8,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from ovp.settings.base import *  # noqa: F403
-from ovp.settings.base import BASE_DIR, env
+from ovp.settings.base import BASE_DIR, EMAIL_BACKEND, env
 
 _missing = [
     name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not os.environ.get(name)
@@ -16,6 +16,19 @@ _missing = [
 if _missing:
     raise ImproperlyConfigured(
         "Production settings need these environment variables: " + ", ".join(_missing)
+    )
+
+# Without a mail server, password-reset links (administrators' too) would be printed to the
+# log, where whoever reads it can open any account: only where someone says so in as many
+# words, for a trial without mail.
+_LOG_ONLY_MAIL = ("console", "filebased", "locmem", "dummy")
+if EMAIL_BACKEND.split(".")[-2] in _LOG_ONLY_MAIL and not env.bool(
+    "OVP_ALLOW_CONSOLE_EMAIL", default=False
+):
+    raise ImproperlyConfigured(
+        "Production settings need a real mail server in EMAIL_URL (for example "
+        "smtp+tls://user:password@mail.example.org:587): without one, password-reset links "
+        "would be printed to the log. Set OVP_ALLOW_CONSOLE_EMAIL=true to run without mail."
     )
 
 DEBUG = False
