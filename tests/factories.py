@@ -34,8 +34,6 @@ class StaffFactory(UserFactory):
 
 class AdminFactory(UserFactory):
     role = Role.ADMIN
-    is_staff = True
-    is_superuser = True
 
 
 class BoardMemberFactory(UserFactory):

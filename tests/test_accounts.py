@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ovp.accounts.models import Role, User
 from ovp.accounts.services import sessions_clear_expired, user_create
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, AdminFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +206,37 @@ def test_sessions_clear_expired_deletes_only_expired_sessions():
     )
     assert sessions_clear_expired() == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]
+
+
+def test_an_administrator_demoted_in_django_admin_loses_django_admin(client_for, office_admin):
+    demoted = AdminFactory(email="demoted@example.org")
+    page = client_for(office_admin).post(
+        reverse("admin:accounts_user_change", args=[demoted.pk]),
+        {"email": demoted.email, "full_name": "", "role": "grantee", "is_active": "on",
+         "is_staff": "on", "is_superuser": "on", "groups": [],
+         "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00"},
+    )  # fmt: skip
+    assert page.status_code == 302, page.content.decode()[:2000]
+    demoted.refresh_from_db()
+    assert demoted.role == "grantee"
+    assert not demoted.is_staff and not demoted.is_superuser
+    assert not demoted.has_perm("accounts.change_user")
+    assert client_for(demoted).get("/admin/").status_code == 302  # sent to the admin login
+
+
+def test_django_admin_access_is_the_administrators_role_itself():
+    for role, allowed in [("admin", True), ("staff", False), ("grantee", False), ("board", False)]:
+        user = User.objects.create(email=f"{role}@example.org", role=role)
+        user.refresh_from_db()
+        assert (user.is_staff, user.is_superuser) == (allowed, allowed), role
+        user.role = "staff" if allowed else "admin"
+        assert (user.is_staff, user.is_superuser) == (not allowed, not allowed), role
+
+
+def test_createsuperuser_makes_an_office_administrator(monkeypatch):
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-Long-admin-password-7")
+    call_command("createsuperuser", email="root@example.org", interactive=False, verbosity=0)
+    admin = User.objects.get(email="root@example.org")
+    assert admin.role == Role.ADMIN and admin.is_staff and admin.is_superuser

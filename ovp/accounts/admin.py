@@ -13,7 +13,8 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "role")}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        # Django admin and every permission come with the administrator role, nothing else
+        ("Access", {"fields": ("is_active", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

@@ -41,7 +41,9 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
-        fields.update(role=Role.ADMIN, is_staff=True, is_superuser=True)
+        fields.pop("is_staff", None)  # what createsuperuser passes: the role gives both
+        fields.pop("is_superuser", None)
+        fields.update(role=Role.ADMIN)
         return self.create_user(email, password, **fields)
 
 
@@ -51,11 +53,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STAFF)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(
-        "Django admin access",
-        default=False,
-        help_text="Office administrators get it; nobody else needs it.",
-    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -79,6 +76,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    # Django admin access and every permission are the administrator's role itself, not flags
+    # of their own that could stay ticked when the role changes (is_superuser replaces
+    # PermissionsMixin's field of that name)
+    @property
+    def is_staff(self) -> bool:
+        """May use Django admin: office administrators only."""
+        return self.role == Role.ADMIN
+
+    @property
+    def is_superuser(self) -> bool:  # type: ignore[override]
+        """Holds every permission: office administrators only."""
+        return self.role == Role.ADMIN
 
     @property
     def is_office(self) -> bool:

@@ -13,14 +13,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ovp.accounts.models import Role, User
+from ovp.accounts.models import User
 
 
 @transaction.atomic
 def user_create(*, email: str, role: str, password: str | None = None, full_name: str = "") -> User:
-    """Create a user; office administrators also get Django admin access."""
-    user = User(email=email, role=role, full_name=full_name, is_staff=role == Role.ADMIN)
-    user.is_superuser = role == Role.ADMIN
+    """Create a user (office administrators have Django admin by their role)."""
+    user = User(email=email, role=role, full_name=full_name)
     user.full_clean(exclude=["password"])
     if password:
         user.set_password(password)
@@ -37,7 +36,6 @@ def user_upsert(*, email: str, role: str, password: str, full_name: str = "") ->
         return user_create(email=email, role=role, password=password, full_name=full_name)
     user.role = role
     user.full_name = full_name
-    user.is_staff = user.is_superuser = role == Role.ADMIN
     user.is_active = True
     user.set_password(password)
     user.full_clean(exclude=["password"])
