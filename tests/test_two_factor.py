@@ -1,9 +1,13 @@
 """Two-factor login for office accounts (django-otp TOTP), with real codes from the device key."""
 
+import os
 import re
+import subprocess
+import sys
 from base64 import b32decode
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -17,6 +21,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parent.parent
 SETUP = "/accounts/two-factor/"
 CODE_STEP = "/accounts/two-factor/code/"
 
@@ -248,3 +253,33 @@ def test_two_factor_sessions_expire_like_any_other(staff, clock):
     client.post(CODE_STEP, {"code": code_for(device)})
     clock.shift(timedelta(hours=3))
     assert client.get("/office/").url.startswith("/accounts/login/")
+
+
+def test_turning_the_requirement_on_ends_office_sessions_opened_without_a_second_factor(
+    settings, client_for, staff, grantee_a
+):
+    settings.OVP_REQUIRE_2FA_FOR_OFFICE = False
+    before, grantee = client_for(staff), client_for(grantee_a)  # logged in with a password
+    with_device(staff)  # whether or not a device comes later
+    settings.OVP_REQUIRE_2FA_FOR_OFFICE = True
+    response = before.get("/office/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    assert "_auth_user_id" not in before.session  # ended, not held at a step
+    assert before.get("/office/").url.startswith("/accounts/login/")
+    assert grantee.get("/portal/").status_code == 200  # the rule is the office's
+
+
+def test_production_requires_two_factor_for_office_accounts_unless_told_otherwise():
+    script = "from ovp.settings import production as p; print(p.OVP_REQUIRE_2FA_FOR_OFFICE)"
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    production = {
+        **base, "SECRET_KEY": "s" * 50, "ALLOWED_HOSTS": "ovp.example.org",
+        "DATABASE_URL": "postgres://ovp@db.invalid/ovp", "EMAIL_URL": "smtp://mail.example.org",
+    }  # fmt: skip
+
+    def read(**extra: str) -> str:
+        return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**production, **extra},
+                              capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+
+    assert read() == "True"
+    assert read(OVP_REQUIRE_2FA_FOR_OFFICE="false") == "False"

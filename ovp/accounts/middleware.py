@@ -4,20 +4,22 @@ After the password, a user with a confirmed TOTP device has a session marked pen
 `ovp.accounts.services.two_factor_login_started`, run on every login, the admin's too).
 Until the code is given, this middleware treats the request as anonymous and sends every
 page but the code step and logout to the code step. With OVP_REQUIRE_2FA_FOR_OFFICE, office
-users without a device are sent to enrolment.
+users without a device are sent to enrolment, and office sessions opened before the rule was
+on, with a password alone, are ended.
 """
 
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from ovp.accounts.services import (
     TWO_FACTOR_PENDING_SESSION_KEY,
+    TWO_FACTOR_RULE_AT_LOGIN_SESSION_KEY,
     two_factor_device_for,
 )
 
@@ -50,6 +52,12 @@ class TwoFactorMiddleware:
         user = request.user
         if not (user.is_authenticated and user.is_office) or user.is_verified():  # type: ignore[attr-defined]
             return None
+        if not request.session.get(TWO_FACTOR_RULE_AT_LOGIN_SESSION_KEY):
+            # opened with a password alone, before the office asked for a second factor:
+            # ended, so that a stolen password's session does not outlive the rule
+            auth.logout(request)
+            messages.info(request, "The office now asks for two-factor login: log in again.")
+            return HttpResponseRedirect(reverse(settings.LOGIN_URL))
         if two_factor_device_for(user) is not None:
             # logged in before the device was confirmed, in another session: ask for the code
             request.session[TWO_FACTOR_PENDING_SESSION_KEY] = True

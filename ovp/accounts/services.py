@@ -53,6 +53,7 @@ def sessions_clear_expired() -> int:
 # not yet the code: ovp.accounts.middleware.TwoFactorMiddleware lets it reach only the code step.
 TWO_FACTOR_PENDING_SESSION_KEY = "ovp_two_factor_pending"
 TWO_FACTOR_DEVICE_NAME = "Authenticator app"
+TWO_FACTOR_RULE_AT_LOGIN_SESSION_KEY = "ovp_two_factor_required_at_login"
 
 
 def two_factor_device_for(user: User, *, confirmed: bool = True) -> TOTPDevice | None:
@@ -68,6 +69,9 @@ def two_factor_login_started(*, request: HttpRequest, user: User) -> None:
     """
     if two_factor_device_for(user) is not None:
         request.session[TWO_FACTOR_PENDING_SESSION_KEY] = True
+    # a session opened while the office did not ask for two-factor login is ended when it
+    # starts asking (TwoFactorMiddleware); one opened under the rule is taken through it
+    request.session[TWO_FACTOR_RULE_AT_LOGIN_SESSION_KEY] = settings.OVP_REQUIRE_2FA_FOR_OFFICE
 
 
 def _check_code(device: TOTPDevice, code: str) -> None:

@@ -33,6 +33,8 @@ if EMAIL_BACKEND.split(".")[-2] in _LOG_ONLY_MAIL and not env.bool(
 
 DEBUG = False
 OVP_DEMO_ALLOWED = False
+# office accounts log in with a second factor (opt-in in development)
+OVP_REQUIRE_2FA_FOR_OFFICE = env.bool("OVP_REQUIRE_2FA_FOR_OFFICE", default=True)
 SECRET_KEY = env("SECRET_KEY")
 # localhost too: the container's health check asks from inside
 ALLOWED_HOSTS = [*env.list("ALLOWED_HOSTS"), "localhost"]
