@@ -5,6 +5,7 @@ Redis cannot be reached every read is a miss and every write is dropped, with a 
 the log; pages keep working from the database.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -47,6 +48,26 @@ def _or(fallback: Callable[..., Any]) -> Callable[[Callable[..., Result]], Calla
 
 def _default(key: str, default: Any = None, version: int | None = None) -> Any:
     return default
+
+
+def database_scoped_key(key: str, key_prefix: str, version: int) -> str:
+    """The cache's key for `key`: Django's (prefix, version, key) with the database's
+    identity after the prefix, so that two portals, or a portal and its tests, sharing one
+    Redis never read each other's pages. The identity is a digest of the default
+    connection's host, port and database name, read at each call (tests switch to their
+    own database after settings load), and shows no address."""
+    return f"{key_prefix}:{database_identity()}:{version}:{key}"
+
+
+def database_identity() -> str:
+    from django.db import connections
+
+    database = connections["default"].settings_dict
+    return _digest(f"{database['HOST']}:{database['PORT']}/{database['NAME']}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 class DegradingRedisCache(RedisCache):

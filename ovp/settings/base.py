@@ -128,6 +128,8 @@ CACHES = {
         # a Redis that does not answer costs a request at most this long per cache call
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="ovp"),
+        # every key also names the database (ovp/core/cache.py)
+        "KEY_FUNCTION": "ovp.core.cache.database_scoped_key",
         "TIMEOUT": 60 * 60 * 24,
     }
 }

@@ -1,0 +1,33 @@
+"""The cache is scoped by database: portals (or a portal and its tests) sharing one Redis
+never read each other's cached pages."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+
+@pytest.fixture
+def database_named(monkeypatch):
+    def use(name: str) -> None:
+        monkeypatch.setitem(connection.settings_dict, "NAME", name)
+
+    return use
+
+
+def test_a_portal_on_another_database_does_not_read_this_ones_cache(database_named):
+    database_named("city_a")
+    cache.set("dashboard:2024", "city A's figures")
+    database_named("city_b")
+    assert cache.get("dashboard:2024") is None
+    cache.set("dashboard:2024", "city B's figures")
+    database_named("city_a")
+    assert cache.get("dashboard:2024") == "city A's figures"
+
+
+def test_the_key_names_the_database_but_not_its_address(database_named):
+    database_named("city_a")
+    first = cache.make_key("dashboard:2024")
+    database_named("city_b")
+    second = cache.make_key("dashboard:2024")
+    assert first != second
+    assert "city_a" not in first and str(connection.settings_dict["HOST"] or "x") not in first
