@@ -42,6 +42,14 @@ def shared_data(name: str) -> Path:
 
 
 @pytest.fixture
+def public_dns(monkeypatch):
+    """Every host name resolves to one public address (CI has no outside DNS)."""
+    from ovp.core import fetch
+
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["93.184.215.14"])
+
+
+@pytest.fixture
 def staff(db):
     return StaffFactory(email="staff@example.org", full_name="Sam Staff")
 

@@ -11,6 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 from ovp.areas.models import AreaKind
+from ovp.core.fetch import validate_public_url
 
 
 class AgeBand(models.TextChoices):
@@ -67,7 +68,11 @@ class IncidentSource(models.Model):
     name = models.SlugField(max_length=64, unique=True)
     preset = models.CharField(max_length=32, blank=True)
     mapping = models.JSONField(null=True, blank=True, help_text="Column mapping, when no preset.")
-    url = models.URLField(blank=True, help_text="The open-data export, pulled nightly when set.")
+    url = models.URLField(
+        blank=True,
+        validators=[validate_public_url],
+        help_text="The open-data export, pulled nightly when set (public addresses only).",
+    )
     pull_nightly = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

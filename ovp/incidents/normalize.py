@@ -33,6 +33,10 @@ MAX_KEY = 100  # the columns' widths in the victims table
 MAX_CODE = 64
 
 
+class UnreadableFile(ValidationError):
+    """The file is not a CSV export the mapping can read; the message quotes the file."""
+
+
 @dataclass
 class Coded:
     """A column as codes into its distinct (cleaned) values; MISSING where not recorded."""
@@ -130,7 +134,7 @@ def read_export_batches(
         if group:
             yield pa.Table.from_batches(group).unify_dictionaries()
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
-        raise ValidationError(f"The file cannot be read as CSV: {error}") from error
+        raise UnreadableFile(f"The file cannot be read as CSV: {error}") from error
 
 
 def check_columns(source: str | IO[bytes], mapping: Mapping) -> None:
@@ -142,10 +146,10 @@ def check_columns(source: str | IO[bytes], mapping: Mapping) -> None:
         columns = header.schema.names
         header.close()
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as error:
-        raise ValidationError(f"The file cannot be read as CSV: {error}") from error
+        raise UnreadableFile(f"The file cannot be read as CSV: {error}") from error
     missing = [name for name in mapping.columns() if name not in columns]
     if missing:
-        raise ValidationError(
+        raise UnreadableFile(
             f"The file has no column {', '.join(repr(m) for m in missing)}. "
             f"Its columns are: {', '.join(columns)}."
         )

@@ -9,13 +9,13 @@ import io
 import logging
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from queue import Full, Queue
 from typing import IO, Any, TypeVar
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from ovp.areas.models import Area
 from ovp.areas.placement import UNPLACED, AreaIndex, area_index
 from ovp.core.db import ids_from, ids_used_up_to, integer_arrays, next_id, without_indexes
 from ovp.core.faults import pause_for_fault_tests
+from ovp.core.fetch import fetch
 from ovp.core.queue import enqueue
 from ovp.incidents.mapping import Mapping, mapping_for
 from ovp.incidents.models import (
@@ -45,6 +46,7 @@ from ovp.incidents.models import (
 )
 from ovp.incidents.normalize import (
     ImportState,
+    UnreadableFile,
     check_columns,
     normalize,
     read_export_batches,
@@ -403,25 +405,31 @@ def _merge(
     return {"added": added, "changed": changed, "removed": removed}
 
 
+def _is_url(location: str | Path | IO[bytes]) -> bool:
+    return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
+
+
 def _open_source(location: str | Path | IO[bytes]) -> str | IO[bytes]:
-    """A local path, an uploaded file, or an http(s) URL of the city's export."""
-    if isinstance(location, str) and location.startswith(("http://", "https://")):
-        try:
-            # only http(s) reaches here (checked above), from a URL staff set for the source
-            with urllib.request.urlopen(  # noqa: S310  # nosec B310
-                location, timeout=300
-            ) as response:
-                body = response.read(MAX_DOWNLOAD_BYTES + 1)
-        except OSError as error:
-            raise ValidationError(f"Cannot download {location}: {error}") from error
-        if len(body) > MAX_DOWNLOAD_BYTES:
-            raise ValidationError(f"{location} is larger than {MAX_DOWNLOAD_BYTES // 1024**3} GB.")
-        return io.BytesIO(body)
+    """A local path, an uploaded file, or an http(s) URL of the city's export (fetched only
+    from public addresses: ovp/core/fetch.py)."""
+    if _is_url(location):
+        assert isinstance(location, str)
+        return io.BytesIO(fetch(location, max_bytes=MAX_DOWNLOAD_BYTES))
     if isinstance(location, (str, Path)):
         if not Path(location).is_file():
             raise ValidationError(f"There is no file at {location}.")
         return str(location)
     return location
+
+
+def _unreadable_from(url: str, mapping: Mapping) -> str:
+    """What to say of a file from a URL that cannot be read: never what it holds (the URL
+    might have reached a server whose answers are not the office's to see)."""
+    return (
+        f"The file at {urlsplit(url).hostname} cannot be read as an export with the columns "
+        f"this source's mapping names ({', '.join(mapping.columns())}), so nothing was saved. "
+        "What it holds is not shown here: it came from another server."
+    )
 
 
 def incidents_import(
@@ -443,6 +451,7 @@ def incidents_import(
     run.save(update_fields=["status", "started_at", "error"])
     started = time.perf_counter()
     tally = Tally()
+    fetched = _is_url(location)
     try:
         progress(5, "Reading the file")
         export = _open_source(location)
@@ -463,18 +472,26 @@ def incidents_import(
             changes = _merge(cursor.cursor, blocks_from, tally, source_id=source.pk, run_id=run.pk)
             pause_for_fault_tests("import")
         progress(95, "Summing up")
+    except UnreadableFile as error:
+        message = _unreadable_from(str(location), mapping) if fetched else "; ".join(error.messages)
+        _fail(run, message)
+        raise UnreadableFile(message) from error
     except ValidationError as error:
         _fail(run, "; ".join(error.messages))
         raise
     except psycopg.errors.DataError as error:
         # a value Postgres cannot store (a NUL byte in a cell, an out-of-range number):
         # the file's fault, so a message, not a crash
-        message = f"The file holds a value that cannot be stored, so nothing was saved: {error}"
+        message = (
+            _unreadable_from(str(location), mapping)
+            if fetched
+            else f"The file holds a value that cannot be stored, so nothing was saved: {error}"
+        )
         _fail(run, message)
         raise ValidationError(message) from error
     except Exception as error:
         logger.exception("Import %s failed", run.pk)
-        _fail(run, f"The import failed and nothing was saved: {error}")
+        _fail(run, "The import failed and nothing was saved" + ("." if fetched else f": {error}"))
         raise
     run.summary = {
         "source": source.name,

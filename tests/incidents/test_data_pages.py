@@ -104,7 +104,7 @@ def test_data_pages_are_not_for_grantees_or_board_members(
         assert client.get(path).status_code == 403, path
 
 
-def test_staff_add_a_source_with_a_url_pulled_nightly(client_for, staff):
+def test_staff_add_a_source_with_a_url_pulled_nightly(client_for, staff, public_dns):
     response = client_for(staff).post(
         "/incidents/data/sources/new/",
         {
