@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from evaluation.services import Choice, evaluation_run, panel_estimate, panel_fr
 from ovp.accounts.permissions import office_required
 from ovp.areas.models import AreaKind
 from ovp.core.exports import csv_response
+from ovp.core.uploads import megabytes, upload_limit
 from ovp.incidents.selectors import aggregates_version, area_kinds
 
 PAGE_SIZE = 30
@@ -149,6 +151,10 @@ def run_chart_csv(request: HttpRequest, uuid: str, chart: str) -> HttpResponse:
     return csv_response(f"ovp-evaluation-{chart}-{run.uuid}", list(found.table.columns), rows)
 
 
+@upload_limit(
+    limit_bytes=megabytes(lambda: settings.OVP_GRANT_UPLOAD_MAX_MB),
+    message=lambda: f"The file is larger than {settings.OVP_GRANT_UPLOAD_MAX_MB} MB.",
+)
 @office_required
 def panel_upload(request: HttpRequest) -> HttpResponse:
     from evaluation.charts import run_charts

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from inventory import forms as inventory_forms
 from inventory import selectors
 from inventory.forms import (
     PROPOSABLE_FIELDS,
@@ -39,6 +40,7 @@ from ovp.accounts.permissions import grantee_required, office_required
 from ovp.areas.models import Area, AreaKind
 from ovp.core.exports import csv_response, xlsx_response
 from ovp.core.jsonscript import script_json
+from ovp.core.uploads import upload_limit
 from ovp.incidents.selectors import area_kinds
 from stakeholders.models import Organisation
 
@@ -199,6 +201,13 @@ def _area_kind_choices() -> list[tuple[str, str]]:
     return [(kind, labels.get(kind, kind)) for kind in area_kinds()]
 
 
+@upload_limit(
+    limit_bytes=lambda: inventory_forms.SURVEY_MAX_BYTES,
+    message=lambda: (
+        f"The file is larger than {inventory_forms.SURVEY_MAX_BYTES // 1_000_000} MB; "
+        "a survey is far smaller."
+    ),
+)
 @office_required
 def survey_upload(request: HttpRequest) -> HttpResponse:
     form = SurveyUploadForm(

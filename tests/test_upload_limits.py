@@ -195,3 +195,46 @@ def test_the_default_survey_limit_is_ten_megabytes():
     from inventory.forms import SURVEY_MAX_BYTES
 
     assert SURVEY_MAX_BYTES == 10_000_000
+
+
+# ------------------------------------------------- refused by their size, before they are read
+
+
+@pytest.fixture
+def body_never_read(monkeypatch):
+    """Reading an upload's body (and spooling its file to disk) fails the test."""
+    from django.http.multipartparser import MultiPartParser
+
+    def read(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the upload's body was read")
+
+    monkeypatch.setattr(MultiPartParser, "parse", read)
+
+
+def test_each_upload_too_large_is_refused_by_its_length_before_it_is_read(
+    settings, monkeypatch, body_never_read, staff, grantee_a, draft, report, client_for
+):
+    settings.OVP_MAX_UPLOAD_MB = settings.OVP_GRANT_UPLOAD_MAX_MB = 1
+    monkeypatch.setattr("inventory.forms.SURVEY_MAX_BYTES", 1_000_000)
+    monkeypatch.setattr("ovp.incidents.views.SAMPLE_MAX_BYTES", MB)
+    uploads = [
+        (staff, "/incidents/data/", {"preset": "nypd"}, "file", "The file is larger than 1 MB."),
+        (staff, "/incidents/data/mapping/", {}, "sample",
+         "The sample is larger than 10 MB: the first rows are enough."),
+        (staff, "/inventory/survey/", {"area_kind": "neighbourhood"}, "file",
+         "The file is larger than 1 MB; a survey is far smaller."),
+        (staff, "/evaluation/panel/", {}, "file", "The file is larger than 1 MB."),
+        (grantee_a, f"/portal/funding/applications/{draft.uuid}/documents/", {"kind": "budget"},
+         "file", "The file is larger than the limit of 1 MB."),
+        (grantee_a, f"/portal/reports/{report.uuid}/attachments/", {}, "file",
+         "The file is larger than the 1 MB limit."),
+    ]  # fmt: skip
+    for person, url, fields, field, message in uploads:
+        upload = SimpleUploadedFile("big.csv", padded(NYPD_HEADER, MB + 100 * 1024))
+        with time_machine.travel(DURING_THE_ROUND, tick=False):
+            response = client_for(person).post(url, {**fields, field: upload}, follow=True)
+        assert response.redirect_chain and response.redirect_chain[0][1] == 303, url
+        assert response.status_code == 200, url
+        assert message in response.content.decode(), url
+    assert not ImportRun.objects.exists() and not draft.documents.exists()
+    assert not ReportAttachment.objects.exists() and not Program.objects.exists()

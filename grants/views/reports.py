@@ -5,6 +5,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
@@ -36,6 +37,7 @@ from grants.services.reports import (
 from ovp.accounts.models import Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
 from ovp.core.exports import csv_response
+from ovp.core.uploads import megabytes, upload_limit
 
 
 def _figures(report: QuarterlyReport) -> dict[str, Any]:
@@ -141,6 +143,11 @@ def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
+@upload_limit(
+    limit_bytes=megabytes(lambda: settings.OVP_GRANT_UPLOAD_MAX_MB),
+    message=lambda: f"The file is larger than the {settings.OVP_GRANT_UPLOAD_MAX_MB} MB limit.",
+    back="grants:report_edit",
+)
 @grantee_required
 @require_POST
 def report_attachment_add_view(request: HttpRequest, uuid: str) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from ovp.accounts.permissions import office_required
 from ovp.core.exports import spreadsheet_safe
+from ovp.core.uploads import megabytes, upload_limit
 from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
 from ovp.incidents.mapping import mapping_from_json
@@ -95,6 +96,10 @@ def public_csv(request: HttpRequest, chart: str) -> HttpResponse:
     return _chart_csv(context["dashboard"], chart, context["scope"])
 
 
+@upload_limit(
+    limit_bytes=megabytes(lambda: settings.OVP_MAX_UPLOAD_MB),
+    message=lambda: f"The file is larger than {settings.OVP_MAX_UPLOAD_MB} MB.",
+)
 @office_required
 def imports(request: HttpRequest) -> HttpResponse:
     from ovp.incidents.services import import_enqueue
@@ -179,8 +184,13 @@ def source_pull(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 SAMPLE_ROWS = 200
+SAMPLE_MAX_BYTES = 10 * 1024 * 1024
 
 
+@upload_limit(
+    limit_bytes=lambda: SAMPLE_MAX_BYTES,
+    message=lambda: "The sample is larger than 10 MB: the first rows are enough.",
+)
 @office_required
 def mapping_builder(request: HttpRequest) -> HttpResponse:
     """Build a column mapping from a sample of another city's export, and try it on the sample."""

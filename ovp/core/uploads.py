@@ -1,0 +1,76 @@
+"""Uploads refused by their size before they are read.
+
+Django reads a request's body, spooling its files to disk, the first time anything asks for
+`request.POST` or `request.FILES` (CSRF's check among them), so a size check in a form comes
+after the whole file is on the server. A view that takes a file is marked with
+`upload_limit`; `UploadLimitMiddleware` refuses a POST to it whose Content-Length says the
+file cannot fit, before anything reads the body, and sends the person back to the page with
+the message the form gives for a file over the limit. The form keeps its exact check for a
+body just over it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
+
+# what a form's other fields and the multipart headers add to the file
+MULTIPART_ALLOWANCE = 64 * 1024
+View = Callable[..., HttpResponse]
+
+
+@dataclass(frozen=True)
+class UploadLimit:
+    limit_bytes: Callable[[], int]  # read at each request: settings may change
+    message: Callable[[], str]
+    back: str | None  # the URL name to send the person back to (its kwargs the view's)
+
+
+def upload_limit(
+    *, limit_bytes: Callable[[], int], message: Callable[[], str], back: str | None = None
+) -> Callable[[View], View]:
+    """Mark a view that takes a file (see the module's docstring). `back` names the page to
+    return to when the view only takes POSTs; by default, the view's own page."""
+
+    def mark(view: View) -> View:
+        view.upload_limit = UploadLimit(limit_bytes, message, back)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+class UploadLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.refuse(request) or self.get_response(request)
+
+    def refuse(self, request: HttpRequest) -> HttpResponse | None:
+        if request.method != "POST":
+            return None
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None  # Django refuses a Content-Length that is not a number itself
+        if length <= MULTIPART_ALLOWANCE:
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        limit: UploadLimit | None = getattr(match.func, "upload_limit", None)
+        if limit is None or length <= limit.limit_bytes() + MULTIPART_ALLOWANCE:
+            return None
+        messages.error(request, limit.message())
+        target = reverse(limit.back, kwargs=match.kwargs) if limit.back else request.path
+        # 303: the browser comes back with a GET, and does not send the file again
+        return HttpResponseRedirect(target, status=303)
+
+
+def megabytes(setting: Callable[[], Any]) -> Callable[[], int]:
+    """A limit in bytes from a setting in megabytes, read at each request."""
+    return lambda: int(setting()) * 1024 * 1024
