@@ -15,7 +15,7 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir uv==0.13.8 \
     && uv pip install --system --no-cache --compile-bytecode -r requirements.lock
 COPY . .
-RUN python -m compileall -q -j 0 manage.py ovp stakeholders inventory grants evaluation
+RUN python -m compileall -q -j 0 manage.py gunicorn.conf.py ovp stakeholders inventory grants evaluation
 # collectstatic reads settings only; these placeholders never reach a running container
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build/build \
     python manage.py collectstatic --noinput \

@@ -30,13 +30,14 @@ $(VENV)/.installed: requirements-dev.lock Makefile
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv with the locked dependencies, compiled to bytecode
-	@$(PY) -m compileall -q -j 0 $(SOURCES) >/dev/null
+	@$(PY) -m compileall -q -j 0 $(SOURCES) || echo "Not compiled to bytecode: see the error above (make lint names it too)"
 
 chromium: ## Install Debian's Chromium for the browser tests if missing (as root with apt-get)
 	@if [ -x "$(CHROMIUM)" ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	elif [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "Installing Debian's chromium for the browser tests (apt-get) ..."; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+			|| echo "Could not install Chromium: the browser tests are skipped."; \
 	else \
 		echo "No Chromium at $(CHROMIUM): the browser tests are skipped. Install it with: sudo apt-get install chromium"; \
 	fi
@@ -49,6 +50,7 @@ run: install ## Start web, Celery worker and beat on http://127.0.0.1:$(PORT) wi
 	echo ""; echo "OVP is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops web, worker and beat)"; echo ""; \
 	export PATH="$(CURDIR)/$(VENV)/bin:$$PATH"; \
 	export DJANGO_SETTINGS_MODULE="$${DJANGO_SETTINGS_MODULE:-ovp.settings.development}"; \
+	export OVP_SITE_URL="$${OVP_SITE_URL:-http://127.0.0.1:$(PORT)}"; \
 	exec $(VENV)/bin/honcho start --port $(PORT) --procfile Procfile
 
 test: install chromium ## Run every test (browser tests included) against real Postgres and Redis

@@ -16,7 +16,7 @@ class EvaluationMethod(models.TextChoices):
     TWFE = "twfe", "Difference-in-differences (two-way fixed effects)"
     EVENT_STUDY = "event-study", "Event study (leads and lags)"
     STAGGERED = "staggered", "Staggered difference-in-differences (Callaway-Sant'Anna)"
-    ITS = "its", "Interrupted time series (segmented Poisson / negative binomial)"
+    ITS = "its", "Interrupted time series"
     SYNTH = "synth", "Synthetic control"
 
 

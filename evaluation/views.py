@@ -18,7 +18,6 @@ from ovp.core.uploads import megabytes, upload_limit
 from ovp.incidents.selectors import aggregates_version, area_kinds
 
 PAGE_SIZE = 30
-METHOD_LABELS = dict(EvaluationMethod.choices)
 
 
 @office_required
@@ -134,7 +133,7 @@ def run_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "inputs": run.inputs,
             "results": run.results,
             "charts": _figures(run),
-            "method_label": METHOD_LABELS.get(run.method, run.method),
+            "method_label": run.get_method_display(),
             "shown": result_display(run.results),
             "data_changed": run.inputs.get("aggregates_version") != aggregates_version(),
         },
@@ -187,7 +186,7 @@ def panel_upload(request: HttpRequest) -> HttpResponse:
             "result": result,
             "error": error,
             "charts": charts,
-            "method_label": METHOD_LABELS.get(result["method"], "") if result else "",
+            "method_label": EvaluationMethod(result["method"]).label if result else "",
             "shown": result_display(result) if result else {},
         },
     )

@@ -23,7 +23,7 @@ import time
 import warnings
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "ovp"
@@ -43,26 +43,33 @@ def postgres_url(
     *,
     user: str = "postgres",
     password: str = "",
+    options: dict[str, Any] | None = None,
 ) -> str:
-    """A DATABASE_URL that django-environ reads back as this host, port and database. A
-    unix socket folder (a host starting with "/", as pgserver's) goes in the path, where
-    django-environ looks for it, and the host stays empty: as a host it would be read as
-    part of the database's name."""
+    """A DATABASE_URL that django-environ reads back as this host, port, database and
+    connection options. A unix socket folder (a host starting with "/", as pgserver's) goes
+    in the path, where django-environ looks for it, and the host stays empty: as a host it
+    would be read as part of the database's name. An empty host is libpq's default socket;
+    an IPv6 address is bracketed."""
     login = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
+    query = f"?{urlencode(options)}" if options else ""
+    name = quote(database, safe="")
     if str(host).startswith("/"):
-        return f"postgres://{login}@:{port or 5432}/{quote(str(host), safe='')}/{database}"
-    return f"postgres://{login}@{host}:{port or 5432}/{database}"
+        return f"postgres://{login}@:{port or 5432}/{quote(str(host), safe='')}/{name}{query}"
+    where = f"[{host}]" if ":" in str(host) else str(host)
+    at_port = f":{port}" if port else ""
+    return f"postgres://{login}@{where}{at_port}/{name}{query}"
 
 
 def database_url(settings_dict: dict[str, Any]) -> str:
     """The URL of a Django connection's settings (the test database's, say), for a process
     started from it."""
     return postgres_url(
-        settings_dict["HOST"] or "127.0.0.1",
+        settings_dict["HOST"] or "",
         settings_dict["PORT"],
         settings_dict["NAME"],
         user=settings_dict["USER"] or "postgres",
         password=settings_dict.get("PASSWORD") or "",
+        options=settings_dict.get("OPTIONS") or None,
     )
 
 
@@ -159,22 +166,6 @@ def stop() -> None:
     if pid_file.exists():
         with contextlib.suppress(ProcessLookupError, ValueError):
             os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
-
-
-def restart_postgres() -> None:
-    """Restart the embedded Postgres (its clients' connections are cut, as in a real restart;
-    the fault tests use this to check that nothing is lost)."""
-    import pgserver
-    from pgserver import _commands
-
-    server = pgserver.get_server(local_dir() / "pgdata", cleanup_mode=None)
-    # pg_ctl restart starts the server again with the options it was started with
-    _commands.pg_ctl(  # type: ignore[attr-defined]
-        ["-w", "-m", "fast", "-l", str(server.log), "restart"],
-        pgdata=server.pgdata,
-        user=server.system_user,
-        timeout=60,
-    )
 
 
 def main(argv: list[str]) -> int:

@@ -375,7 +375,21 @@ def _embedded_restart() -> Callable[[], None] | None:
     host = str(connection.settings_dict["HOST"])
     if info is None or not info.is_running() or str(info.socket_dir) != host:
         return None
-    return localservices.restart_postgres
+    return _restart_embedded
+
+
+def _restart_embedded() -> None:
+    """Restart the embedded Postgres (its clients' connections are cut, as in a real restart)
+    with pgserver's own pg_ctl, as the system user that owns its data."""
+    import pgserver
+    from pgserver import _commands
+
+    server = pgserver.get_server(localservices.local_dir() / "pgdata", cleanup_mode=None)
+    # pg_ctl restart starts the server again with the options it was started with
+    _commands.pg_ctl(  # type: ignore[attr-defined]
+        ["-w", "-m", "fast", "-l", str(server.log), "restart"],
+        pgdata=server.pgdata, user=server.system_user, timeout=60,
+    )  # fmt: skip
 
 
 def _cluster_restart() -> Callable[[], None] | str:

@@ -92,3 +92,32 @@ def test_postgres_url_puts_the_socket_folder_where_django_environ_finds_it():
     url = localservices.postgres_url(Path("/tmp/x y/pgdata"), 5433)
     config = environ.Env.db_url_config(url)
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("/tmp/x y/pgdata", 5433, "ovp")
+
+
+@pytest.mark.parametrize(
+    ("settings_dict", "expected"),
+    [
+        ({"HOST": "/tmp/x y/pgdata", "PORT": 5433, "NAME": "test_ovp", "USER": "postgres"},
+         ("/tmp/x y/pgdata", 5433, "test_ovp")),
+        ({"HOST": "127.0.0.1", "PORT": "", "NAME": "test_ovp", "USER": "postgres"},
+         ("127.0.0.1", "", "test_ovp")),
+        ({"HOST": "::1", "PORT": 5432, "NAME": "test_ovp", "USER": "postgres"},
+         ("::1", 5432, "test_ovp")),
+        ({"HOST": "", "PORT": "", "NAME": "test ovp/2", "USER": "postgres"},
+         ("", "", "test ovp/2")),
+    ],
+)  # fmt: skip
+def test_a_connections_url_reads_back_as_the_same_connection(settings_dict, expected):
+    import environ
+
+    config = environ.Env.db_url_config(localservices.database_url(settings_dict))
+    assert (config["HOST"], config["PORT"], config["NAME"]) == expected
+
+
+def test_a_connections_options_go_with_its_url():
+    import environ
+
+    url = localservices.database_url({"HOST": "db.example", "PORT": 5432, "NAME": "ovp",
+                                      "USER": "ovp", "PASSWORD": "p@ss", "OPTIONS": {"sslmode": "require"}})  # fmt: skip
+    config = environ.Env.db_url_config(url)
+    assert (config["PASSWORD"], config["OPTIONS"]) == ("p@ss", {"sslmode": "require"})

@@ -46,3 +46,23 @@ def test_data_commands_skip_the_system_checks():
     assert {"import_incidents", "aggregate_incidents", "evaluate_panel"} <= set(ours)
     for name, app in ours.items():
         assert load_command_class(app, name).requires_system_checks == [], name
+
+
+WARM_A_WEB_WORKER = """
+import runpy, sys
+import django
+django.setup()
+runpy.run_path("gunicorn.conf.py")["post_worker_init"](None)
+print(" ".join(name for name in ("pandas", "pyarrow", "scipy", "plotly", "shapely")
+               if name in sys.modules))
+"""
+
+
+def test_a_web_worker_imports_what_the_pages_compute_with_as_it_starts():
+    # commands stay light (above); the first dashboard of a web worker does not wait
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "ovp.settings.test"}
+    loaded = subprocess.run(
+        [sys.executable, "-c", WARM_A_WEB_WORKER],
+        cwd=ROOT, env=environment, capture_output=True, text=True, check=True, timeout=120,
+    ).stdout.split()  # fmt: skip
+    assert loaded == ["pandas", "pyarrow", "scipy", "plotly", "shapely"]

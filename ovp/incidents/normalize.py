@@ -21,13 +21,18 @@ from django.core.exceptions import ValidationError
 
 from ovp.areas.models import normalize_area_code
 from ovp.core.exports import spreadsheet_safe
+from ovp.core.keys import KeyIndex
 from ovp.incidents.mapping import AGE_BANDS, Mapping
 
 FIRST_LINE = 2  # line 1 is the header
 MISSING = -1
+# a victim-per-row export's fatal flag, read
+KILLED, WOUNDED, NOT_RECORDED, NOT_A_FLAG = 1, 0, -1, -2
 MAX_VICTIMS_PER_ROW = 100
-BLOCK_SIZE = 16 << 20  # bytes of the file read, checked and saved at a time (the first
-# block is saved while the second is read: smaller blocks start saving sooner)
+# bytes of the file checked and saved at a time: Arrow reads a quarter at a time, the first
+# quarter is checked and saved alone (Postgres starts storing rows sooner) and the rest in
+# fours (fewer, larger blocks cost less to check); blocks under a megabyte are read whole
+BLOCK_SIZE = 16 << 20
 READS_PER_BLOCK = 4
 MAX_KEY = 100  # the columns' widths in the victims table
 MAX_CODE = 64
@@ -81,7 +86,7 @@ class ImportState:
 
     # every incident key seen so far, once, and how many victims each has had so far (by
     # the incident's number in `incidents`)
-    incidents: "KeyIndex" = field(default_factory=lambda: KeyIndex())
+    incidents: KeyIndex = field(default_factory=KeyIndex)
     incident_victims: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     victim_keys: set[str] = field(default_factory=set)
     # the file's days, each written form read once (made with the mapping's date format)
@@ -107,14 +112,14 @@ def read_export_batches(
     text = pa.dictionary(pa.int32(), pa.string())
     # keys and coordinates differ in nearly every row: encoding them would cost, not save
     plain = {mapping.incident_key, mapping.victim_key, mapping.latitude, mapping.longitude}
+    size = block_size or BLOCK_SIZE
+    reads = READS_PER_BLOCK if size >= 1 << 20 else 1
     try:
         reader = pacsv.open_csv(
             source,
             # one thread: as fast here, sooner with the first block, and the other core is
             # Postgres's, storing the blocks
-            read_options=pacsv.ReadOptions(
-                block_size=(block_size or BLOCK_SIZE) // READS_PER_BLOCK, use_threads=False
-            ),
+            read_options=pacsv.ReadOptions(block_size=size // reads, use_threads=False),
             convert_options=pacsv.ConvertOptions(
                 include_columns=mapping.columns(),
                 column_types={
@@ -123,12 +128,10 @@ def read_export_batches(
                 strings_can_be_null=False,
             ),
         )
-        # read in quarter blocks; the first goes on alone, so that Postgres starts storing
-        # rows sooner, and the rest in fours (fewer, larger blocks cost less to check)
         group: list[pa.RecordBatch] = []
         for number, batch in enumerate(reader):
             group.append(batch)
-            if number == 0 or len(group) == READS_PER_BLOCK:
+            if number == 0 or len(group) == reads:
                 yield pa.Table.from_batches(group).unify_dictionaries()
                 group = []
         if group:
@@ -212,28 +215,35 @@ def _dates(values: pd.Series, fmt: str) -> pd.Series:
 
 
 class Days:
-    """The days of a file's date column, each written form read once per file (every block
-    of a file holds most of the same few thousand dates)."""
+    """The days of a file's date column. Each written form is cut to the date format's width
+    first (exports may add a time: "2021-08-01 00:00:00+00"), so a file holds a few thousand
+    forms however many times it writes, and each form that reads as a day is read once for
+    the whole file; a block costs as much as its own distinct forms, not the file's."""
 
     def __init__(self, fmt: str) -> None:
         self.fmt = fmt
+        self.width = _width(fmt)
         self.days: list[date] = []  # distinct, in the order first read
-        self._written = pa.array([], pa.string())  # each written form read so far
-        self._day_of_written = np.zeros(0, dtype=np.int64)  # its day in `days`, or MISSING
+        self._day_of_form: dict[str, int] = {}  # a form read as a day, and its day's position
         self._number: dict[date, int] = {}
+
+    def __len__(self) -> int:
+        """How many written forms are remembered (those that read as a day)."""
+        return len(self._day_of_form)
 
     def codes(self, coded: Coded) -> np.ndarray:
         """Each row's day as its position in `days`; MISSING where missing or unreadable."""
-        at = pc.index_in(coded.uniques, value_set=self._written)
-        unread = np.asarray(at.is_null())
-        if unread.any():
-            fresh = coded.uniques.filter(pa.array(unread))
-            read = _dates(pd.Series(fresh.to_pylist(), dtype=object), self.fmt)
-            numbers = [MISSING if day is None else self._numbered(day) for day in read]
-            self._written = pa.concat_arrays([self._written, fresh.cast(pa.string())])
-            self._day_of_written = np.append(self._day_of_written, numbers)
-            at = pc.index_in(coded.uniques, value_set=self._written)
-        by_value = self._day_of_written[at.to_numpy(zero_copy_only=False).astype(np.int64)]
+        forms = pc.dictionary_encode(pc.utf8_slice_codeunits(coded.uniques, 0, self.width))
+        distinct = forms.dictionary.to_pylist()
+        unread = [form for form in distinct if form not in self._day_of_form]
+        if unread:
+            for form, day in zip(
+                unread, _dates(pd.Series(unread, dtype=object), self.fmt), strict=True
+            ):
+                if day is not None:  # an unreadable form is not kept: it is rejected anyway
+                    self._day_of_form[form] = self._numbered(day)
+        by_form = np.array([self._day_of_form.get(form, MISSING) for form in distinct], np.int64)
+        by_value = by_form[forms.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
         return np.append(by_value, MISSING)[coded.codes]
 
     def _numbered(self, day: date) -> int:
@@ -316,10 +326,12 @@ def normalize(
             **{v: True for v in mapping.fatal_true},
             **{v: False for v in mapping.fatal_false},
         }
-        # each distinct flag once: 1 killed, 0 not, -1 not recorded, -2 not a flag
-        by_flag = [allowed.get(flag, -2) for flag in flags.convert_distinct(lambda v: v)]
-        fatal = np.append(np.asarray(by_flag, dtype=np.int8), -1)[flags.codes]
-        reject(fatal == -2, f"fatal flag is not one of {', '.join(allowed)}")
+        # each distinct flag read once, as KILLED, WOUNDED, NOT_RECORDED or NOT_A_FLAG
+        meaning: dict[bool | None, int] = {True: KILLED, False: WOUNDED}
+        distinct = flags.convert_distinct(lambda values: values)
+        by_flag = [meaning.get(allowed.get(flag), NOT_A_FLAG) for flag in distinct]
+        fatal = np.append(np.asarray(by_flag, dtype=np.int8), NOT_RECORDED)[flags.codes]
+        reject(fatal == NOT_A_FLAG, f"fatal flag is not one of {', '.join(allowed)}")
         victim_counts = np.ones(rows_read, dtype=np.int64)
         killed_counts = np.zeros(rows_read, dtype=np.int64)
     else:
@@ -406,7 +418,7 @@ def normalize(
             incident_keys, pc.cast(pa.array(ordinal), pa.string()), "#"
         )
     if fatal is not None:
-        fatal_values = pd.arrays.BooleanArray(fatal[index] == 1, fatal[index] < 0)
+        fatal_values = pd.arrays.BooleanArray(fatal[index] == KILLED, fatal[index] == NOT_RECORDED)
     else:
         within = pd.Series(index).groupby(index).cumcount().to_numpy()
         was_killed = within < killed_counts[index]
@@ -440,84 +452,15 @@ def _number_within_incidents(keys: pa.Array, state: ImportState) -> np.ndarray:
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     uniques = encoded.dictionary
     within = pd.Series(codes).groupby(codes, sort=False).cumcount().to_numpy() + 1
-    at = state.incidents.find(uniques)
+    at, hashes = state.incidents.find(uniques)
     seen = at >= 0
     before = np.zeros(len(uniques), dtype=np.int64)
     before[seen] = state.incident_victims[at[seen]]
     in_chunk = np.bincount(codes, minlength=len(uniques))
     state.incident_victims[at[seen]] += in_chunk[seen]
-    state.incidents.add(uniques.filter(pa.array(~seen)))
+    state.incidents.add(uniques.filter(pa.array(~seen)), hashes[~seen])
     state.incident_victims = np.concatenate([state.incident_victims, in_chunk[~seen]])
     return within + before[codes]
-
-
-FNV_OFFSET, FNV_PRIME = np.uint64(0xCBF29CE484222325), np.uint64(0x100000001B3)
-
-
-def key_hashes(keys: pa.Array) -> np.ndarray:
-    """A 64-bit hash (FNV-1a, with the length mixed in) of each key's UTF-8 bytes, computed
-    a byte position at a time over all keys at once. `keys`: strings, none missing. The same
-    key always hashes alike: KeyIndex takes a key whose hash is not found for a new one."""
-    keys = keys.cast(pa.string())
-    _, offsets_buffer, data_buffer = keys.buffers()
-    offsets = np.frombuffer(
-        offsets_buffer, dtype=np.int32, count=len(keys) + 1, offset=keys.offset * 4
-    )
-    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(1, np.uint8)
-    starts, lengths = offsets[:-1], np.diff(offsets)
-    hashes = FNV_OFFSET ^ lengths.astype(np.uint64)
-    last = max(len(data) - 1, 0)
-    for position in range(int(lengths.max(initial=0))):
-        byte = data[np.minimum(starts + position, last)].astype(np.uint64)
-        # a key's hash depends on its own bytes only, not on the longest key beside it
-        hashes = np.where(lengths > position, (hashes ^ byte) * FNV_PRIME, hashes)
-    return hashes
-
-
-class KeyIndex:
-    """Distinct keys, numbered in the order they were added, found again by their hashes
-    kept sorted: finding a block's keys costs a binary search each, where a hash table of
-    every earlier key, built again for each block, grows with the file. Every match is
-    checked against the key itself, so a hash collision costs an exact search, never a
-    wrong answer."""
-
-    def __init__(self) -> None:
-        self._chunks: list[pa.Array] = []
-        self._count = 0
-        self._hashes = np.zeros(0, dtype=np.uint64)  # sorted
-        self._numbers = np.zeros(0, dtype=np.int64)  # the key's number, in hash order
-
-    def __len__(self) -> int:
-        return self._count
-
-    def find(self, keys: pa.Array) -> np.ndarray:
-        """The number of each key (strings, none missing), or -1 for a key not added."""
-        found = np.full(len(keys), -1, dtype=np.int64)
-        if not self._count or not len(keys):
-            return found
-        hashes = key_hashes(keys)
-        at = np.minimum(np.searchsorted(self._hashes, hashes), len(self._hashes) - 1)
-        hit = self._hashes[at] == hashes
-        if not hit.any():
-            return found
-        found[hit] = self._numbers[at[hit]]
-        earlier = pa.chunked_array(self._chunks, pa.string()).take(pa.array(found[hit]))
-        if not pc.all(pc.equal(earlier, keys.cast(pa.string()).filter(pa.array(hit)))).as_py():
-            # two keys share a hash: look them up exactly
-            exact = pc.index_in(keys, value_set=pa.concat_arrays(self._chunks)).fill_null(-1)
-            return exact.to_numpy(zero_copy_only=False).astype(np.int64)
-        return found
-
-    def add(self, keys: pa.Array) -> None:
-        """Number new keys (distinct, none added before) after those there are."""
-        keys = keys.cast(pa.string())
-        hashes = key_hashes(keys)
-        order = np.argsort(hashes, kind="stable")
-        at = np.searchsorted(self._hashes, hashes[order])
-        self._hashes = np.insert(self._hashes, at, hashes[order])
-        self._numbers = np.insert(self._numbers, at, self._count + order)
-        self._chunks.append(keys)
-        self._count += len(keys)
 
 
 def rejected_csv(rejected: pd.DataFrame) -> str:

@@ -187,8 +187,7 @@ def _victim_table(
         "last_import_id": np.full(n, run_id, dtype=np.int64),
     }
     schema = _victim_schema(ids=first_id is not None)
-    table = pa.table([_arrow(columns[f.name], f.type) for f in schema], schema=schema)
-    return table
+    return pa.table([_arrow(columns[f.name], f.type) for f in schema], schema=schema)
 
 
 def _arrow(values: Any, type_: pa.DataType) -> pa.Array:
@@ -389,8 +388,16 @@ def _merge(
     _mark_dirty_days(cursor, f"SELECT s.occurred_on {new_rows}", [source_id])
     cursor.execute(f"INSERT INTO {victim} ({columns}) SELECT {columns} {new_rows}", [source_id])
     added = cursor.rowcount
+    # gone: not in the export any more. A row the import rejected (a bad date, an unknown
+    # flag) says nothing of whether its victims are still there: those of its incident stay.
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.rejected_incidents")
+    cursor.execute("CREATE TEMP TABLE rejected_incidents (incident_key text) ON COMMIT DROP")
+    rejected_keys = sorted({key for part in tally.rejected for key in part["key"] if key})
+    if rejected_keys:
+        cursor.execute("INSERT INTO rejected_incidents SELECT unnest(%s::text[])", [rejected_keys])
     gone = """v.source_id = %s AND v.removed_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.record_key = v.record_key)"""
+        AND NOT EXISTS (SELECT 1 FROM staging s WHERE s.record_key = v.record_key)
+        AND NOT EXISTS (SELECT 1 FROM rejected_incidents r WHERE r.incident_key = v.incident_key)"""
     cursor.execute(
         f"""INSERT INTO incidents_victimchange (import_run_id, victim_id, kind, previous)
             SELECT %s, v.id, 'removed', {previous} FROM {victim} v WHERE {gone}""",

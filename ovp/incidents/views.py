@@ -115,7 +115,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.info(request, "The file is being imported; this page follows its progress.")
+            messages.info(request, "The file was queued for import: this page shows how it went.")
             return redirect("incidents:import_detail", uuid=run.uuid)
     return render(
         request,

@@ -165,6 +165,15 @@ def test_a_change_in_any_field_the_export_gives_is_recorded(two_precincts, nypd_
     assert VictimChange.objects.get(import_run=run).victim.record_key == "1#1"
 
 
+def test_a_victim_whose_row_is_rejected_in_a_revised_export_is_kept(two_precincts, nypd_source):
+    run_import([nypd_row("1", "03/01/2024"), nypd_row("2", "03/01/2024")], nypd_source)
+    revised = [nypd_row("1", "03/01/2024", fatal="maybe"), nypd_row("2", "03/01/2024")]
+    run = run_import(revised, nypd_source)
+    assert (run.summary["rejected"], run.summary["removed"]) == (1, 0)
+    # a row the portal could not read says nothing of whether its victim is still there
+    assert Victim.objects.current().filter(record_key="1#1").exists()
+
+
 def test_bad_rows_are_listed_with_line_and_reason_and_the_rest_imported(two_precincts, nypd_source):
     rows = [
         nypd_row("1", "03/01/2024"),
