@@ -231,7 +231,7 @@ KWARGS: dict[str, dict[str, Kwargs]] = {
     "incidents:import_rejected": {"": lambda w: {"uuid": w.import_run.uuid}},
     "incidents:source_edit": {"": lambda w: {"uuid": w.source.uuid}},
     "incidents:source_pull": {"": lambda w: {"uuid": w.source.uuid}},
-    "public:public_csv": {"": lambda w: {"chart": "weekly"}},
+    "public:public_csv": {"": lambda w: {"chart": "months"}},
     "stakeholders:organisation_detail": {
         "A": lambda w: {"uuid": w.a.organisation.uuid},
         "B": lambda w: {"uuid": w.b.organisation.uuid},

@@ -302,3 +302,63 @@ def scope_from(params: Mapping[str, Any], data: DataRange, kinds: list[str]) -> 
 def _last_week_start(year: int) -> date:
     last_day = date(year, 12, 31)
     return last_day - timedelta(days=last_day.weekday())
+
+
+@dataclass
+class YearByMonth:
+    """A year's people shot month by month (row 0 is January), citywide and in each area of
+    one kind: what the public page publishes, month by month."""
+
+    complete_months: int  # how many months, from January, the data covers to their end
+    victims: Any  # numpy arrays: (12,)
+    fatal: Any
+    nonfatal: Any
+    incidents: Any
+    areas: list[Area]
+    by_area: Any  # (12, areas + 1): the last column is victims placed in none of them
+    breakdowns: Any  # (12, slots of aggregation.BREAKDOWN_SLOTS)
+
+
+def year_by_month(year: int, area_kind: str | None) -> YearByMonth:
+    """Three queries: the city's parts, the areas' parts, the city's breakdowns."""
+    import numpy as np
+
+    from ovp.incidents.aggregation import BREAKDOWN_SLOTS
+
+    start, end = date(year, 1, 1), date(year + 1, 1, 1)
+    in_year = Q(period=Period.PART, period_start__gte=start, period_start__lt=end)
+    city = np.zeros((4, 12), dtype=np.int64)
+    for row in (
+        PeriodCount.objects.filter(in_year, area__isnull=True, area_kind="")
+        .values_list("period_start__month")
+        .annotate(Sum("victims"), Sum("fatal"), Sum("nonfatal"), Sum("incidents"))
+    ):
+        city[:, row[0] - 1] = row[1:]
+    areas = list(Area.objects.of_kind(area_kind).order_by("code")) if area_kind else []
+    column = {area.pk: i for i, area in enumerate(areas)}
+    by_area = np.zeros((12, len(areas) + 1), dtype=np.int64)
+    if area_kind:
+        for area_id, month, victims in (
+            PeriodCount.objects.filter(in_year)
+            .filter(Q(area__kind=area_kind) | Q(area__isnull=True, area_kind=area_kind))
+            .values_list("area_id", "period_start__month")
+            .annotate(Sum("victims"))
+        ):
+            by_area[month - 1, column.get(area_id, len(areas))] += victims
+    breakdowns = np.zeros((12, len(BREAKDOWN_SLOTS)), dtype=np.int64)
+    for month, counts in Breakdown.objects.filter(
+        area__isnull=True, month__gte=start, month__lt=end
+    ).values_list("month", "counts"):
+        breakdowns[month.month - 1] += np.asarray(counts, dtype=np.int64)
+    data = data_range()
+    covered = data.last_week + timedelta(days=6) if data.last_week else start - timedelta(days=1)
+    complete = sum(1 for m in range(1, 13) if month_end(year, m) <= covered)
+    victims, fatal, nonfatal, incidents = city
+    return YearByMonth(
+        complete_months=complete, victims=victims, fatal=fatal, nonfatal=nonfatal,
+        incidents=incidents, areas=areas, by_area=by_area, breakdowns=breakdowns,
+    )  # fmt: skip
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)

@@ -16,11 +16,23 @@ def import_run(run_id: int) -> dict:
 
 @shared_task(acks_late=True)
 def aggregate(full: bool = False) -> int:
-    return incidents_aggregate(full=full).run.rows_written
+    rows = incidents_aggregate(full=full).run.rows_written
+    enqueue(publish)
+    return rows
 
 
 @shared_task(acks_late=True)
 def nightly() -> int:
-    """Pull the configured sources, then bring the aggregates up to date."""
+    """Pull the configured sources, bring the aggregates up to date, then the public page."""
     services.sources_pull()
-    return incidents_aggregate().run.rows_written
+    rows = incidents_aggregate().run.rows_written
+    enqueue(publish)
+    return rows
+
+
+@shared_task(acks_late=True)
+def publish() -> int:
+    """The public page's releases of the years whose figures changed."""
+    from ovp.incidents.publication import public_years_refresh
+
+    return public_years_refresh()

@@ -21,8 +21,10 @@ from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
 from ovp.incidents.mapping import mapping_from_json
 from ovp.incidents.models import AggregationRun, ImportRun, IncidentSource
+from ovp.incidents.suppression import MIN_POSSIBLE
 
 if TYPE_CHECKING:
+    from ovp.incidents.charts import Chart
     from ovp.incidents.dashboard import Dashboard
 
 
@@ -59,10 +61,12 @@ def _chart_csv(board: Dashboard, slug: str, scope: selectors.Scope) -> HttpRespo
     if chart is None:
         raise Http404("No such chart.")
     where = scope.area.code if scope.area else "city"
+    return _table_csv(chart, f"ovp-{slug}-{scope.year}-{slugify(where)}.csv")
+
+
+def _table_csv(chart: Chart, file_name: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="ovp-{slug}-{scope.year}-{slugify(where)}.csv"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
     writer = csv.writer(response)
     writer.writerow([str(c) for c in chart.table.columns])
     for row in chart.table.itertuples(index=False):
@@ -71,29 +75,43 @@ def _chart_csv(board: Dashboard, slug: str, scope: selectors.Scope) -> HttpRespo
 
 
 def _public_context(request: HttpRequest) -> dict[str, Any]:
-    from ovp.incidents import dashboard as dashboards
+    from ovp.areas.models import Area
+    from ovp.incidents import public_charts, publication
 
-    data, _, scope = dashboards.scope_for({"year": request.GET.get("year")})
-    context: dict[str, Any] = {"data": data, "scope": scope}
-    if scope is not None:
-        board, figures = dashboards.public_cached(scope, data)
-        context.update(dashboard=board, figures=figures)
-    return context
+    data = selectors.data_range()
+    if not data.years:
+        return {"data": data}
+    try:
+        asked = int(request.GET.get("year") or 0)
+    except ValueError:
+        asked = 0
+    if asked in data.years:
+        year, page = asked, publication.public_year_cached(asked)
+    else:  # the latest year with a release (early in a year, nothing of it is out yet)
+        year, page = publication.latest_release(data.years)
+    kind = publication.public_area_kind()
+    areas = list(Area.objects.of_kind(kind).order_by("code")) if kind else []
+    charts = public_charts.public_charts(page, areas) if page.through else []
+    figures = [("people shot", page.people_shot), ("people killed", page.killed),
+               ("incidents", page.incidents)]  # fmt: skip
+    return {"data": data, "year": year, "page": page, "charts": charts, "page_figures": figures}
 
 
 @login_not_required
 def public_dashboard(request: HttpRequest) -> HttpResponse:
     context = _public_context(request)
     context["threshold"] = settings.OVP_SUPPRESSION_THRESHOLD
+    context["min_possible"] = MIN_POSSIBLE
     return render(request, "incidents/public.html", context)
 
 
 @login_not_required
 def public_csv(request: HttpRequest, chart: str) -> HttpResponse:
     context = _public_context(request)
-    if "dashboard" not in context:
-        raise Http404("No data yet.")
-    return _chart_csv(context["dashboard"], chart, context["scope"])
+    found = next((c for c in context.get("charts", []) if c.slug == chart), None)
+    if found is None:
+        raise Http404("No such table.")
+    return _table_csv(found, f"ovp-public-{chart}-{context['year']}.csv")
 
 
 @upload_limit(

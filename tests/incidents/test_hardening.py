@@ -110,20 +110,26 @@ def test_an_area_without_residents_has_no_rate_and_no_error(nypd_source, client_
     assert client_for(staff).get("/public/shootings/?year=2024").status_code == 200
 
 
-def test_public_headline_hides_killed_where_the_outcome_table_does(
+def test_the_killed_headline_is_never_hidden_to_protect_another_count(
     two_precincts, nypd_source, client, settings
 ):
     settings.OVP_SUPPRESSION_THRESHOLD = 10
-    rows = [nypd_row(f"k{n}", "03/01/2024", fatal="TRUE") for n in range(10)]
-    rows += [nypd_row(f"w{n}", "03/01/2024") for n in range(2)]
-    run(rows, nypd_source)
+    # 40 killed, 60 wounded and 2 not recorded: the 2 need a second hidden count, and it
+    # is the wounded one, not the headline's killed
+    rows = [nypd_row(f"k{n}", "03/01/2024", fatal="TRUE") for n in range(40)]
+    rows += [nypd_row(f"w{n}", "03/01/2024") for n in range(60)]
+    rows += [nypd_row(f"u{n}", "03/01/2024", fatal="") for n in range(2)]
+    rows += [nypd_row("next", "01/05/2025")]  # the data runs past 2024: its months are over
+    run(rows, nypd_source, today=date(2025, 2, 1))
     incidents_aggregate(full=True)
     cache.clear()
     response = client.get("/public/shootings/?year=2024")
-    assert response.context["figures"]["victims"] == 12
-    assert response.context["figures"]["fatal"] is None  # else 12 - 10 = 2 wounded
-    weekly = client.get("/public/shootings/weekly.csv?year=2024").content.decode().splitlines()[0]
-    assert "Average" not in weekly
+    figures = dict(response.context["page_figures"])
+    assert figures["people shot"] == 102 and figures["people killed"] == 40
+    outcome = client.get("/public/shootings/outcome.csv?year=2024").content.decode()
+    assert outcome.splitlines()[1:] == ["Killed,40", "Wounded,hidden", "Not recorded,hidden"]
+    months = client.get("/public/shootings/months.csv?year=2024").content.decode().splitlines()
+    assert months[0] == "Month,2024,2023" and months[3] == "March,102,"
 
 
 def test_mapping_builder_survives_a_broken_sample_and_a_bad_format(client_for, staff):
