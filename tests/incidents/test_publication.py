@@ -44,7 +44,9 @@ def possible_values(history: History) -> list[float]:
                 row[index[(r, i)]] = 1
             else:
                 rest -= value if value is not None else known[i]
-        matrix.append(row), low.append(rest), high.append(rest)
+        matrix.append(row)
+        low.append(rest)
+        high.append(rest)
     if not history.series:
         for r in range(1, len(history.cells)):
             for i in range(len(history.cells[r])):
@@ -53,9 +55,11 @@ def possible_values(history: History) -> list[float]:
                     if (release_, i) in index:
                         row[index[(release_, i)]] += sign
                     else:
-                        bound -= sign * history.cells[release_][i]
+                        bound -= sign * (history.cells[release_][i] or 0)
                 if row.any():
-                    matrix.append(row), low.append(-np.inf), high.append(bound)
+                    matrix.append(row)
+                    low.append(-np.inf)
+                    high.append(bound)
     constraint = LinearConstraint(np.array(matrix), low, high)
     counts = []
     for variable in sorted(set(index.values())):
