@@ -1,6 +1,8 @@
 """The cache is scoped by database: portals (or a portal and its tests) sharing one Redis
 never read each other's cached pages."""
 
+import uuid
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -8,8 +10,10 @@ from django.db import connection
 
 @pytest.fixture
 def database_named(monkeypatch):
+    run = uuid.uuid4().hex[:8]  # names of this run's own: nothing cached by another
+
     def use(name: str) -> None:
-        monkeypatch.setitem(connection.settings_dict, "NAME", name)
+        monkeypatch.setitem(connection.settings_dict, "NAME", f"{name}_{run}")
 
     return use
 
