@@ -32,12 +32,12 @@ def integer_arrays(matrix: np.ndarray) -> pa.ListArray:
 
 
 @contextmanager
-def without_indexes(cursor: Any, table: str, *, keep_primary_key: bool = False) -> Iterator[None]:
+def without_indexes(cursor: Any, table: str) -> Iterator[None]:
     """Drop the table's keys and indexes (and foreign keys pointing at it) for the duration,
     then build them again: filling an empty table and building them once is several times
-    faster than keeping them up to date row by row. DDL is transactional, and the table is
-    locked meanwhile. `keep_primary_key` keeps the primary key (and the foreign keys that
-    need it): cheaper to keep up to date than to build again when ids arrive in order."""
+    faster than keeping them up to date row by row (the primary key too, though ids arrive in
+    order: measured, building it costs less than keeping it). DDL is transactional, and the
+    table is locked meanwhile."""
     cursor.execute(
         "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE confrelid = %s::regclass AND contype = 'f'",
@@ -50,11 +50,6 @@ def without_indexes(cursor: Any, table: str, *, keep_primary_key: bool = False) 
         [table],
     )
     keys = cursor.fetchall()  # the primary key first
-    if keep_primary_key:
-        keys = [
-            (name, definition) for name, definition in keys if not definition.startswith("PRIMARY")
-        ]
-        referencing = []
     cursor.execute(
         "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i "
         "WHERE indrelid = %s::regclass "

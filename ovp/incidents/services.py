@@ -324,9 +324,8 @@ def _merge(
         cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {victim})")
         if cursor.fetchone()[0]:
             cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            # the primary key stays: ids arrive in order, so keeping it costs less than
-            # building it again; the other indexes are built once at the end
-            with without_indexes(cursor, victim, keep_primary_key=True):
+            # keys and indexes built once at the end
+            with without_indexes(cursor, victim):
                 first_id = next_id(cursor, victim)
                 _copy(cursor, victim, blocks_from(first_id), ids=True)
                 if tally.victims:
