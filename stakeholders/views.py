@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
+from ovp.core.forms import add_service_errors
 from ovp.core.panels import panels_for
 from stakeholders import selectors, services
 from stakeholders.forms import (
@@ -24,7 +25,6 @@ from stakeholders.forms import (
     OrganisationFilter,
     OrganisationForm,
     PersonForm,
-    add_service_errors,
 )
 from stakeholders.models import ActionItem, Board, BoardMembership, Goal, Organisation, Person
 from stakeholders.permissions import can_edit_registry, can_see_contact_details

@@ -67,6 +67,8 @@ areas:list                                        GET   login     403       403 
 
 incidents:dashboard                               GET   login     403       403     403   200   200
 incidents:dashboard_csv                           GET   login     403       403     403   200   200
+incidents:targets                                 GET   login     403       403     403   200   200
+incidents:target_delete                           POST  login     403       403     403   302   302
 incidents:imports                                 GET   login     403       403     403   200   200
 incidents:import_detail                           GET   login     403       403     403   200   200
 incidents:import_rejected                         GET   login     403       403     403   200   200
@@ -228,6 +230,7 @@ KWARGS: dict[str, dict[str, Kwargs]] = {
     "accounts:password_reset_confirm": {"": lambda w: {"uidb64": "MQ", "token": "set-password"}},
     "incidents:dashboard_csv": {"": lambda w: {"chart": "weekly"}},
     "incidents:import_detail": {"": lambda w: {"uuid": w.import_run.uuid}},
+    "incidents:target_delete": {"": lambda w: {"pk": w.target.pk}},
     "incidents:import_rejected": {"": lambda w: {"uuid": w.import_run.uuid}},
     "incidents:source_edit": {"": lambda w: {"uuid": w.source.uuid}},
     "incidents:source_pull": {"": lambda w: {"uuid": w.source.uuid}},

@@ -39,7 +39,7 @@ from grants.services.review import conflict_declare, reviewers_assign
 from inventory.models import Program, ProgramUpdateProposal, Strategy
 from inventory.services import proposal_submit
 from ovp.accounts.models import User
-from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource
+from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource, ViolenceTarget
 from ovp.incidents.services import source_for
 from stakeholders.models import ActionItem, Board, Goal, Meeting, Organisation, Person
 from tests.factories import (
@@ -115,6 +115,7 @@ class World:
     source: IncidentSource
     import_run: ImportRun
     evaluation_run: EvaluationRun
+    target: ViolenceTarget
     stored_files: list[str] = field(default_factory=list)
 
     def user(self, persona: str) -> User | None:
@@ -320,6 +321,7 @@ def build_world() -> World:
         source=source,
         import_run=import_run,
         evaluation_run=evaluation_run,
+        target=ViolenceTarget.objects.create(measure="homicides", baseline_year=2020),
     )
     for side in (a, b):
         for stored in (side.draft_document, side.submitted_document, side.attachment):

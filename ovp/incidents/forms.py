@@ -1,12 +1,14 @@
 import json
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from ovp.areas.models import AreaKind
+from ovp.areas.models import Area, AreaKind
 from ovp.incidents.mapping import AGE_BANDS, PRESETS, mapping_for, mapping_from_json
-from ovp.incidents.models import IncidentSource
+from ovp.incidents.models import DEFAULT_YEARLY_REDUCTION, IncidentSource, TargetMeasure
 
 
 class ImportUploadForm(forms.Form):
@@ -222,3 +224,36 @@ class MappingBuilderForm(forms.Form):
         if not self.errors:
             mapping_from_json(self.mapping_json())
         return cleaned
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.kind.capitalize()} {obj.code} · {obj.name}"
+
+
+class TargetForm(forms.Form):
+    measure = forms.ChoiceField(choices=TargetMeasure.choices)
+    area = AreaChoiceField(
+        queryset=Area.objects.order_by("kind", "code"),
+        required=False,
+        empty_label="The whole city",
+        help_text="A target for one area sits beside the city's.",
+    )
+    baseline_year = forms.TypedChoiceField(
+        coerce=int,
+        help_text="A year the data covers in full: its count is where the path starts.",
+    )
+    yearly_reduction = forms.DecimalField(
+        min_value=Decimal("0.1"),
+        max_value=Decimal("99.9"),
+        decimal_places=1,
+        initial=DEFAULT_YEARLY_REDUCTION,
+        label="Yearly reduction (%)",
+        help_text="The brief's path is nearly 10% fewer homicides each year.",
+    )
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        year_field = self.fields["baseline_year"]
+        assert isinstance(year_field, forms.TypedChoiceField)
+        year_field.choices = [(year, str(year)) for year in years]

@@ -296,3 +296,62 @@ class AggregationRun(models.Model):
         if self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class TargetMeasure(models.TextChoices):
+    HOMICIDES = "homicides", "Homicides (people killed by gunfire)"
+    PEOPLE_SHOT = "people_shot", "People shot"
+
+
+# the brief's path: homicides down by nearly 10% a year
+DEFAULT_YEARLY_REDUCTION = 10
+
+
+class ViolenceTarget(models.Model):
+    """The path the city (or one area) sets itself: each year after the baseline year, the
+    measure's count `yearly_reduction` percent below the year before's target."""
+
+    measure = models.CharField(max_length=16, choices=TargetMeasure.choices)
+    area = models.ForeignKey(
+        "areas.Area",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Empty: the whole city.",
+    )
+    baseline_year = models.PositiveSmallIntegerField()
+    yearly_reduction = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        default=DEFAULT_YEARLY_REDUCTION,
+        help_text="Percent fewer each year than the year before's target.",
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "area"], name="target_one_per_measure_area", nulls_distinct=False
+            ),
+            models.CheckConstraint(
+                condition=models.Q(yearly_reduction__gt=0, yearly_reduction__lt=100),
+                name="target_reduction_between_0_and_100",
+            ),
+        ]
+        ordering = ["measure", "area__kind", "area__code"]
+
+    def __str__(self) -> str:
+        where = self.area.name if self.area_id and self.area else "the whole city"
+        return f"{self.get_measure_display()} in {where}, from {self.baseline_year}"
+
+    def target_for(self, year: int, baseline_count: int) -> float | None:
+        """The year's target, from the baseline year's count; None up to the baseline year."""
+        if year <= self.baseline_year:
+            return None
+        return baseline_count * (1 - float(self.yearly_reduction) / 100) ** (
+            year - self.baseline_year
+        )

@@ -25,7 +25,6 @@ from ovp.incidents.suppression import MIN_POSSIBLE
 
 if TYPE_CHECKING:
     from ovp.incidents.charts import Chart
-    from ovp.incidents.dashboard import Dashboard
 
 
 # The dashboards, the import and its checks need pandas and pyarrow: they are imported in the
@@ -38,8 +37,16 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
     data, kinds, scope = dashboards.scope_for(request.GET)
     context: dict[str, Any] = {"data": data, "scope": scope, "kinds": kinds}
     if scope is not None:
+        from ovp.incidents import targets
+
         context["areas"] = selectors.areas_of_kind(scope.area_kind)
         context["dashboard"] = dashboards.cached(scope, data)
+        through = targets.through_week_end(scope.year, scope.through_week)
+        progress = [
+            targets.cached_progress(target, scope.year, through)
+            for target in targets.targets_for(scope.area)
+        ]
+        context["targets"] = [(p, targets.progress_chart(p)) for p in progress]
     return context
 
 
@@ -53,11 +60,12 @@ def dashboard_csv(request: HttpRequest, chart: str) -> HttpResponse:
     context = _dashboard_context(request)
     if "dashboard" not in context:
         raise Http404("No data yet.")
-    return _chart_csv(context["dashboard"], chart, context["scope"])
+    target_charts = [target_chart for _, target_chart in context["targets"]]
+    return _chart_csv([*context["dashboard"].charts, *target_charts], chart, context["scope"])
 
 
-def _chart_csv(board: Dashboard, slug: str, scope: selectors.Scope) -> HttpResponse:
-    chart = next((c for c in board.charts if c.slug == slug), None)
+def _chart_csv(charts: list[Chart], slug: str, scope: selectors.Scope) -> HttpResponse:
+    chart = next((c for c in charts if c.slug == slug), None)
     if chart is None:
         raise Http404("No such chart.")
     where = scope.area.code if scope.area else "city"
@@ -94,7 +102,26 @@ def _public_context(request: HttpRequest) -> dict[str, Any]:
     charts = public_charts.public_charts(page, areas) if page.through else []
     figures = [("people shot", page.people_shot), ("people killed", page.killed),
                ("incidents", page.incidents)]  # fmt: skip
-    return {"data": data, "year": year, "page": page, "charts": charts, "page_figures": figures}
+    return {"data": data, "year": year, "page": page, "charts": charts, "page_figures": figures,
+            "targets": _public_targets(year, page)}  # fmt: skip
+
+
+def _public_targets(year: int, page: Any) -> list[Any]:
+    """The city-wide targets' progress up to the release, for the measures the release
+    shows. Only the year's target, the published count and whether it is on the path are
+    shown: the path itself comes from weekly counts the public page does not publish."""
+    from ovp.incidents import targets
+    from ovp.incidents.models import TargetMeasure
+
+    published = {TargetMeasure.HOMICIDES: page.killed, TargetMeasure.PEOPLE_SHOT: page.people_shot}
+    shown = []
+    for target in targets.targets_for(None):
+        if not page.through or published[TargetMeasure(target.measure)] is None:
+            continue
+        progress = targets.cached_progress(target, year, page.through)
+        if progress.year_target is not None:
+            shown.append(progress)
+    return shown
 
 
 @login_not_required
@@ -286,3 +313,45 @@ def mapping_reset(request: HttpRequest) -> HttpResponse:
         request.session.pop("mapping_sample", None)
         request.session.pop("built_mapping", None)
     return redirect("incidents:mapping_builder")
+
+
+@office_required
+def targets(request: HttpRequest) -> HttpResponse:
+    """The city's targets and each one's progress this year; a form sets (or replaces) one."""
+    from ovp.core.forms import add_service_errors
+    from ovp.incidents import targets as paths
+    from ovp.incidents.forms import TargetForm
+    from ovp.incidents.models import ViolenceTarget
+
+    data = selectors.data_range()
+    complete = [year for year in data.years if paths.year_is_complete(year, data)]
+    form = TargetForm(request.POST or None, years=complete)
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = paths.target_set(**form.cleaned_data, user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Target saved: {target}.")
+            return redirect("incidents:targets")
+    rows = []
+    if data.last_week is not None:
+        for target in ViolenceTarget.objects.select_related("area", "set_by"):
+            year = data.last_week.year
+            through = paths.through_week_end(year, data.last_week)
+            rows.append(paths.cached_progress(target, year, through))
+    return render(
+        request, "incidents/targets.html", {"form": form, "rows": rows, "complete": complete}
+    )
+
+
+@office_required
+def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    from ovp.incidents import targets as paths
+    from ovp.incidents.models import ViolenceTarget
+
+    target = get_object_or_404(ViolenceTarget, pk=pk)
+    if request.method == "POST":
+        paths.target_delete(target=target)
+        messages.success(request, f"Target removed: {target}.")
+    return redirect("incidents:targets")
