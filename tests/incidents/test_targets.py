@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from ovp.incidents.models import TargetMeasure, ViolenceTarget
 from ovp.incidents.targets import target_progress, target_set
-from tests.incidents.test_dashboard import csv_rows, load
 from tests.incidents.helpers import nypd_row
+from tests.incidents.test_dashboard import csv_rows, load
 
 pytestmark = pytest.mark.django_db
 
