@@ -79,6 +79,7 @@ def test_progress_matches_a_recount_of_the_raw_rows(loaded):
     ]
     share = sum(shares) / len(shares)
     assert progress.target_so_far == pytest.approx(killed_2022 * 0.9**2 * share)
+    assert progress.target_so_far and progress.projected and progress.low and progress.high
     assert progress.on_track == (progress.so_far <= progress.target_so_far)
     assert progress.projected == pytest.approx(progress.so_far / share)
     assert progress.so_far <= progress.low < progress.projected < progress.high
