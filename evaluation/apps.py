@@ -7,6 +7,7 @@ from ovp.core.panels import HomePanel
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = "Evaluation"
+    scorecard = "evaluation.selectors.scorecard_figures"
     nav_items = (
         NavItem("Impact evaluations", "evaluation:run_list", ("admin", "staff"), "Evaluation"),
         NavItem("Evaluate a panel", "evaluation:panel", ("admin", "staff"), "Evaluation"),

@@ -147,3 +147,17 @@ def board_panel(user: Any) -> dict[str, Any]:
     """The board home's panel: the needs assessments of the member's boards sent for review."""
     readable = assessments_for_user(user, timezone.localdate())
     return {"assessments": list(readable.filter(status=AssessmentStatus.UNDER_REVIEW)[:10])}
+
+
+def scorecard_figures(today: date) -> list[Any]:
+    from django.urls import reverse
+
+    from evaluation.models import EvaluationRun
+    from ovp.core.scorecard import Figure
+
+    return [
+        Figure("evaluations_this_year", "Evaluations run this year",
+               EvaluationRun.objects.filter(created_at__year=today.year).count(),
+               reverse("evaluation:run_list"), "Work",
+               f"Impact evaluations since 1 January {today.year}"),
+    ]  # fmt: skip

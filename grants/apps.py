@@ -9,6 +9,7 @@ OFFICE = ("admin", "staff")
 class GrantsConfig(AppConfig):
     name = "grants"
     verbose_name = "Grants"
+    scorecard = "grants.selectors.scorecard.scorecard_figures"
     nav_items = (
         NavItem("Funds and rounds", "grants:round_list", OFFICE, "Grants"),
         NavItem("Awards and payments", "grants:award_list", OFFICE, "Grants"),

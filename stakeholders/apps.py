@@ -6,6 +6,7 @@ from ovp.core.navigation import NavItem
 class StakeholdersConfig(AppConfig):
     name = "stakeholders"
     verbose_name = "Stakeholders"
+    scorecard = "stakeholders.selectors.scorecard_figures"
     nav_items = (
         NavItem("My organisations", "stakeholders:grantee_home", ("grantee",)),
         NavItem("Registry", "stakeholders:organisation_list", ("admin", "staff"), "Partners"),

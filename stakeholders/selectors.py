@@ -168,3 +168,15 @@ def accountability(today: date, days: int = UPCOMING_DAYS) -> Accountability:
         by_owner=_grouped(items, today, owner_key, lambda item: item.owner_name),
         by_goal=_grouped(items, today, lambda item: str(item.goal_id), goal_label),
     )
+
+
+def scorecard_figures(today: date) -> list[Any]:
+    from django.urls import reverse
+
+    from ovp.core.scorecard import Figure
+
+    return [
+        Figure("action_items_overdue", "Action items overdue",
+               ActionItem.objects.overdue(today).count(),
+               reverse("stakeholders:accountability"), "Late", "Open, past their due date"),
+    ]  # fmt: skip

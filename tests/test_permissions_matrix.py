@@ -47,6 +47,7 @@ page                                            method anonymous grantee_a grant
 core:root                                         GET   login     302       302     302   302   302
 core:healthz                                      GET   200       200       200     200   200   200
 core:office_home                                  GET   login     403       403     403   200   200
+core:scorecard_json                               GET   login     403       403     403   200   200
 core:schedule                                     GET   login     403       403     403   200   200
 core:board_home                                   GET   login     403       403     200   403   403
 

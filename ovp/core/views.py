@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from ovp.accounts.permissions import board_required, office_required
 from ovp.core import selectors
@@ -36,13 +37,24 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @office_required
 def office_home(request: HttpRequest) -> HttpResponse:
-    from ovp.incidents.dashboard import citywide_now
+    """The director's scorecard: each figure from the app that owns it (ovp/core/scorecard.py),
+    each linking to the page it comes from."""
+    from ovp.core.scorecard import grouped, scorecard
 
+    figures = scorecard(timezone.localdate())
+    year = next((f.value for f in figures if f.key == "year"), None)
     return render(
         request,
         "core/office_home.html",
-        {"summary": selectors.office_summary(), "violence": citywide_now()},
+        {"summary": selectors.office_summary(), "groups": grouped(figures), "year": year},
     )
+
+
+@office_required
+def scorecard_json(request: HttpRequest) -> JsonResponse:
+    from ovp.core.scorecard import scorecard_json as figures
+
+    return JsonResponse(figures(timezone.localdate()))
 
 
 @board_required

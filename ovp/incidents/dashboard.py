@@ -94,9 +94,3 @@ def cached(scope: Scope, data: DataRange) -> Dashboard:
         dashboard = build(scope, data)
         cache.set(key, dashboard, 60 * 60 * 24)
     return dashboard
-
-
-def citywide_now() -> Dashboard | None:
-    """The city's dashboard for the latest year, for the office's home page (cached)."""
-    data, _, scope = scope_for({})
-    return cached(scope, data) if scope else None

@@ -362,3 +362,21 @@ def year_by_month(year: int, area_kind: str | None) -> YearByMonth:
 
 def month_end(year: int, month: int) -> date:
     return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+
+
+def city_counts_between(begin: date, end: date) -> dict[str, int]:
+    """People shot and killed in the whole city over the parts of weeks (within months)
+    that start between the two days. One query."""
+    sums = PeriodCount.objects.filter(
+        period=Period.PART, area__isnull=True, area_kind="",
+        period_start__gte=begin, period_start__lte=end,
+    ).aggregate(victims=Sum("victims"), fatal=Sum("fatal"))  # fmt: skip
+    return {"victims": int(sums["victims"] or 0), "fatal": int(sums["fatal"] or 0)}
+
+
+def last_twelve_months(data: DataRange) -> tuple[date, date] | None:
+    """The last 52 weeks of the data (the window the allocation and the benchmark use)."""
+    if data.last_week is None:
+        return None
+    end = data.last_week + timedelta(days=6)
+    return end - timedelta(days=363), end

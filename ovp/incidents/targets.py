@@ -343,3 +343,65 @@ def progress_chart(progress: TargetProgress) -> Chart:
         figure,
         table,
     )
+
+
+def scorecard_figures(today: date) -> list[Any]:
+    """The scorecard's violence figures: the latest year of data so far, against the
+    city-wide homicide target when there is one, and the last 12 months' homicides."""
+    from django.urls import reverse
+
+    from ovp.core.scorecard import Figure
+    from ovp.incidents.selectors import city_counts_between, last_twelve_months
+
+    data = data_range()
+    url = reverse("incidents:dashboard")
+    if data.last_week is None:
+        return [Figure("year", "Year", today.year, url, "")]
+    year = data.last_week.year
+    through = through_week_end(year, data.last_week)
+    so_far = city_counts_between(date(year, 1, 1), through)
+    target = ViolenceTarget.objects.filter(
+        measure=TargetMeasure.HOMICIDES, area__isnull=True
+    ).first()
+    progress = cached_progress(target, year, through) if target else None
+    window = last_twelve_months(data)
+    assert window is not None
+    last_12 = city_counts_between(*window)["fatal"]
+    up_to = f"1 January to {through:%-d %B} {year}"
+    return [
+        Figure("year", "Year", year, url, ""),
+        Figure("homicides_ytd", "Homicides this year", so_far["fatal"], url, "Violence", up_to),
+        Figure(
+            "homicides_target_ytd",
+            "Target path so far",
+            None
+            if progress is None or progress.target_so_far is None
+            else round(progress.target_so_far, 1),
+            reverse("incidents:targets"),
+            "Violence",
+            "No city-wide homicide target is set"
+            if progress is None
+            else f"{progress.target.yearly_reduction:g}% a year below "
+            f"{progress.target.baseline_year}",
+        ),
+        Figure(
+            "on_track",
+            "On track",
+            None if progress is None else progress.on_track,
+            reverse("incidents:targets"),
+            "Violence",
+            "Homicides so far against the path",
+            kind="yes/no",
+        ),
+        Figure(
+            "people_shot_ytd", "People shot this year", so_far["victims"], url, "Violence", up_to
+        ),
+        Figure(
+            "homicides_last_12_months",
+            "Homicides, last 12 months",
+            last_12,
+            url,
+            "Violence",
+            f"{window[0]:%-d %b %Y} to {window[1]:%-d %b %Y}",
+        ),
+    ]

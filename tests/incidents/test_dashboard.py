@@ -205,9 +205,11 @@ def test_public_page_hides_small_counts_and_what_would_reveal_them(
 
 def test_office_home_leads_with_this_years_shootings(two_precincts, nypd_source, client_for, staff):
     load([nypd_row("1", "03/01/2024"), nypd_row("2", "03/02/2024", fatal="TRUE")], nypd_source)
-    page = client_for(staff).get("/office/").content.decode()
-    assert "Shootings in 2024" in page and "<strong>2</strong> people shot, 1 killed" in page
-    assert 'href="/incidents/dashboard/"' in page
+    client = client_for(staff)
+    page = client.get("/office/").content.decode()
+    assert "Violence in 2024" in page and 'href="/incidents/dashboard/"' in page
+    figures = client.get("/office/scorecard.json").json()
+    assert (figures["people_shot_ytd"], figures["homicides_ytd"]) == (2, 1)
 
 
 def test_weeks_without_shootings_are_zero_and_weeks_to_come_are_empty(
