@@ -31,7 +31,7 @@ def user_create(*, email: str, role: str, password: str | None = None, full_name
 
 def user_upsert(*, email: str, role: str, password: str, full_name: str = "") -> User:
     """Create the user or bring an existing one to this role, name and password."""
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(email=email.strip().lower()).first()
     if user is None:
         return user_create(email=email, role=role, password=password, full_name=full_name)
     user.role = role
