@@ -30,7 +30,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[
     def get_by_natural_key(self, username: str | None) -> "User":
         # people type their email in any case; it is stored lower-cased, so it is looked up
         # lower-cased exactly as the lockout counts it (ovp/accounts/throttling.py): not
-        # with Postgres's UPPER(), which makes look-alikes ("ſtaff", "ıd") the same account
+        # with Postgres's UPPER(), which makes look-alikes (long s, dotless i) the same account
         return self.get(email=(username or "").strip().lower())
 
     def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
