@@ -231,6 +231,9 @@ def award_create(
     # one award at a time per fund, so two awards cannot both take the last of its money
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
     problems: list[str] = []
+    texts = [title, conditions, *(name for name, _ in budget_lines)]
+    if any("\x00" in text for text in texts if isinstance(text, str)):
+        problems.append("The title, conditions and budget lines cannot hold a NUL character.")
     if application is not None:
         application = (
             Application.objects.select_for_update(of=("self",))
