@@ -7,7 +7,6 @@ bytecode compiled at install is there)."""
 
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from loadtest.run import free_port
+from ovp.localservices import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOT_TIMEOUT_S = 120
@@ -63,16 +63,6 @@ def _until(ready: Callable[[], bool], process: subprocess.Popen, what: str) -> f
     raise SystemExit(f"{what} did not start in {BOOT_TIMEOUT_S} s")
 
 
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def gunicorn_boot_seconds(env: dict[str, str]) -> float:
     """From starting gunicorn (one worker) to its first answer of /healthz/: the master,
     then a worker importing Django, the apps and the URLconf."""
@@ -92,7 +82,7 @@ def gunicorn_boot_seconds(env: dict[str, str]) -> float:
     try:
         return _until(answers, process, "gunicorn")
     finally:
-        _stop(process)
+        stop_process(process)
 
 
 def celery_boot_seconds(env: dict[str, str], log: Path) -> float:
@@ -107,7 +97,7 @@ def celery_boot_seconds(env: dict[str, str], log: Path) -> float:
         try:
             return _until(lambda: b" ready." in log.read_bytes(), process, "celery worker")
         finally:
-            _stop(process)
+            stop_process(process)
 
 
 def psql_binary() -> str:

@@ -6,7 +6,6 @@ from ovp.core.navigation import NavItem
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = "Program inventory"
-    scorecard = "inventory.selectors.scorecard_figures"
     nav_items = (
         NavItem("Inventory", "inventory:program_list", ("admin", "staff"), "Programs"),
         NavItem("Strengths and gaps", "inventory:gaps", ("admin", "staff"), "Programs"),

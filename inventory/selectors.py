@@ -279,19 +279,3 @@ def matrix_csv(analysis: GapsAnalysis) -> tuple[list[str], list[list[Any]]]:
             ]
         )
     return header, rows
-
-
-def scorecard_figures(today: date) -> list[Any]:
-    """The scorecard's gaps: high-burden areas with no evidence-based program of a core
-    strategy (the area gaps of the gaps page, over its default years)."""
-    from django.urls import reverse
-
-    from ovp.core.scorecard import Figure
-
-    analysis = gaps_analysis(kind=None, years=DEFAULT_YEARS, on=today)
-    area_gaps = sum(1 for gap in analysis.gaps if gap.kind == "area")
-    return [
-        Figure("high_burden_gaps", "High-burden gaps", area_gaps, reverse("inventory:gaps"),
-               "Work", f"Of {len(analysis.high_burden)} high-burden areas, those with no "
-               "evidence-based program of a core strategy"),
-    ]  # fmt: skip

@@ -155,6 +155,17 @@ def environment() -> dict[str, str]:
     }
 
 
+def stop_process(process: "subprocess.Popen[Any]", *, timeout: float = 30) -> None:
+    """End a process this program started: SIGTERM, then SIGKILL if it is still there."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def stop() -> None:
     folder = local_dir()
     pgdata = folder / "pgdata"

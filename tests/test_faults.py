@@ -92,13 +92,7 @@ def worker(tmp_path: Path, name: str, **env: str) -> Iterator[subprocess.Popen]:
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        localservices.stop_process(process, timeout=20)
         log.close()
 
 

@@ -26,13 +26,17 @@ print(" ".join(name for name in {HEAVY!r} if name in sys.modules))
 """
 
 
-def test_the_urlconf_and_every_command_load_no_heavy_library():
+def printed_by(script: str) -> list[str]:
+    """The words a script prints, run in a new Python process with the test settings."""
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "ovp.settings.test"}
-    loaded = subprocess.run(
-        [sys.executable, "-c", LOAD_EVERYTHING_BUT_RUN_NOTHING],
+    return subprocess.run(
+        [sys.executable, "-c", script],
         cwd=ROOT, env=environment, capture_output=True, text=True, check=True, timeout=120,
     ).stdout.split()  # fmt: skip
-    assert loaded == []
+
+
+def test_the_urlconf_and_every_command_load_no_heavy_library():
+    assert printed_by(LOAD_EVERYTHING_BUT_RUN_NOTHING) == []
 
 
 def test_data_commands_skip_the_system_checks():
@@ -60,9 +64,4 @@ print(" ".join(name for name in ("pandas", "pyarrow", "scipy", "plotly", "shapel
 
 def test_a_web_worker_imports_what_the_pages_compute_with_as_it_starts():
     # commands stay light (above); the first dashboard of a web worker does not wait
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "ovp.settings.test"}
-    loaded = subprocess.run(
-        [sys.executable, "-c", WARM_A_WEB_WORKER],
-        cwd=ROOT, env=environment, capture_output=True, text=True, check=True, timeout=120,
-    ).stdout.split()  # fmt: skip
-    assert loaded == ["pandas", "pyarrow", "scipy", "plotly", "shapely"]
+    assert printed_by(WARM_A_WEB_WORKER) == ["pandas", "pyarrow", "scipy", "plotly", "shapely"]

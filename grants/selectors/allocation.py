@@ -90,6 +90,12 @@ def _window() -> tuple[date | None, date | None]:
     return end - timedelta(days=363), end
 
 
+def annualised(award: Award) -> Decimal:
+    """An award's amount over a year: amount x 365 / days of its period."""
+    days = (award.ends_on - award.starts_on).days + 1
+    return award.amount * Decimal(365) / Decimal(days)
+
+
 def annual_funding_by_area(areas: list[Area], on: date) -> dict[int, Decimal]:
     """Active awards working on a day, each annualised (amount x 365 / days of its period)
     and shared evenly between its areas."""
@@ -102,8 +108,7 @@ def annual_funding_by_area(areas: list[Area], on: date) -> dict[int, Decimal]:
         served = [a.pk for a in award.areas.all()]
         if not served:
             continue
-        days = (award.ends_on - award.starts_on).days + 1
-        share = award.amount * Decimal(365) / Decimal(days) / Decimal(len(served))
+        share = annualised(award) / Decimal(len(served))
         for area_id in served:
             if area_id in wanted:
                 funded[area_id] += share

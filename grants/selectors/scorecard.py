@@ -11,6 +11,8 @@ What counts:
 - The same benchmark for the high-burden areas (as the gaps page finds them): their
   homicides against the office's awards there (annualised, shared evenly between an award's
   areas).
+- high_burden_gaps: the gaps page's area gaps (high-burden areas with no evidence-based
+  program of a core strategy), from the same analysis as the high-burden benchmark.
 - tranches_late: tranches not yet released whose report is approved and whose planned date
   has passed; with the most days late.
 - median_days_approval_to_release: over released tranches that waited for a report, the
@@ -26,9 +28,10 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from grants.models import ZERO, Award, AwardStatus, QuarterlyReport, ReportStatus, Tranche
-from grants.selectors.allocation import annual_funding_by_area
+from grants.selectors.allocation import annual_funding_by_area, annualised
 from grants.selectors.awards import money_overview
 from inventory.models import Program, ProgramStatus
+from inventory.selectors import DEFAULT_YEARS, gaps_analysis
 from ovp.areas.models import Area
 from ovp.core.scorecard import Figure
 from ovp.incidents.selectors import area_totals_between, city_counts_between, data_range
@@ -36,13 +39,10 @@ from ovp.incidents.selectors import last_twelve_months as twelve_months
 
 
 def annualised_awards(today: date) -> Decimal:
-    total = ZERO
-    for award in Award.objects.filter(
+    active = Award.objects.filter(
         status=AwardStatus.ACTIVE, starts_on__lte=today, ends_on__gte=today
-    ):
-        days = (award.ends_on - award.starts_on).days + 1
-        total += award.amount * Decimal(365) / Decimal(days)
-    return total.quantize(Decimal("1"))
+    )
+    return sum((annualised(award) for award in active), ZERO).quantize(Decimal("1"))
 
 
 def other_funding() -> Decimal:
@@ -78,13 +78,12 @@ def days_approval_to_release() -> list[int]:
     ]
 
 
-def high_burden_benchmark(today: date, window: tuple[date, date]) -> tuple[int, Decimal]:
+def high_burden_benchmark(
+    today: date, window: tuple[date, date], high_burden: list[int]
+) -> tuple[int, Decimal]:
     """Homicides in the last 12 months in the high-burden areas, and the office's annualised
     awards there."""
-    from inventory.selectors import DEFAULT_YEARS, gaps_analysis
-
-    analysis = gaps_analysis(kind=None, years=DEFAULT_YEARS, on=today)
-    areas = list(Area.objects.filter(pk__in=analysis.high_burden))
+    areas = list(Area.objects.filter(pk__in=high_burden))
     if not areas:
         return 0, ZERO
     homicides = int(area_totals_between(areas, *window)["fatal"].sum())
@@ -96,7 +95,12 @@ def scorecard_figures(today: date) -> list[Figure]:
     per_homicide = Decimal(settings.OVP_FUNDING_PER_HOMICIDE)
     window = twelve_months(data_range())
     homicides = city_counts_between(*window)["fatal"] if window else 0
-    high_homicides, high_funded = high_burden_benchmark(today, window) if window else (0, ZERO)
+    # the gaps page's analysis, read once: its high-burden areas and their gaps
+    analysis = gaps_analysis(kind=None, years=DEFAULT_YEARS, on=today)
+    high_homicides, high_funded = (
+        high_burden_benchmark(today, window, analysis.high_burden) if window else (0, ZERO)
+    )
+    area_gaps = sum(1 for gap in analysis.gaps if gap.kind == "area")
     money = money_overview()
     late = late_tranches(today)
     waits = days_approval_to_release()
@@ -136,4 +140,7 @@ def scorecard_figures(today: date) -> list[Figure]:
                QuarterlyReport.objects.filter(status=ReportStatus.RETURNED,
                                               award__status=AwardStatus.ACTIVE).count(),
                compliance, "Late", "Sent back for revision"),
+        Figure("high_burden_gaps", "High-burden gaps", area_gaps, allocation, "Work",
+               f"Of {len(analysis.high_burden)} high-burden areas, those with no "
+               "evidence-based program of a core strategy"),
     ]  # fmt: skip

@@ -17,7 +17,9 @@ earlier year's season would give).
 
 from __future__ import annotations
 
+import bisect
 import math
+import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -119,14 +121,8 @@ class Season:
     def count_through(self, year: int, day_of_year: int) -> int:
         """The year's count from January 1 to the day of the year (parts starting by then)."""
         days, so_far = self.days.get(year, []), self.so_far.get(year, [])
-        low, high = 0, len(days)
-        while low < high:  # the last part starting on or before the day
-            middle = (low + high) // 2
-            if days[middle] <= day_of_year:
-                low = middle + 1
-            else:
-                high = middle
-        return so_far[low - 1] if low else 0
+        parts = bisect.bisect_right(days, day_of_year)  # those starting on or before the day
+        return so_far[parts - 1] if parts else 0
 
     def total(self, year: int) -> int:
         return self.so_far[year][-1] if self.so_far.get(year) else 0
@@ -268,10 +264,7 @@ def _earlier_years(year: int, data: DataRange) -> list[int]:
 
 
 def _standard_deviation(values: list[float]) -> float:
-    if len(values) < 2:
-        return 0.0
-    mean = sum(values) / len(values)
-    return math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - 1))
+    return statistics.stdev(values) if len(values) > 1 else 0.0
 
 
 def targets_for(area: Area | None) -> list[ViolenceTarget]:
