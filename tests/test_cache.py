@@ -35,3 +35,22 @@ def test_the_key_names_the_database_but_not_its_address(database_named):
     second = cache.make_key("dashboard:2024")
     assert first != second
     assert "city_a" not in first and str(connection.settings_dict["HOST"] or "x") not in first
+
+
+def test_clearing_the_cache_leaves_the_rest_of_the_redis_database(database_named):
+    # Django's clear() empties the whole Redis database: the Celery queue and other portals
+    # sharing it went with this portal's pages
+    client = cache._cache.get_client(None, write=True)
+    other = f"celery-queue-{uuid.uuid4().hex}"
+    client.set(other, "a task")
+    database_named("city_a")
+    cache.set("dashboard:2024", "city A's figures")
+    database_named("city_b")
+    cache.set("dashboard:2024", "city B's figures")
+    cache.clear()
+    assert cache.get("dashboard:2024") is None
+    database_named("city_a")
+    assert cache.get("dashboard:2024") == "city A's figures"
+    assert client.get(other) == b"a task"
+    client.delete(other)
+    cache.clear()

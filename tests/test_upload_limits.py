@@ -238,3 +238,24 @@ def test_each_upload_too_large_is_refused_by_its_length_before_it_is_read(
         assert message in response.content.decode(), url
     assert not ImportRun.objects.exists() and not draft.documents.exists()
     assert not ReportAttachment.objects.exists() and not Program.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/accounts/login/"), ("post", "/no/such/page/"), ("put", "/incidents/data/")],
+)
+def test_any_other_request_too_large_is_refused_before_it_is_read(
+    body_never_read, client, method, path
+):
+    # an anonymous POST to the login page spooled a 310 MB body to disk before anything looked
+    upload = SimpleUploadedFile("big.csv", padded(NYPD_HEADER, 11 * MB))
+    response = getattr(client, method)(path, {"file": upload}) if method == "post" else None
+    if response is None:
+        response = client.put(path, b"x" * (11 * MB), content_type="application/octet-stream")
+    assert response.status_code == 413
+    assert response.content.decode() == "The request is too large."
+
+
+def test_a_form_without_a_file_is_not_refused_by_its_length(client):
+    response = client.post("/accounts/login/", {"username": "x@y.z", "password": "p" * 70_000})
+    assert response.status_code == 200

@@ -83,7 +83,22 @@ class DegradingRedisCache(RedisCache):
     touch = _or(lambda *args, **kwargs: False)(RedisCache.touch)
     delete = _or(lambda *args, **kwargs: False)(RedisCache.delete)
     delete_many = _or(lambda *args, **kwargs: None)(RedisCache.delete_many)
-    clear = _or(lambda *args, **kwargs: False)(RedisCache.clear)
+
+    @_or(lambda *args, **kwargs: False)
+    def clear(self) -> bool:
+        """Delete this portal's keys only. Django's own `clear` empties the whole Redis
+        database, with the Celery queue and any other portal's cache in it."""
+        client = self._cache.get_client(None, write=True)
+        pattern = f"{self.key_prefix}:{database_identity()}:*"
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
+        return True
 
     def reachable(self) -> bool:
         """For the health check: does Redis answer? (Other methods hide that it does not.)"""

@@ -6,13 +6,17 @@ after the whole file is on the server. A view that takes a file is marked with
 `upload_limit`; `UploadLimitMiddleware` refuses a POST to it whose Content-Length says the
 file cannot fit, before anything reads the body, and sends the person back to the page with
 the message the form gives for a file over the limit. The form keeps its exact check for a
-body just over it.
+body just over it. Any other request, to any URL and by any method, is refused (413) when its
+Content-Length is over what a form without a file can need (Django's
+DATA_UPLOAD_MAX_MEMORY_SIZE with the allowance), so an anonymous POST to the login page
+cannot make the server spool hundreds of megabytes either.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
@@ -50,8 +54,6 @@ class UploadLimitMiddleware:
         return self.refuse(request) or self.get_response(request)
 
     def refuse(self, request: HttpRequest) -> HttpResponse | None:
-        if request.method != "POST":
-            return None
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -61,10 +63,17 @@ class UploadLimitMiddleware:
         try:
             match = resolve(request.path_info)
         except Resolver404:
+            match = None
+        limit: UploadLimit | None = getattr(match and match.func, "upload_limit", None)
+        if limit is None or request.method != "POST":
+            if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE + MULTIPART_ALLOWANCE:
+                return None
+            return HttpResponse(
+                "The request is too large.", status=413, content_type="text/plain; charset=utf-8"
+            )
+        if length <= limit.limit_bytes() + MULTIPART_ALLOWANCE:
             return None
-        limit: UploadLimit | None = getattr(match.func, "upload_limit", None)
-        if limit is None or length <= limit.limit_bytes() + MULTIPART_ALLOWANCE:
-            return None
+        assert match is not None
         messages.error(request, limit.message())
         target = reverse(limit.back, kwargs=match.kwargs) if limit.back else request.path
         # 303: the browser comes back with a GET, and does not send the file again

@@ -355,3 +355,31 @@ class ViolenceTarget(models.Model):
         return baseline_count * (1 - float(self.yearly_reduction) / 100) ** (
             year - self.baseline_year
         )
+
+
+class PublicRelease(models.Model):
+    """A quarter's release of a year's public figures, kept as it was first published: the
+    public page shows it as it is from then on, and the year's later releases are worked out
+    from it (their earlier months as released, new months from the data), so a revised
+    export never changes a published figure, and two copies of the page never differ.
+    `tables` holds, for each public table, what was published and the counts behind it
+    (those are the office's: never on a public page)."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField(help_text="The last month released.")
+    threshold = models.PositiveSmallIntegerField()
+    incidents = models.PositiveIntegerField(help_text="Incidents, the year so far.")
+    # [{"slug", "labels", "codes", "area_ids", "total", "cells", "counts"}]: `cells` as
+    # published (null where hidden), `counts` the months' counts behind them (the year so far
+    # at each month's end, or each month's for the series)
+    tables = models.JSONField()
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="public_release_one_a_month"),
+        ]
+        ordering = ["year", "month"]
+
+    def __str__(self) -> str:
+        return f"{self.year} to the end of month {self.month}"

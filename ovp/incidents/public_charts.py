@@ -57,7 +57,11 @@ def _months_chart(page: PublicYear) -> Chart:
         _bar_trace(MONTHS, _drawn(last), str(page.year - 1), PALETTE["last"]),
         _bar_trace(MONTHS, _drawn(this), str(page.year), PALETTE["this"]),
     ]
-    figure = {"data": traces, "layout": {**layout(x="Month"), "barmode": "group"}}
+    marks = _hidden_marks(MONTHS, last, shift=-10) + _hidden_marks(MONTHS, this, shift=10)
+    figure = {
+        "data": traces,
+        "layout": {**layout(x="Month"), "barmode": "group", "annotations": marks},
+    }
     return Chart(
         "months",
         "People shot each month",
@@ -66,6 +70,17 @@ def _months_chart(page: PublicYear) -> Chart:
         figure,
         table,
     )
+
+
+def _hidden_marks(x: list[str], cells: list[int | None], shift: int = 0) -> list[dict[str, Any]]:
+    """A hidden count has no bar: the word "hidden" stands where it would be, so that it
+    does not read as zero."""
+    return [
+        {"x": label, "y": 0, "text": HIDDEN, "showarrow": False, "yanchor": "bottom",
+         "textangle": -90, "xshift": shift, "font": {"size": 11, "color": "#555"}}
+        for label, cell in zip(x, cells, strict=False)
+        if cell is None
+    ]  # fmt: skip
 
 
 def _bar_trace(x: list[str], y: list[float | None], name: str, colour: str) -> dict[str, Any]:
@@ -102,5 +117,8 @@ def _areas_chart(table: PublicTable, areas: list[Area]) -> Chart:
 
 def _bar_chart(table: PublicTable) -> Chart:
     frame = pd.DataFrame({table.label: table.labels, "People shot": _shown(table.cells)})
-    figure = {"data": [bars(table.labels, _drawn(table.cells))], "layout": layout()}
+    figure = {
+        "data": [bars(table.labels, _drawn(table.cells))],
+        "layout": {**layout(), "annotations": _hidden_marks(table.labels, table.cells)},
+    }
     return Chart(table.slug, table.title, DESCRIPTIONS[table.slug], figure, frame)

@@ -1,7 +1,7 @@
 """What the public page publishes of a year, and when.
 
-Residents see the city's people shot, month by month: at the end of each complete month,
-the year so far (people shot, killed, incidents) in a few tables: each month; killed,
+Residents see the city's people shot, quarter by quarter: at the end of each complete
+quarter, the year so far (people shot, killed, incidents) in a few tables: each month; killed,
 wounded and not recorded; the coarsest kind of area (the fewest areas, so the fewest small
 counts); age band, sex, race/ethnicity, time of day in four-hour blocks and day of week.
 Every table adds up to the people shot so far. The staff dashboard's weekly and finer
@@ -10,16 +10,19 @@ figures are not published: a week, an hour or a small area holds too few people 
 Counts are hidden by `suppression`: those under the threshold, and whatever else it takes
 so that, from everything released for the year (every month's release, every table and
 total), no hidden count can be narrowed to fewer than `suppression.MIN_POSSIBLE` values. A
-month whose release cannot be made so is held back (the page stays at the month before).
-Releases are worked out again from the aggregates whenever they change, in the same way,
-so a page shows the same figures every day of a month; a revised export that changes
-earlier months changes them.
+quarter whose release cannot be made so is held back (the page stays at the quarter before).
+
+A release is stored when first published (`PublicRelease`) and shown as it is from then on:
+the year's later releases are worked out from it, its months as released and the new months
+from the data. A revised export therefore never changes a published figure (comparing two
+copies of the page, or of its CSVs, taken at different times shows nothing new); it reaches
+the public page only in the quarters still to come, and the staff dashboards at once.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -27,8 +30,8 @@ from django.conf import settings
 from django.core.cache import cache
 
 from ovp.incidents import selectors
-from ovp.incidents.models import AgeBand, Race, Sex
-from ovp.incidents.suppression import History, extend
+from ovp.incidents.models import AgeBand, PublicRelease, Race, Sex
+from ovp.incidents.suppression import RULES, History, extend
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]  # fmt: skip
@@ -59,6 +62,7 @@ class PublicYear:
     incidents: int | None
     tables: list[PublicTable]
     last_year_months: list[int | None] = field(default_factory=list)
+    release_ids: list[int] = field(default_factory=list)  # the stored releases it shows
 
     def table(self, slug: str) -> PublicTable | None:
         return next((t for t in self.tables if t.slug == slug), None)
@@ -69,8 +73,6 @@ class _Table:
     """A table's categories and, for each month, its counts so far (or that month's)."""
 
     slug: str
-    title: str
-    label: str
     labels: list[str]
     counts: Any  # (12, categories): the year so far at each month's end, or each month
     series: bool = False
@@ -80,12 +82,15 @@ class _Table:
 
 
 def public_year(year: int, by_month: selectors.YearByMonth | None = None) -> PublicYear:
-    """The latest release of the year (see the module's docstring)."""
-    threshold = settings.OVP_SUPPRESSION_THRESHOLD
+    """The latest release of the year (see the module's docstring), storing the releases
+    due since the last one stored."""
     by_month = by_month or selectors.year_by_month(year, public_area_kind())
-    tables = _tables(by_month)
-    months, histories = release(tables, by_month.complete_months, threshold)
-    return _page(year, months[-1] if months else 0, by_month, tables, histories, threshold)
+    stored = list(PublicRelease.objects.filter(year=year))
+    fresh = _new_releases(year, by_month, stored)
+    if fresh:
+        PublicRelease.objects.bulk_create(fresh, ignore_conflicts=True)  # another got there: its
+        stored = list(PublicRelease.objects.filter(year=year))
+    return _page(year, stored)
 
 
 def public_area_kind() -> str | None:
@@ -95,20 +100,24 @@ def public_area_kind() -> str | None:
 
 
 def release(
-    tables: list[_Table], complete_months: int, threshold: int
+    tables: list[_Table],
+    complete_months: int,
+    threshold: int,
+    *,
+    histories: list[History] | None = None,
+    after: int = 0,
 ) -> tuple[list[int], list[History]]:
-    """The months the year was released at (the end of each quarter the data covers, but
-    those held back because they could not be made safe), and each table's releases."""
-    histories = [History((), (), t.series) for t in tables]
+    """The months the year is released at after month `after` (the end of each quarter the
+    data covers, but those held back because they could not be made safe), and each table's
+    releases: `histories`, those released up to `after`, with the new ones."""
+    if histories is None:
+        histories = [History((), (), t.series, threshold, t.protected) for t in tables]
     released: list[int] = []
-    for month in [m for m in RELEASE_MONTHS if m <= complete_months]:
+    for month in [m for m in RELEASE_MONTHS if after < m <= complete_months]:
         total = sum(_counts(tables[0], month))
         if total < threshold:
             continue  # too few people shot so far to publish anything
-        cells = [
-            extend(history, _counts(table, month), threshold, protected=table.protected)
-            for history, table in zip(histories, tables, strict=True)
-        ]
+        cells = [extend(h, _counts(t, month)) for h, t in zip(histories, tables, strict=True)]
         if any(c is None for c in cells):
             continue  # held back: tried again at the next quarter's end, with both
         histories = [
@@ -124,27 +133,145 @@ def _counts(table: _Table, month: int) -> list[int]:
     return [int(v) for v in table.counts[month - 1]]
 
 
-def _page(
-    year: int, released: int, by_month: selectors.YearByMonth, tables: list[_Table],
-    histories: list[History], threshold: int,
-) -> PublicYear:  # fmt: skip
-    if not released:
-        return PublicYear(year, None, None, None, None, [])
-    incidents = int(by_month.incidents[:released].sum())
-    public_tables = [
-        PublicTable(t.slug, t.title, t.label, t.labels[: len(h.cells[-1])], list(h.cells[-1]),
-                    t.codes, t.area_ids)
-        for t, h in zip(tables, histories, strict=True)
+def _new_releases(
+    year: int, by_month: selectors.YearByMonth, stored: list[PublicRelease]
+) -> list[PublicRelease]:
+    """The releases due after the stored ones, unsaved: worked out from the stored ones'
+    counts for their months, and the data for the months after."""
+    import numpy as np
+
+    threshold = stored[0].threshold if stored else settings.OVP_SUPPRESSION_THRESHOLD
+    tables = _tables(by_month)
+    incidents = np.cumsum(by_month.incidents)
+    after = stored[-1].month if stored else 0
+    if stored:
+        frozen = _frozen(tables, stored[-1])
+        if frozen is None:
+            return []  # the categories changed (new areas): the year's figures stay as they are
+        tables = frozen
+        incidents = incidents - incidents[after - 1] + stored[-1].incidents
+        histories = [_history(table, stored, threshold) for table in tables]
+    else:
+        priors = _priors(year - 1, tables)
+        histories = [
+            History((), (), t.series, threshold, t.protected, priors.get(t.slug, ()))
+            for t in tables
+        ]
+    released, histories = release(
+        tables, by_month.complete_months, threshold, histories=histories, after=after
+    )
+    first = len(stored)
+    return [
+        PublicRelease(
+            year=year,
+            month=month,
+            threshold=threshold,
+            incidents=int(incidents[month - 1]),
+            tables=[
+                _stored_table(table, history, first + i, month) for table, history in
+                zip(tables, histories, strict=True)
+            ],
+        )
+        for i, month in enumerate(released)
     ]  # fmt: skip
-    outcome = next(t for t in public_tables if t.slug == "outcome")
+
+
+def _stored_table(table: _Table, history: History, index: int, month: int) -> dict[str, Any]:
+    counts = table.counts[:month]
+    return {
+        "slug": table.slug,
+        "labels": table.labels,
+        "codes": table.codes,
+        "area_ids": table.area_ids,
+        "total": history.totals[index],
+        "cells": list(history.cells[index]),
+        "counts": counts.tolist(),
+        "prior": list(history.prior) if index == 0 else [],
+    }
+
+
+def _history(table: _Table, stored: list[PublicRelease], threshold: int) -> History:
+    """A table's releases so far, as stored."""
+    mine = [next(t for t in r.tables if t["slug"] == table.slug) for r in stored]
+    return History(
+        totals=tuple(t["total"] for t in mine),
+        cells=tuple(tuple(t["cells"]) for t in mine),
+        series=table.series,
+        threshold=threshold,
+        protected=table.protected,
+        prior=tuple(mine[0]["prior"]),
+    )
+
+
+def _frozen(tables: list[_Table], last: PublicRelease) -> list[_Table] | None:
+    """The tables with the months of the last release as it stored them, and each later
+    month's people added to them; None when a table's categories are no longer the ones
+    released (an area added or taken away)."""
+    import numpy as np
+
+    month = last.month
+    stored = {t["slug"]: t for t in last.tables}
+    frozen = []
+    for table in tables:
+        then = stored.get(table.slug)
+        if then is None:
+            return None
+        counts = np.array(then["counts"], dtype=np.int64).reshape(month, -1)
+        if then["labels"] + [OUTSIDE] == table.labels:
+            counts = np.column_stack([counts, np.zeros(month, dtype=np.int64)])  # none then
+        elif then["labels"] != table.labels or then["codes"] != table.codes[: len(then["codes"])]:
+            return None
+        now = table.counts.astype(np.int64)
+        # a series' later months as they are; counts so far: the stored ones, and what came after
+        later = now[month:] if table.series else now[month:] - now[month - 1] + counts[-1]
+        frozen.append(replace(table, counts=np.vstack([counts, later])))
+    return frozen
+
+
+def _priors(year: int, tables: list[_Table]) -> dict[str, tuple[int | None, ...]]:
+    """What the year's last release published of each table with the same categories: the
+    hiding order of the next year's first release."""
+    last = PublicRelease.objects.filter(year=year).order_by("month").last()
+    if last is None:
+        return {}
+    labels = {t.slug: t.labels for t in tables}
+    return {
+        t["slug"]: tuple(t["cells"]) for t in last.tables if labels.get(t["slug"]) == t["labels"]
+    }
+
+
+def _page(year: int, stored: list[PublicRelease]) -> PublicYear:
+    if not stored:
+        return PublicYear(year, None, None, None, None, [])
+    last = stored[-1]
+    tables = [
+        PublicTable(t["slug"], _TITLES[t["slug"]][0], _TITLES[t["slug"]][1],
+                    t["labels"][: len(t["cells"])], list(t["cells"]), t["codes"], t["area_ids"])
+        for t in last.tables if t["slug"] in _TITLES
+    ]  # fmt: skip
+    outcome = next(t for t in tables if t.slug == "outcome")
     return PublicYear(
         year=year,
-        through=selectors.month_end(year, released),
-        people_shot=histories[0].totals[-1],
+        through=selectors.month_end(year, last.month),
+        people_shot=last.tables[0]["total"],
         killed=outcome.cells[0],
-        incidents=None if 0 < incidents < threshold else incidents,
-        tables=public_tables,
+        incidents=None if 0 < last.incidents < last.threshold else last.incidents,
+        tables=tables,
+        release_ids=[r.pk for r in stored],
     )
+
+
+OUTSIDE = "Outside every area"
+_TITLES = {  # slug: (title, the column of the categories)
+    "months": ("People shot each month", "Month"),
+    "outcome": ("Killed and wounded", "Outcome"),
+    "areas": ("People shot by area", "Area"),
+    "age": ("Age band", "Age band"),
+    "sex": ("Sex", "Sex"),
+    "race": ("Race/ethnicity", "Race/ethnicity"),
+    "time": ("Time of day", "Time of day"),
+    "weekday": ("Day of week", "Day of week"),
+}
 
 
 def _tables(by_month: selectors.YearByMonth) -> list[_Table]:
@@ -162,7 +289,7 @@ def _tables(by_month: selectors.YearByMonth) -> list[_Table]:
     codes = [area.code for area in areas]
     ids: list[int | None] = [area.pk for area in areas]
     if area_counts[:, -1].sum() > 0:  # people shot outside every area of the kind
-        labels, codes, ids = [*labels, "Outside every area"], [*codes, ""], [*ids, None]
+        labels, codes, ids = [*labels, OUTSIDE], [*codes, ""], [*ids, None]
     else:
         area_counts = area_counts[:, :-1]
 
@@ -175,30 +302,24 @@ def _tables(by_month: selectors.YearByMonth) -> list[_Table]:
     blocks = np.column_stack([blocks, breakdown("hour", ["unknown"])])
     block_labels = [f"{4 * b:02d}:00-{4 * b + 3:02d}:59" for b in range(HOUR_BLOCKS)]
     return [
-        _Table("months", "People shot each month", "Month", MONTHS,
-               by_month.victims.reshape(12, 1), series=True),
-        _Table("outcome", "Killed and wounded", "Outcome",
-               ["Killed", "Wounded", "Not recorded"], so_far(outcome, axis=0), protected=(0,)),
-        _Table("areas", "People shot by area", "Area", labels, so_far(area_counts, axis=0),
-               codes=codes, area_ids=ids),
-        _Table("age", "Age band", "Age band", list(AgeBand.labels),
-               so_far(breakdown("age", list(AgeBand.values)), axis=0)),
-        _Table("sex", "Sex", "Sex", list(Sex.labels),
-               so_far(breakdown("sex", list(Sex.values)), axis=0)),
-        _Table("race", "Race/ethnicity", "Race/ethnicity", list(Race.labels),
-               so_far(breakdown("race", list(Race.values)), axis=0)),
-        _Table("time", "Time of day", "Time of day", [*block_labels, "Not recorded"],
-               so_far(blocks, axis=0)),
-        _Table("weekday", "Day of week", "Day of week", WEEKDAYS,
+        _Table("months", MONTHS, by_month.victims.reshape(12, 1), series=True),
+        _Table("outcome", ["Killed", "Wounded", "Not recorded"], so_far(outcome, axis=0),
+               protected=(0,)),
+        _Table("areas", labels, so_far(area_counts, axis=0), codes=codes, area_ids=ids),
+        _Table("age", list(AgeBand.labels), so_far(breakdown("age", list(AgeBand.values)), axis=0)),
+        _Table("sex", list(Sex.labels), so_far(breakdown("sex", list(Sex.values)), axis=0)),
+        _Table("race", list(Race.labels), so_far(breakdown("race", list(Race.values)), axis=0)),
+        _Table("time", [*block_labels, "Not recorded"], so_far(blocks, axis=0)),
+        _Table("weekday", WEEKDAYS,
                so_far(breakdown("weekday", [str(d) for d in range(1, 8)]), axis=0)),
     ]  # fmt: skip
 
 
 def public_year_cached(year: int) -> PublicYear:
-    """The year's public release, with last year's months beside it. Working a year out
-    takes a second or more (an attacker's calculation for each table and release), so it
-    is kept under a key made of the year's own figures: a past year is worked out again
-    only when its figures change, and the nightly job works out the changed ones first
+    """The year's public release, with last year's months beside it. Working a new release
+    out takes a second or more (an attacker's calculation for each table and release), so
+    the page is kept under a key made of the year's figures, its stored releases and the
+    suppression rule's version; the nightly job works out the changed ones first
     (`public_years_refresh`)."""
     page = _cached(year)
     last = _cached(year - 1)
@@ -219,21 +340,22 @@ def latest_release(years: list[int]) -> tuple[int, PublicYear]:
 
 def _cached(year: int) -> PublicYear:
     by_month = selectors.year_by_month(year, public_area_kind())
-    key = _key(year, by_month)
-    page = cache.get(key)
+    stored = list(PublicRelease.objects.filter(year=year).values_list("pk", flat=True))
+    page = cache.get(_key(year, by_month, stored))
     if page is None:
         page = public_year(year, by_month)
-        cache.set(key, page, 60 * 60 * 24 * 31)
+        cache.set(_key(year, by_month, page.release_ids), page, 60 * 60 * 24 * 31)
     return page
 
 
-def _key(year: int, by_month: selectors.YearByMonth) -> str:
+def _key(year: int, by_month: selectors.YearByMonth, releases: list[int]) -> str:
     figures = hashlib.sha256()
     for part in (by_month.victims, by_month.fatal, by_month.nonfatal, by_month.incidents,
                  by_month.by_area, by_month.breakdowns):  # fmt: skip
         figures.update(part.tobytes())
     figures.update(repr([(a.pk, a.code, a.name) for a in by_month.areas]).encode())
     figures.update(f"{by_month.complete_months}:{settings.OVP_SUPPRESSION_THRESHOLD}".encode())
+    figures.update(f"{releases}:{RULES}".encode())
     return f"public-year:{year}:{figures.hexdigest()[:32]}"
 
 

@@ -1,19 +1,24 @@
 """Small-cell suppression for the public page, checked the way an attacker works.
 
-The public page publishes a year month by month: at the end of each month, the year's
+The public page publishes a year quarter by quarter: at the end of each quarter, the year's
 counts so far in a few tables (each adds up to the year's people shot so far, which is
 published), and the people shot in each month. A count from 1 to threshold - 1 is hidden
-(primary suppression). An attacker knows every total and every shown cell of every month's
-release of the year, that a hidden count is at least 1 (0 is shown), that counts so far
-never fall from one month to the next, and that a month's count never changes once its
-month is over. From those they can bound each hidden count by linear programming; more
-cells are hidden (secondary suppression, smallest first) until every hidden count of every
-release of the year can still take at least MIN_POSSIBLE values. A month whose release
-cannot be made so is not released: the page stays at the month before, and the next
-month is tried with both.
+(primary suppression); then more cells (secondary suppression) until every hidden count of
+every release of the year can still take at least MIN_POSSIBLE values. A quarter whose
+release cannot be made so is not released: the page stays at the quarter before, and the
+next is tried with both.
 
-`audit` is the attacker's calculation (integer programming, scipy's milp); `extend` makes
-one table's release for the next month.
+The attacker reads this code. They know every total and every shown cell of every release
+of the year, that a hidden count is at least 1 (0 is shown), that counts so far never fall
+from one release to the next, that a month's count never changes once released, and the
+rule choosing secondary cells. That rule looks at nothing hidden: it takes cells in an
+order made of public figures only (`hiding_order`: the cells hidden at the release before
+first, then by their count shown at the release before, smallest first), so a secondary
+cell's count says nothing of why it was chosen. What the order does tell: a hidden cell
+after the first shown one in that order cannot be secondary (the shown one would have gone
+first), so it is primary, under the threshold (and a hidden protected cell is primary too).
+`audit` bounds each hidden count with all of that by integer programming (scipy's milp);
+`extend` makes one table's next release.
 """
 
 from __future__ import annotations
@@ -21,13 +26,15 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import numpy as np
 
 MIN_POSSIBLE = 5  # values a hidden count can still take, at the least
+# the rule's version: a cached release worked out under another rule is worked out again
+RULES = 2
 
 Published = list[int | None]  # a table's cells as released: None where hidden
 
@@ -38,12 +45,59 @@ class History:
 
     totals: tuple[int, ...]  # what its cells add up to, at each release (published)
     cells: tuple[tuple[int | None, ...], ...]  # as released
-    # a series (people shot each month) keeps its cells across releases and gains one a
-    # month; any other table holds counts so far, which never fall
+    # a series (people shot each month) keeps its cells across releases and gains months
+    # at each; any other table holds counts so far, which never fall
     series: bool = False
+    threshold: int = 10
+    protected: tuple[int, ...] = ()  # a headline cell, never hidden to protect another
+    # what was published of the table before the year's first release (last year's last
+    # release, where its categories are the same): the first release's hiding order
+    prior: tuple[int | None, ...] = ()
 
     def then(self, total: int, cells: Sequence[int | None]) -> History:
-        return History((*self.totals, total), (*self.cells, tuple(cells)), self.series)
+        return replace(self, totals=(*self.totals, total), cells=(*self.cells, tuple(cells)))
+
+    def before(self, release: int) -> tuple[int | None, ...]:
+        """What was published of the table just before `release`."""
+        return self.cells[release - 1] if release else self.prior
+
+    def hideable(self, release: int, cells: Sequence[int | None]) -> list[int]:
+        """The cells the rule may hide as secondary at `release`, in the order it takes
+        them: not protected, not a month released before, and not shown as 0."""
+        earlier = len(self.cells[release - 1]) if self.series and release else 0
+        return [
+            cell
+            for cell in hiding_order(self.before(release), len(cells), series=self.series)
+            if cell not in self.protected and cell >= earlier and cells[cell] != 0
+        ]
+
+
+def hiding_order(before: Sequence[int | None], size: int, *, series: bool) -> list[int]:
+    """The order secondary cells are taken in, from public figures only: the cells hidden
+    at the release before first, then by their count shown then (smallest first), then in
+    the table's order. With nothing published before, the table's order from its end (its
+    last categories are the rare ones: not recorded, outside every area); a series' new
+    months in the table's order."""
+    if series:
+        return list(range(size))
+    if not before or len(before) != size:
+        return list(reversed(range(size)))
+
+    def key(cell: int) -> tuple[int, int, int]:
+        value = before[cell]
+        return (0, 0, cell) if value is None else (1, value, cell)
+
+    return sorted(range(size), key=key)
+
+
+def primary(history: History, release: int) -> set[int]:
+    """The hidden cells of a release that the rule shows to be primary (under the
+    threshold): protected ones, and those after the first shown cell in the hiding order."""
+    cells = history.cells[release]
+    known = {c for c in history.protected if c < len(cells) and cells[c] is None}
+    order = history.hideable(release, cells)
+    shown = next((i for i, c in enumerate(order) if cells[c] is not None), len(order))
+    return known | {c for c in order[shown:] if cells[c] is None}
 
 
 @dataclass(frozen=True)
@@ -68,7 +122,13 @@ def audit(history: History) -> dict[tuple[int, int], Bounds]:
         return {}
     rows, lower, upper = _constraints(history, terms, len(variables))
     constraint = LinearConstraint(rows, lower, upper)
-    box = Box(lb=1, ub=math.inf)
+    ceiling = [math.inf] * len(variables)
+    for release, cells in enumerate(terms):
+        for cell in primary(history, release):
+            term = cells[cell]
+            if isinstance(term, Unknown):
+                ceiling[term.index] = history.threshold - 1
+    box = Box(lb=1, ub=ceiling)
     bounds: dict[tuple[int, int], Bounds] = {}
     for unknown in variables:
         objective = _unit(len(variables), unknown.index)
@@ -162,70 +222,40 @@ def _constraints(
     return np.array(rows), lower, upper
 
 
-def safe(history: History) -> bool:
-    """Every hidden count of every release can still take MIN_POSSIBLE values or more."""
-    return all(b.possible >= MIN_POSSIBLE for b in audit(history).values())
-
-
-def extend(
-    history: History,
-    counts: Sequence[int],
-    threshold: int,
-    *,
-    protected: Sequence[int] = (),
-) -> list[int | None] | None:
-    """The table's release for the next month, or None when no release keeps every hidden
-    count safe. Counts from 1 to threshold - 1 are hidden; then, while some hidden count
-    can be narrowed too far, one more cell is hidden: the same category's where that is the
-    one giving it away, else the smallest shown. A series keeps what it released (a month
-    shown stays shown, one hidden stays hidden). `protected` cells (a headline figure) are
-    never hidden to protect another."""
+def extend(history: History, counts: Sequence[int]) -> list[int | None] | None:
+    """The table's next release, or None when no release keeps every hidden count safe.
+    Counts from 1 to threshold - 1 are hidden; then, while some hidden count can be
+    narrowed too far, the next cell in the hiding order (see the module's docstring). A
+    series keeps what it released (a month shown stays shown, one hidden stays hidden)."""
     total = sum(counts)
-    released = history.cells[-1] if history.cells else ()
-    cells: list[int | None] = [None if 0 < c < threshold else c for c in counts]
-    if history.series:
-        for cell, value in enumerate(released):
+    release = len(history.cells)
+    cells: list[int | None] = [None if 0 < c < history.threshold else c for c in counts]
+    if history.series and release:
+        for cell, value in enumerate(history.cells[-1]):
             cells[cell] = value
+    order = history.hideable(release, counts)  # shown as 0 never hidden: 0 is not small
     # this release alone first: its hidden cells add up to what the shown ones leave of the
     # total, and each is 1 or more, so each can take (that sum - hidden cells + 1) values
     while _hidden_sum(cells, counts) - cells.count(None) + 1 < MIN_POSSIBLE and cells.count(None):
-        choice = _next_to_hide([], cells, released, protected, series=history.series)
-        if choice is None:
+        if not _hide_next(cells, order):
             return None
-        cells[choice] = None
     # then every release of the year together, as an attacker would
     while True:
         candidate = history.then(total, cells)
-        narrow = [key for key, b in audit(candidate).items() if b.possible < MIN_POSSIBLE]
-        if not narrow:
+        if all(b.possible >= MIN_POSSIBLE for b in audit(candidate).values()):
             return cells
-        choice = _next_to_hide(narrow, cells, released, protected, series=history.series)
-        if choice is None:
+        if not _hide_next(cells, order):
             return None
-        cells[choice] = None
 
 
 def _hidden_sum(cells: Sequence[int | None], counts: Sequence[int]) -> int:
     return sum(count for cell, count in zip(cells, counts, strict=True) if cell is None)
 
 
-def _next_to_hide(
-    narrow: list[tuple[int, int]],
-    cells: list[int | None],
-    released: Sequence[int | None],
-    protected: Sequence[int],
-    *,
-    series: bool,
-) -> int | None:
-    def hideable(cell: int) -> bool:
-        value = cells[cell]
-        if value is None or value == 0 or cell in protected:
-            return False
-        # a series' month released already is public: hiding it now would hide nothing
-        return not (series and cell < len(released))
-
-    for _, cell in narrow:
-        if hideable(cell):
-            return cell
-    candidates = [(cells[c], c) for c in range(len(cells)) if hideable(c)]
-    return min(candidates)[1] if candidates else None  # type: ignore[type-var]
+def _hide_next(cells: list[int | None], order: list[int]) -> bool:
+    """Hide the first shown cell in the hiding order; False when none is left."""
+    choice = next((cell for cell in order if cells[cell] is not None), None)
+    if choice is None:
+        return False
+    cells[choice] = None
+    return True

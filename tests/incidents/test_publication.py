@@ -1,7 +1,18 @@
 """The public page's guarantee, tested the way an attacker works: from every release of a year
-(every table, every total), solve each hidden count's lowest and highest value by integer
-programming; none may be narrowed to fewer than 5 possible values. On random cities, and
-on the real exports in ../shared/data."""
+(every table, every total) and the rule that chose the hidden cells, solve each hidden count's
+lowest and highest value by integer programming; none may be narrowed to fewer than 5
+possible values, and the truth lies between them. On random cities, and on the real exports
+in ../shared/data.
+
+The attacker is written here from the rule as the suppression module documents it, not from
+its code: secondary cells are taken in an order of public figures only (those hidden at the
+release before, then by their count shown then, smallest first, then the table's order; with
+nothing published before, the table's order from its end; a series' new months in order), so
+a hidden cell after the first shown one in that order must be primary: under the threshold."""
+
+import csv
+import io
+from datetime import date
 
 import numpy as np
 import pytest
@@ -15,11 +26,37 @@ from ovp.incidents.suppression import MIN_POSSIBLE, History
 THRESHOLD = 10
 
 
-def possible_values(history: History) -> list[float]:
+def taken_in(history: History, r: int) -> list[int]:
+    """The documented order a release's secondary cells are taken in, restricted to the
+    cells the rule may take (not protected, not shown as 0, not a month released before)."""
+    cells = history.cells[r]
+    before = history.cells[r - 1] if r else history.prior
+    if history.series:
+        order = list(range(len(before) if r else 0, len(cells)))
+    elif len(before) == len(cells):
+        order = sorted(range(len(cells)), key=lambda i: (before[i] is not None, before[i] or 0, i))
+    else:
+        order = list(range(len(cells)))[::-1]
+    return [i for i in order if i not in history.protected and cells[i] != 0]
+
+
+def under_threshold(history: History, r: int) -> set[int]:
+    """The hidden cells of a release the rule shows to be primary."""
+    cells = history.cells[r]
+    order = taken_in(history, r)
+    first_shown = next((n for n, i in enumerate(order) if cells[i] is not None), len(order))
+    after = {i for i in order[first_shown:] if cells[i] is None}
+    return after | {i for i in history.protected if i < len(cells) and cells[i] is None}
+
+
+def possible_values(
+    history: History, truth: dict[tuple[int, int], int] | None = None
+) -> list[float]:
     """An attacker's count of the values each hidden count can take. Unknowns: each hidden
     cell of each release (a month of the series once: it is the same month in every
     release); each release's cells add up to its published total; counts so far never fall;
-    a hidden count is 1 or more (0 is shown)."""
+    a hidden count is 1 or more (0 is shown), and under the threshold where the rule shows
+    it primary. `truth` (release, cell): count, where given, must lie in the range."""
     known = {}
     if history.series:
         known = {i: v for cells in history.cells for i, v in enumerate(cells) if v is not None}
@@ -61,15 +98,33 @@ def possible_values(history: History) -> list[float]:
                     low.append(-np.inf)
                     high.append(bound)
     constraint = LinearConstraint(np.array(matrix), low, high)
+    ceiling = np.full(unknowns, np.inf)
+    for r in range(len(history.cells)):
+        for i in under_threshold(history, r):
+            if (r, i) in index:
+                ceiling[index[(r, i)]] = history.threshold - 1
+    box = Bounds(1, ceiling)
     counts = []
     for variable in sorted(set(index.values())):
         c = np.zeros(unknowns)
         c[variable] = 1
-        least = milp(c, constraints=constraint, integrality=1, bounds=Bounds(1, np.inf))
-        most = milp(-c, constraints=constraint, integrality=1, bounds=Bounds(1, np.inf))
+        least = milp(c, constraints=constraint, integrality=1, bounds=box)
+        most = milp(-c, constraints=constraint, integrality=1, bounds=box)
         assert least.success  # the releases are consistent with the truth
-        counts.append(np.inf if not most.success else -most.fun - least.fun + 1)
+        high = np.inf if not most.success else -most.fun
+        for (r, i), v in index.items():
+            if v == variable and truth is not None and (r, i) in truth:
+                assert least.fun <= truth[(r, i)] <= high, (r, i, least.fun, high)
+        counts.append(high - least.fun + 1)
     return counts
+
+
+def truth_of(table: _Table, released: list[int]) -> dict[tuple[int, int], int]:
+    return {
+        (r, i): int(v)
+        for r, month in enumerate(released)
+        for i, v in enumerate(table.counts[:month, 0] if table.series else table.counts[month - 1])
+    }
 
 
 def random_city(seed: int, size: int) -> list[_Table]:
@@ -77,12 +132,12 @@ def random_city(seed: int, size: int) -> list[_Table]:
     same people, some categories rare."""
     rng = np.random.default_rng(seed)
     per_month = rng.poisson(size, 12) * rng.integers(0, 2, 12).clip(rng.random() < 0.9, 1)
-    tables = [_Table("months", "", "", [str(m) for m in range(12)], per_month.reshape(12, 1),
+    tables = [_Table("months", [str(m) for m in range(12)], per_month.reshape(12, 1),
                      series=True)]  # fmt: skip
     for width in (3, 2, 5, 7, 9):
         shares = rng.dirichlet(np.full(width, 0.4))
         monthly = np.array([rng.multinomial(n, shares) for n in per_month])
-        tables.append(_Table(f"t{width}", "", "", [str(c) for c in range(width)],
+        tables.append(_Table(f"t{width}", [str(c) for c in range(width)],
                              np.cumsum(monthly, axis=0), protected=(0,) if width == 3 else ()))  # fmt: skip
     return tables
 
@@ -95,7 +150,8 @@ def test_no_hidden_count_of_a_random_city_can_be_narrowed(seed, size, months):
     released, histories = release(tables, months, THRESHOLD)
     assert all(month in (3, 6, 9, 12) and month <= months for month in released)
     for table, history in zip(tables, histories, strict=True):
-        assert all(count >= MIN_POSSIBLE for count in possible_values(history)), table.slug
+        values = possible_values(history, truth_of(table, released))
+        assert all(count >= MIN_POSSIBLE for count in values), table.slug
         for month, cells in zip(released, history.cells, strict=True):  # what is shown is true
             truth = table.counts[:month, 0] if table.series else table.counts[month - 1]
             assert all(v is None or v == t for v, t in zip(cells, truth, strict=True))
@@ -103,9 +159,9 @@ def test_no_hidden_count_of_a_random_city_can_be_narrowed(seed, size, months):
 
 
 def test_a_city_with_no_small_counts_shows_everything():
-    months = _Table("months", "", "", [str(m) for m in range(12)], np.full((12, 1), 300),
+    months = _Table("months", [str(m) for m in range(12)], np.full((12, 1), 300),
                     series=True)  # fmt: skip
-    split = _Table("sex", "", "", ["f", "m"], np.cumsum(np.full((12, 2), 150), axis=0))
+    split = _Table("sex", ["f", "m"], np.cumsum(np.full((12, 2), 150), axis=0))
     released, histories = release([months, split], 12, THRESHOLD)
     assert released == [3, 6, 9, 12]
     assert all(v is not None for h in histories for cells in h.cells for v in cells)
@@ -114,8 +170,8 @@ def test_a_city_with_no_small_counts_shows_everything():
 def test_counts_that_a_total_gives_away_are_hidden_too():
     # [100, 1, 1] with the total published: the 1s would be pinned, so the 100 goes too
     per_month = np.array([[102]] + [[0]] * 11)
-    months = _Table("months", "", "", [str(m) for m in range(12)], per_month, series=True)
-    outcome = _Table("outcome", "", "", ["a", "b", "c"], np.array([[100, 1, 1]] * 12))
+    months = _Table("months", [str(m) for m in range(12)], per_month, series=True)
+    outcome = _Table("outcome", ["a", "b", "c"], np.array([[100, 1, 1]] * 12))
     released, histories = release([months, outcome], 3, THRESHOLD)
     assert released == [3]
     assert histories[1].cells[-1] == (None, None, None)
@@ -125,12 +181,40 @@ def test_counts_that_a_total_gives_away_are_hidden_too():
 def test_a_quarter_too_small_to_release_alone_waits_for_the_next():
     # 40 in the first quarter, 3 in the second: releasing June would give the 3 away
     per_month = np.array([20, 10, 10, 1, 1, 1, 10, 10, 10, 0, 0, 0])
-    months = _Table("months", "", "", [str(m) for m in range(12)], per_month.reshape(12, 1),
+    months = _Table("months", [str(m) for m in range(12)], per_month.reshape(12, 1),
                     series=True)  # fmt: skip
     released, histories = release([months], 9, THRESHOLD)
     assert released == [3, 9]  # June is held back
     assert histories[0].cells[-1][3:6] == (None, None, None)
     assert all(count >= MIN_POSSIBLE for count in possible_values(histories[0]))
+
+
+def test_the_cells_hidden_to_protect_others_are_not_chosen_by_their_counts():
+    # smallest first would hide the 9 and the first 10; an attacker who knows that rule knows
+    # both hidden cells are at most 10 (the smallest shown), so 9 + 10 = 19 pins each to 9-10
+    per_month = np.array([[239]] + [[0]] * 11)
+    months = _Table("months", [str(m) for m in range(12)], per_month, series=True)
+    areas = _Table("areas", list("abcde"), np.array([[9, 10, 10, 10, 200]] * 12))
+    released, histories = release([months, areas], 3, THRESHOLD)
+    assert released == [3]
+    assert all(v >= MIN_POSSIBLE for v in possible_values(histories[1], truth_of(areas, [3])))
+    hidden = [i for i, v in enumerate(histories[1].cells[-1]) if v is None]
+    assert hidden != [0, 1]
+
+
+def test_a_years_first_release_takes_its_order_from_last_years_last():
+    months = _Table("months", [str(m) for m in range(12)], np.array([[239]] + [[0]] * 11),
+                    series=True)  # fmt: skip
+    areas = _Table("areas", list("abcde"), np.array([[9, 10, 10, 10, 200]] * 12))
+    last_year = (None, 40, 12, 30, 300)  # b came out biggest after a last year
+    histories = [History((), (), True, THRESHOLD), History((), (), False, THRESHOLD, (), last_year)]
+    released, histories = release([months, areas], 3, THRESHOLD, histories=histories)
+    hidden = [i for i, v in enumerate(histories[1].cells[-1]) if v is None]
+    assert released == [3] and hidden == [
+        0,
+        2,
+    ]  # a (hidden last year, and under 10 now) and then c (12 then)
+    assert all(v >= MIN_POSSIBLE for v in possible_values(histories[1], truth_of(areas, [3])))
 
 
 # ---------------------------------------------------------------- the real cities' exports
@@ -156,8 +240,104 @@ def test_no_hidden_count_of_a_real_citys_public_page_can_be_narrowed(city, years
         released, histories = release(tables, by_month.complete_months, THRESHOLD)
         assert released, year  # each of these years is published, in part at least
         for table, history in zip(tables, histories, strict=True):
-            narrowest = min(possible_values(history), default=np.inf)
+            narrowest = min(possible_values(history, truth_of(table, released)), default=np.inf)
             assert narrowest >= MIN_POSSIBLE, (year, table.slug)
         page = publication.public_year(year)
         assert page.people_shot == histories[0].totals[-1]
         assert page.through == selectors.month_end(year, released[-1])
+
+
+# ---------------------------------------------------------------- releases kept as published
+
+
+def _load(rows, source):
+    from django.core.cache import cache
+
+    from ovp.incidents.aggregation import incidents_aggregate
+    from ovp.incidents.mapping import PRESETS
+    from ovp.incidents.services import incidents_import
+    from tests.incidents.helpers import nypd_csv
+
+    incidents_import(
+        location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source,
+        today=date(2026, 7, 1),
+    )  # fmt: skip
+    incidents_aggregate(full=True)
+    cache.clear()
+
+
+def _people(prefix, count, day, **fields):
+    from tests.incidents.helpers import nypd_row
+
+    return [nypd_row(f"{prefix}{n}", day, **fields) for n in range(count)]
+
+
+def _downloads(client, *slugs):
+    return {
+        slug: client.get(f"/public/shootings/{slug}.csv?year=2024").content.decode()
+        for slug in slugs
+    }
+
+
+@pytest.mark.django_db
+def test_a_published_quarter_stays_as_published_when_the_export_is_revised(
+    two_precincts, nypd_source, client, settings
+):
+    from ovp.incidents.models import PublicRelease
+
+    settings.OVP_SUPPRESSION_THRESHOLD = THRESHOLD
+    first = _people("j", 30, "01/10/2024") + _people("f", 20, "02/10/2024", sex="F")
+    first += _people("m", 25, "03/10/2024") + _people("a", 1, "04/02/2024")
+    _load(first, nypd_source)
+    published = _downloads(client, "months", "sex", "areas", "outcome")
+    assert "1 January to 31 March" in client.get("/public/shootings/?year=2024").content.decode()
+    assert PublicRelease.objects.filter(year=2024).count() == 1
+    # a revised export: 3 more women shot in February, one of March's men taken out
+    revised = first[:-2] + _people("g", 3, "02/11/2024", sex="F") + first[-1:]
+    _load(revised, nypd_source)
+    assert _downloads(client, "months", "sex", "areas", "outcome") == published
+    # June's end: the second quarter comes out, built on the first as it was published
+    second = revised + _people("q", 40, "05/10/2024") + _people("z", 1, "07/02/2024")
+    _load(second, nypd_source)
+    page = client.get("/public/shootings/?year=2024").content.decode()
+    assert "1 January to 30 June" in page
+    months = list(csv.reader(io.StringIO(_downloads(client, "months")["months"])))
+    then = list(csv.reader(io.StringIO(published["months"])))
+    assert months[1:4] == then[1:4]  # January to March as first published
+    assert PublicRelease.objects.filter(year=2024).count() == 2
+    assert PublicRelease.objects.get(year=2024, month=6).tables[0]["total"] == 75 + 1 + 40
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_worked_out_again_under_a_new_rule(
+    two_precincts, nypd_source, client, settings, monkeypatch
+):
+    from ovp.incidents import publication
+
+    settings.OVP_SUPPRESSION_THRESHOLD = THRESHOLD
+    _load(_people("j", 30, "01/10/2024") + _people("a", 1, "04/02/2024"), nypd_source)
+    calls = []
+    real = publication.public_year
+    monkeypatch.setattr(publication, "public_year", lambda *a: calls.append(a[0]) or real(*a))
+    publication.public_year_cached(2024)
+    publication.public_year_cached(2024)
+    assert calls.count(2024) == 1  # kept
+    monkeypatch.setattr(publication, "RULES", publication.RULES + 1)
+    publication.public_year_cached(2024)
+    assert calls.count(2024) == 2
+
+
+def test_a_hidden_bar_is_marked_hidden_not_drawn_as_zero():
+    from ovp.incidents.public_charts import _bar_chart, _months_chart
+    from ovp.incidents.publication import PublicTable, PublicYear
+
+    sex = PublicTable("sex", "Sex", "Sex", ["Female", "Male", "Unknown"], [None, 40, None])
+    chart = _bar_chart(sex)
+    assert chart.figure["data"][0]["y"] == [None, 40.0, None]
+    assert [(m["x"], m["text"]) for m in chart.figure["layout"]["annotations"]] == [
+        ("Female", "hidden"), ("Unknown", "hidden")
+    ]  # fmt: skip
+    months = PublicTable("months", "", "Month", ["January", "February"], [12, None])
+    page = PublicYear(2024, date(2024, 3, 31), 12, 1, 10, [months], [None, 30])
+    marks = _months_chart(page).figure["layout"]["annotations"]
+    assert [(m["x"], m["xshift"]) for m in marks] == [("January", -10), ("February", 10)]
