@@ -27,6 +27,24 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _login_failures_start_at_zero() -> Iterator[None]:
+    """An email's failed logins are counted in Redis, which no test's transaction undoes:
+    each test starts with none counted (the same emails recur across tests)."""
+    from django.core.cache import cache
+
+    from ovp.core.cache import unreachable
+
+    try:
+        client = cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+        keys = list(client.scan_iter(match="*:login-failures:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except unreachable():
+        pass  # no Redis: nothing counted either
+    yield
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "faults: kills workers, cuts Redis, restarts Postgres (tests/test_faults.py)"

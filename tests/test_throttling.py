@@ -114,3 +114,33 @@ def test_look_alike_letters_do_not_reach_an_account(client):
             "/accounts/login/", {"username": look_alike, "password": "A-long-pass-1"}
         )
         assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_an_ipv6_client_is_counted_by_its_64_block(behind_the_proxy, staff):
+    # a client holds a whole /64: a new address from it each attempt escaped the lockout
+    client = Client()
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        login(client, staff.email, "wrong", HTTP_X_FORWARDED_FOR=f"2001:db8:5:6::{attempt + 1:x}")
+    response = login(client, staff.email, PASSWORD, HTTP_X_FORWARDED_FOR="2001:db8:5:6::ffff")
+    assert response.status_code == 429
+    other_block = login(Client(), staff.email, PASSWORD, HTTP_X_FORWARDED_FOR="2001:db8:5:7::1")
+    assert other_block.status_code == 302
+
+
+@pytest.mark.django_db
+def test_guessing_one_account_from_many_addresses_is_limited_too(behind_the_proxy, staff, settings):
+    from django.core.cache import cache
+
+    cache.delete(f"login-failures:{staff.email}")
+    settings.OVP_ACCOUNT_FAILURE_LIMIT = 12
+    for attempt in range(12):  # a few tries from each of many addresses: none locked alone
+        login(Client(), staff.email.upper(), "wrong", HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}")
+    response = login(Client(), staff.email, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in response.wsgi_request.session
+    other = login(
+        Client(), "someone.else@example.org", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.99"
+    )
+    assert other.status_code == 200  # another email is not held
+    cache.delete(f"login-failures:{staff.email}")

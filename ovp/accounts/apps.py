@@ -9,9 +9,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+        from ovp.accounts.throttling import account_failed
 
         user_logged_in.connect(_two_factor_login_started, dispatch_uid="ovp-two-factor")
+        user_login_failed.connect(account_failed, dispatch_uid="ovp-account-failures")
 
 
 def _two_factor_login_started(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

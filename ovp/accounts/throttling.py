@@ -1,11 +1,19 @@
-"""Who a failed login is counted against (django-axes): the address the client connected
-from, as the trusted proxy saw it, and the email as the account knows it."""
+"""Who a failed login is counted against: by django-axes, the address the client connected
+from, as the trusted proxy saw it (an IPv6 client by its /64: one household or server holds
+the whole block), with the email as the account knows it; and by `AccountGuessLimit`, the
+email alone, from every address together, with a higher limit, so that guessing spread
+over many addresses is slowed too while one attacker cannot lock an owner out with a few
+tries."""
 
 import ipaddress
+import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -20,10 +28,24 @@ def client_ip(request: HttpRequest) -> str | None:
         entries = [entry.strip() for entry in header.split(",") if entry.strip()]
         if len(entries) >= proxies:
             try:
-                return str(ipaddress.ip_address(entries[-proxies]))
+                return _counted(entries[-proxies])
             except ValueError:
                 pass  # not an address: the proxy did not write it; count the connection
-    return request.META.get("REMOTE_ADDR")
+    address = request.META.get("REMOTE_ADDR")
+    try:
+        return _counted(address) if address else address
+    except ValueError:
+        return address
+
+
+def _counted(text: str) -> str:
+    """The address a client is counted by: an IPv4 address itself, an IPv6 one's /64."""
+    address = ipaddress.ip_address(text)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:  # an IPv4 client seen through an IPv6 socket
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
 
 
 def username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
@@ -33,3 +55,43 @@ def username(request: HttpRequest, credentials: dict[str, Any] | None = None) ->
     if typed is None:
         typed = request.POST.get(settings.AXES_USERNAME_FORM_FIELD)
     return typed.strip().lower() if isinstance(typed, str) else typed
+
+
+def _failures_key(email: str) -> str:
+    return f"login-failures:{email}"
+
+
+def account_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kw: Any
+) -> None:
+    """Count a failed login against the email, from whatever address (user_login_failed)."""
+    email = (credentials.get("username") or "").strip().lower()
+    if not email:
+        return
+    from ovp.core.cache import unreachable
+
+    key = _failures_key(email)
+    try:
+        cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME * 3600))
+        cache.incr(key)
+    except (ValueError, *unreachable()):
+        logger.warning("Login failures for an account could not be counted")
+
+
+class AccountGuessLimit:
+    """An authentication backend that refuses an email that has failed to log in
+    OVP_ACCOUNT_FAILURE_LIMIT times within the cool-off, from any addresses; the person sees
+    the lockout page. It authenticates no one itself (and has no get_user: a session is
+    never this backend's)."""
+
+    def authenticate(self, request: Any, username: str | None = None, **kwargs: Any) -> None:
+        email = (username or "").strip().lower()
+        if request is None or not email:
+            return None
+        failures = cache.get(_failures_key(email)) or 0
+        if failures >= settings.OVP_ACCOUNT_FAILURE_LIMIT:
+            request.axes_locked_out = True  # axes' middleware answers with the lockout page
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return None

@@ -141,6 +141,7 @@ CACHES = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "ovp.accounts.throttling.AccountGuessLimit",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -176,6 +177,8 @@ AXES_VERBOSE = False
 OVP_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "ovp.accounts.throttling.client_ip"
 AXES_USERNAME_CALLABLE = "ovp.accounts.throttling.username"
+# one email's failed logins from every address together, within the cool-off
+OVP_ACCOUNT_FAILURE_LIMIT = env.int("OVP_ACCOUNT_FAILURE_LIMIT", default=30)
 # Two-factor login (django-otp, TOTP): office users may turn it on at /accounts/two-factor/;
 # when this is true, office users without it are sent there before any other page.
 OVP_REQUIRE_2FA_FOR_OFFICE = env.bool("OVP_REQUIRE_2FA_FOR_OFFICE", default=False)
