@@ -30,7 +30,20 @@ INSIDE = [
     "ftp://data.example.org/export.csv",
     "gopher://127.0.0.1:6379/_FLUSHALL",
     "https://user:secret@data.example.org/export.csv",
+    "http://[64:ff9b::a00:1]/",  # NAT64 to 10.0.0.1
+    "http://[2002:a00:1::1]/",  # 6to4 from 10.0.0.1
+    "http://[2001:0:a00:1::1]/",  # Teredo
+    "http://[fec0::1]/",  # site-local (reserved)
+    "http://93.184.215.14:6379/",  # a public address, but a service's port
+    "http://240.0.0.1/",  # reserved
 ]
+
+
+def test_a_public_address_on_another_port_is_refused(monkeypatch):
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["93.184.215.14"])
+    with pytest.raises(ValidationError, match="usual ports"):
+        fetch.checked_address("http://data.city.example:6379/")
+    assert fetch.checked_address("https://data.city.example/x.csv")[2] == 443
 
 
 @pytest.mark.parametrize("url", INSIDE)
@@ -87,6 +100,7 @@ def server(monkeypatch) -> Iterator[tuple[str, type[Answers]]]:
     monkeypatch.setattr(fetch, "resolve", lambda host, port: (
         ["127.0.0.1"] if host == "exports.example" else real_resolve(host, port)))  # fmt: skip
     monkeypatch.setattr(fetch, "is_public", lambda address: address == "127.0.0.1")
+    monkeypatch.setattr(fetch, "PORTS", (80, 443, httpd.server_address[1]))
     yield f"http://exports.example:{httpd.server_address[1]}", Answers
     httpd.shutdown()
 
@@ -104,7 +118,7 @@ def test_redirects_between_public_addresses_are_followed_a_few_times(server):
     base, answers = server
     answers.routes["/old.csv"] = (301, {"Location": "/new.csv"}, b"")
     answers.routes["/new.csv"] = (200, {}, b"INCIDENT_KEY\n1\n")
-    assert fetch.fetch(f"{base}/old.csv", max_bytes=1000) == b"INCIDENT_KEY\n1\n"
+    assert fetch.fetch(f"{base}/old.csv", max_bytes=1000).read() == b"INCIDENT_KEY\n1\n"
     answers.routes["/loop.csv"] = (302, {"Location": "/loop.csv"}, b"")
     with pytest.raises(ValidationError, match="redirects more than"):
         fetch.fetch(f"{base}/loop.csv", max_bytes=1000)
@@ -122,9 +136,18 @@ def test_the_connection_goes_to_the_address_that_was_checked(server, monkeypatch
         return checked(host, port) if len(lookups) == 1 else ["10.0.0.7"]
 
     monkeypatch.setattr(fetch, "resolve", rebinding)
-    assert fetch.fetch(f"{base}/export.csv", max_bytes=100) == b"x\n"
+    assert fetch.fetch(f"{base}/export.csv", max_bytes=100).read() == b"x\n"
     assert lookups == ["exports.example"]  # one lookup: the connection used its answer
     assert answers.seen[-1][1].startswith("exports.example")  # with the host's own name
+
+
+def test_a_large_answer_is_kept_on_disk_not_in_memory(server, monkeypatch):
+    base, answers = server
+    answers.routes["/export.csv"] = (200, {}, b"y" * 5000)
+    monkeypatch.setattr(fetch, "IN_MEMORY", 1000)
+    monkeypatch.setattr(fetch, "CHUNK", 700)
+    body = fetch.fetch(f"{base}/export.csv", max_bytes=10_000)
+    assert body._rolled and body.read() == b"y" * 5000  # type: ignore[attr-defined]
 
 
 def test_an_answer_larger_than_the_limit_is_refused(server):

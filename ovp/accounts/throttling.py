@@ -74,7 +74,7 @@ def account_failed(
     try:
         cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME * 3600))
         cache.incr(key)
-    except (ValueError, *unreachable()):
+    except (ValueError, *unreachable()):  # type: ignore[misc]
         logger.warning("Login failures for an account could not be counted")
 
 

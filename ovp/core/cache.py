@@ -84,8 +84,11 @@ class DegradingRedisCache(RedisCache):
     delete = _or(lambda *args, **kwargs: False)(RedisCache.delete)
     delete_many = _or(lambda *args, **kwargs: None)(RedisCache.delete_many)
 
+    def clear(self) -> None:
+        self._clear_mine()
+
     @_or(lambda *args, **kwargs: False)
-    def clear(self) -> bool:
+    def _clear_mine(self) -> bool:
         """Delete this portal's keys only. Django's own `clear` empties the whole Redis
         database, with the Celery queue and any other portal's cache in it."""
         client = self._cache.get_client(None, write=True)

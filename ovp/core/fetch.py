@@ -13,22 +13,33 @@ import http.client
 import ipaddress
 import socket
 import ssl
-from typing import Any
+import tempfile
+from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
 from django.core.exceptions import ValidationError
 
 MAX_REDIRECTS = 5
+CHUNK = 1024 * 1024
+IN_MEMORY = 8 * 1024 * 1024  # a fetched body past this goes to a temporary file
 REDIRECTS = (301, 302, 303, 307, 308)
+PORTS = (80, 443)  # a city's open-data site is on the web's ports; others are services
+# IPv6 blocks that carry an IPv4 address to a gateway (NAT64, 6to4, Teredo): through one, a
+# public-looking address reaches whatever IPv4 address it embeds, a private one included
+TUNNELS = [ipaddress.ip_network(block) for block in
+           ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32")]  # fmt: skip
 
 
 def is_public(address: str) -> bool:
     """An address on the public internet (not this machine's, a private network's, a
-    link-local, shared, reserved or multicast one)."""
+    link-local, shared, reserved, multicast or tunnelling one)."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        elif ip.is_site_local or any(ip in block for block in TUNNELS):
+            return False
+    return ip.is_global and not ip.is_multicast and not ip.is_reserved
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -51,6 +62,8 @@ def checked_address(url: str) -> tuple[str, str, int, str]:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError as error:
         raise ValidationError("The address has a port that is not a number.") from error
+    if port not in PORTS:
+        raise ValidationError("Give an address on the web's usual ports (80 or 443).")
     try:
         addresses = resolve(parts.hostname, port)
     except OSError as error:
@@ -91,10 +104,25 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
-def fetch(url: str, *, max_bytes: int, timeout: float = 300) -> bytes:
-    """The body of a GET of a public http(s) URL, following at most MAX_REDIRECTS redirects,
-    each checked as the first. A ValidationError says what went wrong, never what came back:
-    a response is not the office's to show until it is known to be the file."""
+def _spooled(response: Any, max_bytes: int) -> IO[bytes] | None:
+    """The response's body in a temporary file; None (and nothing kept) past max_bytes."""
+    body = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY)  # noqa: SIM115 (returned open)
+    size = 0
+    while chunk := response.read(CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            body.close()
+            return None
+        body.write(chunk)
+    body.seek(0)
+    return body
+
+
+def fetch(url: str, *, max_bytes: int, timeout: float = 300) -> IO[bytes]:
+    """The body of a GET of a public http(s) URL, in a temporary file (on disk past a few
+    megabytes, not in memory), read from its start; following at most MAX_REDIRECTS
+    redirects, each checked as the first. A ValidationError says what went wrong, never what
+    came back: a response is not the office's to show until it is known to be the file."""
     for _ in range(MAX_REDIRECTS + 1):
         scheme, host, port, address = checked_address(url)
         parts = urlsplit(url)
@@ -109,7 +137,7 @@ def fetch(url: str, *, max_bytes: int, timeout: float = 300) -> bytes:
                 continue
             if response.status != 200:
                 raise ValidationError(f"{host} answered with status {response.status}.")
-            body = response.read(max_bytes + 1)
+            body = _spooled(response, max_bytes)
         except OSError as error:  # the network's own words (refused, timed out, certificate)
             raise ValidationError(f"Cannot download from {host}: {error}") from error
         except http.client.HTTPException as error:  # its words may quote what came back
@@ -118,7 +146,7 @@ def fetch(url: str, *, max_bytes: int, timeout: float = 300) -> bytes:
             ) from error
         finally:
             connection.close()
-        if len(body) > max_bytes:
+        if body is None:
             raise ValidationError(f"The file at {host} is larger than {max_bytes:,} bytes.")
         return body
     raise ValidationError(f"The address redirects more than {MAX_REDIRECTS} times.")

@@ -5,7 +5,6 @@ import lands whole or not at all, and an aggregation run that fails leaves the l
 aggregates in place.
 """
 
-import io
 import logging
 import threading
 import time
@@ -420,7 +419,7 @@ def _open_source(location: str | Path | IO[bytes]) -> str | IO[bytes]:
     from public addresses: ovp/core/fetch.py)."""
     if _is_url(location):
         assert isinstance(location, str)
-        return io.BytesIO(fetch(location, max_bytes=MAX_DOWNLOAD_BYTES))
+        return fetch(location, max_bytes=MAX_DOWNLOAD_BYTES)
     if isinstance(location, (str, Path)):
         if not Path(location).is_file():
             raise ValidationError(f"There is no file at {location}.")

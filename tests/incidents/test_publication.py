@@ -111,11 +111,11 @@ def possible_values(
         least = milp(c, constraints=constraint, integrality=1, bounds=box)
         most = milp(-c, constraints=constraint, integrality=1, bounds=box)
         assert least.success  # the releases are consistent with the truth
-        high = np.inf if not most.success else -most.fun
+        top = np.inf if not most.success else -most.fun
         for (r, i), v in index.items():
             if v == variable and truth is not None and (r, i) in truth:
-                assert least.fun <= truth[(r, i)] <= high, (r, i, least.fun, high)
-        counts.append(high - least.fun + 1)
+                assert least.fun <= truth[(r, i)] <= top, (r, i, least.fun, top)
+        counts.append(top - least.fun + 1)
     return counts
 
 
@@ -318,7 +318,12 @@ def test_a_cached_page_is_worked_out_again_under_a_new_rule(
     _load(_people("j", 30, "01/10/2024") + _people("a", 1, "04/02/2024"), nypd_source)
     calls = []
     real = publication.public_year
-    monkeypatch.setattr(publication, "public_year", lambda *a: calls.append(a[0]) or real(*a))
+
+    def counted(*args):
+        calls.append(args[0])
+        return real(*args)
+
+    monkeypatch.setattr(publication, "public_year", counted)
     publication.public_year_cached(2024)
     publication.public_year_cached(2024)
     assert calls.count(2024) == 1  # kept
