@@ -8,6 +8,7 @@ from evaluation.selectors import MONTH, OUTCOMES, WEEK
 from evaluation.services import AUTO, DEFAULT_COMPARISONS
 from inventory.models import Program, Strategy
 from ovp.areas.models import Area
+from ovp.core.uploads import MB, too_large
 from stakeholders.models import Board
 
 METHOD_CHOICES = [
@@ -110,7 +111,7 @@ class PanelForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = settings.OVP_GRANT_UPLOAD_MAX_MB
         if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(f"The file is larger than {limit} MB.")
+            raise forms.ValidationError(too_large(limit * MB))
         if not upload.name.lower().endswith(PANEL_TYPES):
             raise forms.ValidationError("Upload a CSV file (.csv).")
         return upload

@@ -14,7 +14,7 @@ from evaluation.services import Choice, evaluation_run, panel_estimate, panel_fr
 from ovp.accounts.permissions import office_required
 from ovp.areas.models import AreaKind
 from ovp.core.exports import csv_response
-from ovp.core.uploads import megabytes, upload_limit
+from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from ovp.incidents.selectors import aggregates_version, area_kinds
 
 PAGE_SIZE = 30
@@ -152,7 +152,7 @@ def run_chart_csv(request: HttpRequest, uuid: str, chart: str) -> HttpResponse:
 
 @upload_limit(
     limit_bytes=megabytes(lambda: settings.OVP_GRANT_UPLOAD_MAX_MB),
-    message=lambda: f"The file is larger than {settings.OVP_GRANT_UPLOAD_MAX_MB} MB.",
+    message=lambda: too_large(settings.OVP_GRANT_UPLOAD_MAX_MB * MB),
 )
 @office_required
 def panel_upload(request: HttpRequest) -> HttpResponse:

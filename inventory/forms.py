@@ -16,9 +16,11 @@ from inventory.models import (
     Tier,
 )
 from ovp.areas.models import Area
+from ovp.core.uploads import MB, too_large
 from stakeholders.models import Organisation
 
-SURVEY_MAX_BYTES = 10_000_000
+SURVEY_MAX_BYTES = 10 * MB
+SURVEY_WHY = "a survey is far smaller"
 
 PROGRAM_FIELDS = [
     "name", "lead_organisation", "partners", "description", "strategy", "tier", "model_name",
@@ -163,10 +165,7 @@ class SurveyUploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > SURVEY_MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is larger than {SURVEY_MAX_BYTES // 1_000_000} MB; "
-                "a survey is far smaller."
-            )
+            raise forms.ValidationError(too_large(SURVEY_MAX_BYTES, why=SURVEY_WHY))
         # a CSV is text: refuse another kind of file by its name or a NUL byte near the start
         upload.seek(0)
         head = upload.read(4096)

@@ -40,7 +40,7 @@ from ovp.accounts.permissions import grantee_required, office_required
 from ovp.areas.models import Area, AreaKind
 from ovp.core.exports import csv_response, xlsx_response
 from ovp.core.jsonscript import script_json
-from ovp.core.uploads import upload_limit
+from ovp.core.uploads import too_large, upload_limit
 from ovp.incidents.selectors import area_kinds
 from stakeholders.models import Organisation
 
@@ -203,10 +203,7 @@ def _area_kind_choices() -> list[tuple[str, str]]:
 
 @upload_limit(
     limit_bytes=lambda: inventory_forms.SURVEY_MAX_BYTES,
-    message=lambda: (
-        f"The file is larger than {inventory_forms.SURVEY_MAX_BYTES // 1_000_000} MB; "
-        "a survey is far smaller."
-    ),
+    message=lambda: too_large(inventory_forms.SURVEY_MAX_BYTES, why=inventory_forms.SURVEY_WHY),
 )
 @office_required
 def survey_upload(request: HttpRequest) -> HttpResponse:

@@ -34,6 +34,8 @@ from grants.uploads import (
 )
 from inventory.models import Program
 from ovp.areas.models import Area
+from ovp.core.uploads import MB
+from ovp.core.uploads import too_large as too_large_message
 from stakeholders.models import Organisation
 
 
@@ -49,8 +51,7 @@ def upload_check(upload: UploadedFile) -> str:
     if extension not in ALLOWED_UPLOADS:
         raise ValidationError(f"{name or 'The file'}: only {ALLOWED_LABEL} files are accepted.")
     if too_large(upload):
-        limit_mb = settings.OVP_GRANT_UPLOAD_MAX_MB
-        raise ValidationError(f"{name}: the file is larger than the limit of {limit_mb} MB.")
+        raise ValidationError(too_large_message(settings.OVP_GRANT_UPLOAD_MAX_MB * MB, name))
     if upload.size == 0:
         raise ValidationError(f"{name}: the file is empty.")
     if not content_matches(upload, extension):

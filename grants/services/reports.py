@@ -29,6 +29,8 @@ from grants.models import (
     Spending,
 )
 from grants.uploads import ALLOWED_UPLOADS, content_matches, extension_of, kept_name, too_large
+from ovp.core.uploads import MB
+from ovp.core.uploads import too_large as too_large_message
 
 logger = logging.getLogger(__name__)
 
@@ -293,7 +295,7 @@ def upload_problem(upload: UploadedFile) -> str | None:
         allowed = ", ".join(sorted(set(ALLOWED_UPLOADS) - {"jpeg"}))
         return f"{name}: this type of file is not accepted; send one of: {allowed}."
     if too_large(upload):
-        return f"{name} is larger than the {settings.OVP_GRANT_UPLOAD_MAX_MB} MB limit."
+        return too_large_message(settings.OVP_GRANT_UPLOAD_MAX_MB * MB, name)
     if upload.size == 0:
         return f"{name} is empty."
     if not content_matches(upload, extension):

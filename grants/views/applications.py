@@ -33,7 +33,7 @@ from grants.services.applications import (
     application_update,
 )
 from ovp.accounts.permissions import grantee_required, office_required
-from ovp.core.uploads import megabytes, upload_limit
+from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from stakeholders.models import Organisation
 
 
@@ -188,7 +188,7 @@ def application_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @upload_limit(
     limit_bytes=megabytes(lambda: settings.OVP_GRANT_UPLOAD_MAX_MB),
-    message=lambda: f"The file is larger than the limit of {settings.OVP_GRANT_UPLOAD_MAX_MB} MB.",
+    message=lambda: too_large(settings.OVP_GRANT_UPLOAD_MAX_MB * MB),
     back="grants:application_view",
 )
 @grantee_required

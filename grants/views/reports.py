@@ -37,7 +37,7 @@ from grants.services.reports import (
 from ovp.accounts.models import Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
 from ovp.core.exports import csv_response
-from ovp.core.uploads import megabytes, upload_limit
+from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 
 
 def _figures(report: QuarterlyReport) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @upload_limit(
     limit_bytes=megabytes(lambda: settings.OVP_GRANT_UPLOAD_MAX_MB),
-    message=lambda: f"The file is larger than the {settings.OVP_GRANT_UPLOAD_MAX_MB} MB limit.",
+    message=lambda: too_large(settings.OVP_GRANT_UPLOAD_MAX_MB * MB),
     back="grants:report_edit",
 )
 @grantee_required

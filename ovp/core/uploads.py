@@ -80,6 +80,15 @@ class UploadLimitMiddleware:
         return HttpResponseRedirect(target, status=303)
 
 
+MB = 1024 * 1024
+
+
+def too_large(limit_bytes: int, name: str = "The file", why: str = "") -> str:
+    """What every upload says of a file over its limit (the early refusal and the form's
+    check alike): its name, the limit in megabytes, and why where the limit is not obvious."""
+    return f"{name} is larger than {limit_bytes / MB:g} MB{f'; {why}' if why else ''}."
+
+
 def megabytes(setting: Callable[[], Any]) -> Callable[[], int]:
     """A limit in bytes from a setting in megabytes, read at each request."""
     return lambda: int(setting()) * 1024 * 1024

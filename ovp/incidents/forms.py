@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from ovp.areas.models import Area, AreaKind
+from ovp.core.uploads import MB, too_large
 from ovp.incidents.mapping import AGE_BANDS, PRESETS, mapping_for, mapping_from_json
 from ovp.incidents.models import DEFAULT_YEARLY_REDUCTION, IncidentSource, TargetMeasure
 
@@ -30,7 +31,7 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = settings.OVP_MAX_UPLOAD_MB * 1024 * 1024
         if upload.size > limit:
-            raise ValidationError(f"The file is larger than {settings.OVP_MAX_UPLOAD_MB} MB.")
+            raise ValidationError(too_large(settings.OVP_MAX_UPLOAD_MB * MB))
         if not upload.name.lower().endswith(".csv"):
             raise ValidationError("Upload the export as a .csv file.")
         return upload

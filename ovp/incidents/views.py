@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from ovp.accounts.permissions import office_required
 from ovp.core.exports import spreadsheet_safe
-from ovp.core.uploads import megabytes, upload_limit
+from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
 from ovp.incidents.mapping import mapping_from_json
@@ -143,7 +143,7 @@ def public_csv(request: HttpRequest, chart: str) -> HttpResponse:
 
 @upload_limit(
     limit_bytes=megabytes(lambda: settings.OVP_MAX_UPLOAD_MB),
-    message=lambda: f"The file is larger than {settings.OVP_MAX_UPLOAD_MB} MB.",
+    message=lambda: too_large(settings.OVP_MAX_UPLOAD_MB * MB),
 )
 @office_required
 def imports(request: HttpRequest) -> HttpResponse:
@@ -234,7 +234,7 @@ SAMPLE_MAX_BYTES = 10 * 1024 * 1024
 
 @upload_limit(
     limit_bytes=lambda: SAMPLE_MAX_BYTES,
-    message=lambda: "The sample is larger than 10 MB: the first rows are enough.",
+    message=lambda: too_large(SAMPLE_MAX_BYTES, "The sample", "the first rows are enough"),
 )
 @office_required
 def mapping_builder(request: HttpRequest) -> HttpResponse:

@@ -217,7 +217,7 @@ def test_attachments_over_the_size_limit_are_refused(q1, grantee_a, settings):
     big = SimpleUploadedFile("scan.pdf", PDF + b"0" * (1024 * 1024))
     with pytest.raises(ValidationError) as refused:
         report_attachment_add(report=q1, upload=big, user=grantee_a)
-    assert refused.value.messages == ["scan.pdf is larger than the 1 MB limit."]
+    assert refused.value.messages == ["scan.pdf is larger than 1 MB."]
 
 
 # ------------------------------------------------------------------------------------ views
