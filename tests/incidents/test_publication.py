@@ -346,3 +346,20 @@ def test_a_hidden_bar_is_marked_hidden_not_drawn_as_zero():
     page = PublicYear(2024, date(2024, 3, 31), 12, 1, 10, [months], [None, 30])
     marks = _months_chart(page).figure["layout"]["annotations"]
     assert [(m["x"], m["xshift"]) for m in marks] == [("January", -10), ("February", 10)]
+
+
+@pytest.mark.django_db
+def test_an_administrator_can_withdraw_a_release_but_not_write_one(
+    two_precincts, nypd_source, client_for, office_admin, settings
+):
+    from ovp.incidents.models import PublicRelease
+
+    settings.OVP_SUPPRESSION_THRESHOLD = THRESHOLD
+    _load(_people("j", 30, "01/10/2024") + _people("a", 1, "04/02/2024"), nypd_source)
+    client = client_for(office_admin)
+    assert client.get("/public/shootings/?year=2024").status_code == 200
+    release = PublicRelease.objects.get(year=2024)
+    assert client.get("/admin/incidents/publicrelease/add/").status_code == 403
+    assert client.get(f"/admin/incidents/publicrelease/{release.pk}/delete/").status_code == 200
+    client.post(f"/admin/incidents/publicrelease/{release.pk}/delete/", {"post": "yes"})
+    assert not PublicRelease.objects.exists()
