@@ -16,7 +16,7 @@ class GrantsConfig(AppConfig):
         NavItem("Report compliance", "grants:compliance", OFFICE, "Grants"),
         NavItem("My reviews", "grants:my_reviews", (*OFFICE, "board"), "Grants"),
         NavItem("Funding and applications", "grants:my_applications", ("grantee",)),
-        NavItem("Awards and reports", "grants:my_awards", ("grantee",)),
+        NavItem("Awards and reports", "grants:my_awards", ("grantee",), also=("/portal/reports/",)),
     )
     # on the grantee's and the board member's home pages (ovp.core.panels)
     home_panels = (

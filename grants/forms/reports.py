@@ -72,6 +72,8 @@ class QuarterlyReportForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(
         label="Attach a file",
+        # the report form's (grants/report_edit.html): its upload button sends both
+        widget=forms.ClearableFileInput(attrs={"form": "report-form"}),
         error_messages={"required": "Choose a file to attach.", "empty": "The file is empty."},
         help_text="PDF, Word (docx), Excel (xlsx), CSV, PNG or JPG.",
     )

@@ -99,15 +99,7 @@ def _attach_errors(form: forms.Form, error: ValidationError) -> None:
 def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     """The grantee's report: a form while it may be changed, the submitted text otherwise."""
     report = get_report_for_grantee(request, uuid)
-    today = timezone.localdate()
-    editable = report.is_editable and report.award.status == "active"
-    budget_lines = list(report.award.budget_lines.all())
-    form = QuarterlyReportForm(
-        request.POST if request.method == "POST" else None,
-        report=report,
-        budget_lines=budget_lines,
-        left=spending_left(report),
-    )
+    form = _report_form(request, report)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         service = report_submit if submit else report_save_draft
@@ -125,12 +117,28 @@ def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
                 return redirect("grants:my_awards")
             messages.success(request, "Draft saved. You can come back to it any time.")
             return redirect("grants:report_edit", uuid=report.uuid)
+    return _edit_page(request, report, form)
+
+
+def _report_form(request: HttpRequest, report: QuarterlyReport) -> QuarterlyReportForm:
+    return QuarterlyReportForm(
+        request.POST if request.method == "POST" else None,
+        report=report,
+        budget_lines=list(report.award.budget_lines.all()),
+        left=spending_left(report),
+    )
+
+
+def _edit_page(
+    request: HttpRequest, report: QuarterlyReport, form: QuarterlyReportForm
+) -> HttpResponse:
+    today = timezone.localdate()
     return render(
         request,
         "grants/report_edit.html",
         {
             "report": report,
-            "editable": editable,
+            "editable": report.is_editable and report.award.status == "active",
             "form": form,
             "attachment_form": AttachmentForm(),
             "attachments": _attachments(report),
@@ -151,7 +159,14 @@ def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 @grantee_required
 @require_POST
 def report_attachment_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Attach a file. The upload button is the report form's, so what the grantee typed
+    comes along: it is saved as a draft first (an upload never throws figures away), and
+    when it cannot be, the page comes back with them and their errors, the file unattached."""
     report = get_report_for_grantee(request, uuid)
+    if "narrative" in request.POST and report.is_editable:
+        instead = _save_typed(request, report, _report_form(request, report))
+        if instead is not None:
+            return instead
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         problems = [str(problem) for problem in form.errors.get("file", [])]
@@ -166,6 +181,24 @@ def report_attachment_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
         else:
             messages.success(request, f"Attached {attachment.name}.")
     return redirect("grants:report_edit", uuid=report.uuid)
+
+
+def _save_typed(
+    request: HttpRequest, report: QuarterlyReport, typed: QuarterlyReportForm
+) -> HttpResponse | None:
+    """Save what the grantee typed as a draft; the page to show instead when it cannot be."""
+    if typed.is_valid():
+        try:
+            report_save_draft(report=report, user=request.user, **typed.values())
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):  # nothing to correct: the report is locked
+                messages.error(request, " ".join(error.messages))
+                return redirect("grants:report_edit", uuid=report.uuid)
+            _attach_errors(typed, error)
+        else:
+            return None
+    messages.error(request, "The file was not attached: correct the figures first.")
+    return _edit_page(request, report, typed)
 
 
 @grantee_required

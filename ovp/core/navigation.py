@@ -16,6 +16,9 @@ class NavItem:
     url_name: str
     roles: tuple[str, ...]
     group: str = ""  # entries of one group share a menu in the bar
+    # other paths the entry stands for (a grantee's report is under "Awards and reports",
+    # though its URL is not under the awards page's)
+    also: tuple[str, ...] = ()
 
 
 def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
@@ -29,7 +32,8 @@ def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
         for item in getattr(config, "nav_items", ()):
             if user.role not in item.roles:
                 continue
-            link = {"label": item.label, "url": reverse(item.url_name), "active": False}
+            url = reverse(item.url_name)
+            link = {"label": item.label, "url": url, "active": False, "prefixes": (url, *item.also)}
             links.append(link)
             if not item.group:
                 entries.append(link)
@@ -38,15 +42,19 @@ def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
                 menus[item.group] = {"label": item.group, "children": [], "active": False}
                 entries.append(menus[item.group])
             menus[item.group]["children"].append(link)
-    # the current page is the entry with the longest URL the path starts with (one only)
-    matches = [
-        link
-        for link in links
-        if current_path == link["url"]
-        or (link["url"] != "/" and current_path.startswith(link["url"]))
-    ]
+
+    # the current page is the entry with the longest URL (or other path it stands for) that
+    # the path starts with (one only)
+    def matched(link: dict[str, Any]) -> int:
+        return max(
+            (len(prefix) for prefix in link["prefixes"]
+             if current_path == prefix or (prefix != "/" and current_path.startswith(prefix))),
+            default=0,
+        )  # fmt: skip
+
+    matches = [link for link in links if matched(link)]
     if matches:
-        current = max(matches, key=lambda link: len(link["url"]))
+        current = max(matches, key=matched)
         current["active"] = True
         for menu in menus.values():
             menu["active"] = any(child is current for child in menu["children"])

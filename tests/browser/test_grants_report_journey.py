@@ -39,6 +39,10 @@ def test_grantee_reports_staff_return_then_approve_and_release_the_tranche(
     ).click()
     expect(page.get_by_role("heading", name="Northside outreach")).to_be_visible()
     page.get_by_role("link", name="Fill in the Q1 2026 report").click()
+    main_menu = page.get_by_role("navigation", name="Main")
+    expect(main_menu.get_by_role("link", name="Awards and reports")).to_have_attribute(
+        "aria-current", "page"
+    )
     fill_report(
         page,
         **{
@@ -61,9 +65,14 @@ def test_grantee_reports_staff_return_then_approve_and_release_the_tranche(
     fill_report(page, **{"Participants active": "30"})
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
+    # typed after the save, then a file uploaded: the upload keeps what was typed
+    fill_report(page, **{"Narrative": "Two outreach teams worked every night, and weekends."})
     page.get_by_label("Attach a file").set_input_files(str(attachment))
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_role("link", name="outreach-log.csv")).to_be_visible()
+    expect(page.get_by_label("Narrative")).to_have_value(
+        "Two outreach teams worked every night, and weekends."
+    )
     page.get_by_role("button", name="Submit to the office").click()
     expect(page.get_by_text("Report Q1 2026 submitted to the office.")).to_be_visible()
     q1.refresh_from_db()

@@ -671,3 +671,41 @@ def test_a_returned_reports_reminder_says_it_waits_for_corrections(q1, grantee_a
     assert "for revision, and it is waiting for your corrections" in email.body
     assert "Check the referral counts." in email.body
     assert "has not been submitted yet" not in email.body
+
+
+def test_uploading_an_attachment_keeps_the_figures_typed_since_the_last_save(
+    client_for, q1, grantee_a
+):
+    # the upload button is the report form's: what was typed comes with the file and is saved
+    client = client_for(grantee_a)
+    response = client.post(
+        f"/portal/reports/{q1.uuid}/attachments/",
+        {"participants_enrolled": "14", "outreach_contacts": "230", "narrative": "Busy quarter.",
+         "file": SimpleUploadedFile("log.pdf", PDF, content_type="application/pdf")},
+        follow=True,
+    )  # fmt: skip
+    q1.refresh_from_db()
+    assert (q1.participants_enrolled, q1.outreach_contacts, q1.narrative) == (
+        14, 230, "Busy quarter."
+    )  # fmt: skip
+    assert ReportAttachment.objects.filter(report=q1).count() == 1
+    assert "Attached log.pdf." in response.content.decode()
+
+
+def test_figures_that_cannot_be_saved_come_back_with_the_upload_refused(client_for, q1, grantee_a):
+    response = client_for(grantee_a).post(
+        f"/portal/reports/{q1.uuid}/attachments/",
+        {"participants_enrolled": "-3", "outreach_contacts": "230", "narrative": "Typed.",
+         "file": SimpleUploadedFile("log.pdf", PDF, content_type="application/pdf")},
+    )  # fmt: skip
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The file was not attached: correct the figures first." in page
+    assert 'value="230"' in page and "Typed." in page  # nothing typed is lost
+    assert not ReportAttachment.objects.exists()
+
+
+def test_the_grantees_navigation_marks_awards_and_reports_on_a_report(client_for, q1, grantee_a):
+    page = client_for(grantee_a).get(f"/portal/reports/{q1.uuid}/")
+    active = [item["label"] for item in page.context["nav_items"] if item.get("active")]
+    assert active == ["Awards and reports"]
