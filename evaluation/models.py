@@ -66,6 +66,30 @@ class EvaluationRun(models.Model):
     def warnings(self) -> list[str]:
         return list(self.results.get("warnings", []))
 
+    @property
+    def verdict(self) -> str:
+        """The result in a few words, from its 95% interval of the proportional change:
+        fewer or more where the interval is all on one side of no change, else no effect
+        found (the data cannot tell the change from chance)."""
+        low, high = self.results.get("relative_low"), self.results.get("relative_high")
+        if low is None or high is None:
+            return "No interval: read the evaluation"
+        if high < 0:
+            return "Fewer shootings where it works"
+        if low > 0:
+            return "More shootings where it works"
+        return NO_EFFECT
+
+    @property
+    def interval_text(self) -> str:
+        low, high = self.results.get("relative_low"), self.results.get("relative_high")
+        if low is None or high is None:
+            return ""
+        return f"{low * 100:+.0f}% to {high * 100:+.0f}%"
+
+
+NO_EFFECT = "No effect found"
+
 
 # -- Needs assessments: below this line (another part) -----------------------------------------
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from inventory.models import EVIDENCE_BASED, ServiceArea, Strategy
+from inventory.models import EVIDENCE_BASED, Program, ServiceArea, Strategy
 from ovp.areas.maps import area_map
 from ovp.areas.models import Area
 from ovp.incidents.selectors import area_kinds, area_totals_between, data_range
@@ -40,6 +40,8 @@ class Coverage:
     program_uuid: str
     strategy: str
     evidence_based: bool
+    # its latest local impact evaluation found no effect: here, the rating is not borne out
+    no_effect: bool = False
 
 
 @dataclass
@@ -72,9 +74,10 @@ class GapsAnalysis:
         return [c for c in self.coverage.get(area_id, []) if c.strategy == strategy]
 
     def covered(self, area_id: int) -> bool:
-        """Whether an evidence-based program of a core strategy serves the area."""
+        """Whether an evidence-based program of a core strategy serves the area, one whose
+        local evaluation (if any) did not find it without effect."""
         return any(
-            c.evidence_based and c.strategy in CORE_STRATEGIES
+            c.evidence_based and c.strategy in CORE_STRATEGIES and not c.no_effect
             for c in self.coverage.get(area_id, [])
         )
 
@@ -91,7 +94,7 @@ def _window(years: int) -> tuple[date | None, date | None]:
 def current_coverage(kind: str, on: date) -> dict[int, list[Coverage]]:
     """The programs serving each area of a kind on a day (active, service area in force)."""
     coverage: dict[int, list[Coverage]] = defaultdict(list)
-    rows = (
+    rows = list(
         ServiceArea.objects.current(on)
         .filter(area__kind=kind)
         .values_list(
@@ -100,11 +103,31 @@ def current_coverage(kind: str, on: date) -> dict[int, list[Coverage]]:
         .order_by("program__name")
         .distinct()
     )
+    no_effect = programs_without_effect({uuid for _, _, uuid, _, _ in rows})
     for area_id, name, uuid, strategy, evidence in rows:
-        entry = Coverage(name, str(uuid), strategy, evidence in EVIDENCE_BASED)
+        entry = Coverage(name, str(uuid), strategy, evidence in EVIDENCE_BASED, uuid in no_effect)
         if entry not in coverage[area_id]:
             coverage[area_id].append(entry)
     return dict(coverage)
+
+
+def programs_without_effect(uuids: set[Any]) -> set[Any]:
+    """The programs (by uuid) whose latest local impact evaluation found no effect: its 95%
+    interval of the change holds no change. Read through the relation the evaluation app
+    declares on Program (`evaluations`), so the inventory imports nothing of it."""
+    latest: dict[Any, tuple[Any, Any, Any]] = {}
+    for uuid, created, low, high in (
+        Program.objects.filter(uuid__in=uuids, evaluations__isnull=False)
+        .values_list("uuid", "evaluations__created_at", "evaluations__results__relative_low",
+                     "evaluations__results__relative_high")
+        .order_by("uuid", "-evaluations__created_at", "-evaluations__id")
+    ):  # fmt: skip
+        latest.setdefault(uuid, (created, low, high))
+    return {
+        uuid
+        for uuid, (_, low, high) in latest.items()
+        if low is not None and high is not None and low <= 0 <= high
+    }
 
 
 def gaps_analysis(*, kind: str | None, years: int, on: date) -> GapsAnalysis:
@@ -147,6 +170,8 @@ def _rank_gaps(analysis: GapsAnalysis) -> list[Gap]:
         rate = None if pd.isna(rate) else float(rate)
         if not programs:
             detail = "No program serves this area."
+        elif all(p.no_effect for p in programs):
+            detail = "Served only by programs whose local evaluation found no effect:"
         elif not analysis.covered(area_id):
             detail = "No evidence-based program of a core strategy; served by:"
         else:
@@ -237,7 +262,9 @@ def gaps_csv_rows(analysis: GapsAnalysis) -> list[list[Any]]:
     return [
         [
             g.rank, g.kind, g.subject, g.victims, "" if g.rate is None else round(g.rate, 1),
-            " ".join([g.detail, "; ".join(p.program_name for p in g.programs)]).strip(),
+            " ".join([g.detail, "; ".join(
+                p.program_name + (" (no effect found here)" if p.no_effect else "")
+                for p in g.programs)]).strip(),
         ]
         for g in analysis.gaps
     ]  # fmt: skip

@@ -96,6 +96,9 @@ def program_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "inventory/program_detail.html",
         {
             "program": program,
+            # the evaluation app's runs of this program (by the relation it declares: the
+            # inventory imports nothing of it), the latest first
+            "evaluation": program.evaluations.first(),  # type: ignore[attr-defined]
             "service_areas": service_areas,
             "proposals": program.proposals.select_related("proposed_by")[:10],
         },

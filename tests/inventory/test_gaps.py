@@ -170,3 +170,53 @@ def test_demo_city_programs_leave_visible_gaps(db):
     assert len(analysis.high_burden) == 6
     cbt = next(g for g in analysis.gaps if g.subject == "Cognitive behavioural therapy")
     assert cbt.detail.startswith("Reaches 1 of the 6 high-burden areas")
+
+
+def _evaluated(program, low, high, *, created=None):
+    from evaluation.models import EvaluationMethod, EvaluationRun
+
+    run = EvaluationRun.objects.create(
+        title=f"{program.name} here", program=program, method=EvaluationMethod.TWFE, inputs={},
+        results={"relative": (low + high) / 2, "relative_low": low, "relative_high": high},
+        relative=(low + high) / 2, summary="People shot in the areas served fell by about 5%.",
+    )  # fmt: skip
+    if created:
+        EvaluationRun.objects.filter(pk=run.pk).update(created_at=created)
+    return run
+
+
+def test_an_area_served_only_by_programs_found_without_effect_here_is_a_gap(city):
+    from datetime import UTC, datetime
+
+    from inventory.models import Program
+
+    n1 = city[0]  # the fixture's Outreach serves N1
+    program = Program.objects.get(name="Outreach")
+    # an older evaluation found a reduction; the latest found none: the latest counts
+    _evaluated(program, -0.5, -0.2, created=datetime(2025, 1, 1, tzinfo=UTC))
+    _evaluated(program, -0.3, 0.1)
+    analysis = gaps_analysis(kind="neighbourhood", years=3, on=TODAY)
+    assert not analysis.covered(n1.pk)
+    gap = next(g for g in analysis.gaps if g.kind == "area" and "N1" in g.subject)
+    assert gap.detail == "Served only by programs whose local evaluation found no effect:"
+    assert [p.no_effect for p in gap.programs] == [True]
+
+
+def test_a_program_found_to_work_here_still_covers_its_area(city):
+    from inventory.models import Program
+
+    _evaluated(Program.objects.get(name="Outreach"), -0.4, -0.1)
+    assert gaps_analysis(kind="neighbourhood", years=3, on=TODAY).covered(city[0].pk)
+
+
+def test_the_program_page_shows_its_latest_impact_beside_its_evidence(city, staff, client_for):
+    from inventory.models import Program
+
+    program = Program.objects.get(name="Outreach")
+    page = client_for(staff).get(f"/inventory/programs/{program.uuid}/").content.decode()
+    assert "Not evaluated here yet" in page
+    run = _evaluated(program, -0.3, 0.1)
+    page = client_for(staff).get(f"/inventory/programs/{program.uuid}/").content.decode()
+    assert "<strong>No effect found</strong>: -10% (95% interval -30% to +10%)" in page
+    assert f"/evaluation/runs/{run.uuid}/" in page
+    assert "People shot in the areas served fell by about 5%." in page
