@@ -531,6 +531,96 @@ REPORT_METRICS: list[tuple[str, str]] = [
 ]
 
 
+# --------------------------------------------------------------------- metrics and targets
+
+
+class Metric(models.Model):
+    """A measure in the office's library: what a program counts each quarter, with the
+    definition grantees read where they type the figure. The built-in ones are kept in the
+    report's own columns (`column`) and roll up into ProgramQuarter's; the others are
+    ReportFigure rows. `strategy` groups the library (blank: for any strategy)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    definition = models.TextField(
+        help_text="What counts and what does not: shown to grantees beside the figure."
+    )
+    unit = models.CharField(max_length=40, help_text="What is counted, e.g. people, contacts.")
+    strategy = models.CharField(
+        max_length=32, choices=Strategy.choices, blank=True, help_text="Empty: any strategy."
+    )
+    column = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=[(name, label) for name, label in REPORT_METRICS],
+        editable=False,
+        help_text="The report's own column, for the built-in metrics.",
+    )
+
+    class Meta:
+        ordering = ["strategy", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def field(self) -> str:
+        """The report form's field for it."""
+        return self.column or f"metric_{self.slug}"
+
+
+class RoundMetric(models.Model):
+    """A metric a funding round's awards report each quarter, and the values it allows."""
+
+    funding_round = models.ForeignKey(
+        FundingRound, on_delete=models.CASCADE, related_name="metrics"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    required = models.BooleanField(default=True, help_text="Needed to submit a report.")
+    minimum = models.PositiveIntegerField(default=0)
+    maximum = models.PositiveIntegerField(default=METRIC_MAX)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["funding_round", "metric"], name="round_metric_once"),
+            models.CheckConstraint(
+                condition=models.Q(minimum__lte=models.F("maximum"), maximum__lte=METRIC_MAX),
+                name="round_metric_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} in {self.funding_round}"
+
+
+class TargetPeriod(models.TextChoices):
+    QUARTER = "quarter", "Each quarter"
+    AWARD = "award", "The whole award"
+
+
+class AwardTarget(models.Model):
+    """What an award is to reach on one metric: each quarter, or over the whole award."""
+
+    award = models.ForeignKey("Award", on_delete=models.CASCADE, related_name="targets")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=8, choices=TargetPeriod.choices)
+    value = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["award", "metric__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "metric"], name="award_target_once"),
+            models.CheckConstraint(condition=models.Q(value__gte=1), name="award_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}: {self.value} ({self.get_period_display().lower()})"
+
+
 class QuarterlyReport(models.Model):
     """A grantee's report on one quarter of an award: typed counts (never names of
     participants), spending by budget line, narrative. Submitting locks it; staff approve or
@@ -597,6 +687,24 @@ class QuarterlyReport(models.Model):
     def is_open(self, today: date) -> bool:
         """Its quarter is over, so it can be submitted (drafts may be saved before)."""
         return today >= self.opens_on
+
+
+class ReportFigure(models.Model):
+    """A report's figure for a metric of its round that has no column of its own."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="figures")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveIntegerField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "metric"], name="report_figure_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}: {self.value}"
 
 
 class Spending(models.Model):
@@ -700,3 +808,23 @@ class ProgramQuarter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.award} in {self.area} from {self.quarter_start}"
+
+
+class MetricQuarter(models.Model):
+    """Approved reports' figures per award, metric and quarter, rebuilt nightly with
+    ProgramQuarter: what the performance page sets against the award's targets."""
+
+    award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="+")
+    quarter_start = models.DateField()
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+")
+    actual = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award", "quarter_start", "metric"], name="metric_quarter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} of {self.award} from {self.quarter_start}: {self.actual}"

@@ -5,12 +5,21 @@ from typing import Any
 
 from django import forms
 
-from grants.models import METRIC_MAX, REPORT_METRICS, BudgetLine, QuarterlyReport
+from grants.models import BudgetLine, QuarterlyReport
+from grants.selectors.metrics import (
+    AskedMetric,
+    award_metrics,
+    previous_report,
+    quarter_targets,
+    report_values,
+)
 
 
 class QuarterlyReportForm(forms.Form):
-    """The typed metrics, spending per budget line (`line_<id>`) and narrative. Fields are
-    optional here: the services check consistency, and completeness on submit."""
+    """The award's metrics (those its round asks for), spending per budget line (`line_<id>`)
+    and narrative. Each metric shows its definition, last quarter's figure and the quarter's
+    target. Fields are optional here: the services check ranges and consistency, and
+    completeness on submit."""
 
     narrative = forms.CharField(
         required=False,
@@ -29,15 +38,31 @@ class QuarterlyReportForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.budget_lines = budget_lines
+        self.asked: list[AskedMetric] = award_metrics(report.award)
         spent = {s.budget_line_id: s.amount for s in report.spending.all()}
+        current = report_values(report, self.asked)
+        before = previous_report(report)
+        last = report_values(before, self.asked) if before else {}
+        targets = quarter_targets(report.award)
         metric_fields: dict[str, forms.Field] = {}
-        for name, label in REPORT_METRICS:
-            metric_fields[name] = forms.IntegerField(
-                label=label,
+        for asked in self.asked:
+            notes = [asked.metric.definition]
+            if before is not None and last.get(asked.field) is not None:
+                notes.append(f"Last quarter ({before.quarter_label}): {last[asked.field]:,}.")
+            target = targets.get(asked.metric.pk)
+            if target is not None:
+                notes.append(f"Target this quarter: {target:,.0f}.")
+            if not asked.required:
+                notes.append("Optional.")
+            metric_fields[asked.field] = forms.IntegerField(
+                label=asked.metric.name,
                 required=False,
-                initial=getattr(report, name),
-                # the limit itself, with its message, is the services' (report_problems)
-                widget=forms.NumberInput(attrs={"min": 0, "max": METRIC_MAX, "step": 1}),
+                initial=current.get(asked.field),
+                help_text=" ".join(notes),
+                # the limits themselves, with their messages, are the services' (report_problems)
+                widget=forms.NumberInput(
+                    attrs={"min": asked.minimum, "max": asked.maximum, "step": 1}
+                ),
             )
         for line in budget_lines:
             metric_fields[f"line_{line.pk}"] = forms.DecimalField(
@@ -53,7 +78,7 @@ class QuarterlyReportForm(forms.Form):
         self.fields["narrative"].initial = report.narrative
 
     def metric_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name, _ in REPORT_METRICS]
+        return [self[asked.field] for asked in self.asked]
 
     def spending_fields(self) -> list[forms.BoundField]:
         return [self[f"line_{line.pk}"] for line in self.budget_lines]
@@ -61,7 +86,7 @@ class QuarterlyReportForm(forms.Form):
     def values(self) -> dict[str, Any]:
         """The cleaned figures as the report services take them."""
         return {
-            "metrics": {name: self.cleaned_data.get(name) for name, _ in REPORT_METRICS},
+            "metrics": {a.field: self.cleaned_data.get(a.field) for a in self.asked},
             "spending": {
                 line.pk: self.cleaned_data.get(f"line_{line.pk}") for line in self.budget_lines
             },

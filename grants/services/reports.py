@@ -24,10 +24,12 @@ from grants.models import (
     BudgetLine,
     QuarterlyReport,
     ReportAttachment,
+    ReportFigure,
     ReportStatus,
     ReportVersion,
     Spending,
 )
+from grants.selectors.metrics import award_metrics, report_values
 from grants.uploads import ALLOWED_UPLOADS, content_matches, extension_of, kept_name, too_large
 from ovp.core.uploads import MB
 from ovp.core.uploads import too_large as too_large_message
@@ -98,10 +100,13 @@ def report_problems(
     def add(field: str, message: str) -> None:
         problems.setdefault(field, []).append(message)
 
-    for name, label in REPORT_METRICS:
-        value = metrics.get(name)
+    asked = award_metrics(report.award)
+    if set(metrics) - {a.field for a in asked}:
+        add("__all__", "Figures were given for metrics this award does not report.")
+    for metric in asked:
+        name, label, value = metric.field, metric.metric.name, metrics.get(metric.field)
         if value is None:
-            if complete:
+            if complete and metric.required:
                 add(name, f"{label}: required to submit the report (0 if none).")
         elif value < 0:
             add(name, f"{label} cannot be negative.")
@@ -110,6 +115,12 @@ def report_problems(
                 name,
                 f"{label} ({value:,}) is more than a quarter's report can count "
                 f"({METRIC_MAX:,}): check the figure.",
+            )
+        elif not metric.minimum <= value <= metric.maximum:
+            add(
+                name,
+                f"{label} ({value:,}) is outside what this round allows: from "
+                f"{metric.minimum:,} to {metric.maximum:,}.",
             )
     for smaller, larger in METRIC_LIMITS:
         low, high = metrics.get(smaller), metrics.get(larger)
@@ -160,8 +171,16 @@ def _write(
         )
     if problems:
         raise ValidationError(problems)
-    for name, _ in REPORT_METRICS:
-        setattr(report, name, metrics.get(name))
+    for asked in award_metrics(report.award):
+        value = metrics.get(asked.field)
+        if asked.metric.column:
+            setattr(report, asked.metric.column, value)
+        elif value is None:
+            ReportFigure.objects.filter(report=report, metric=asked.metric).delete()
+        else:
+            ReportFigure.objects.update_or_create(
+                report=report, metric=asked.metric, defaults={"value": value}
+            )
     report.narrative = narrative
     for line_id, amount in spending.items():
         if amount is None:
@@ -194,8 +213,10 @@ def report_save_draft(
 
 def _content(report: QuarterlyReport) -> dict[str, Any]:
     """A report as submitted, for its ReportVersion: plain JSON (money as strings)."""
+    asked = award_metrics(report.award)
     return {
-        "metrics": {name: getattr(report, name) for name, _ in REPORT_METRICS},
+        "metrics": report_values(report, asked),
+        "metric_labels": {a.field: a.metric.name for a in asked},
         "spending": [
             {"budget_line": spending.budget_line.name, "amount": str(spending.amount)}
             for spending in report.spending.select_related("budget_line").order_by("budget_line_id")

@@ -25,6 +25,7 @@ from grants.selectors.compliance import (
     compliance,
     compliance_csv_rows,
 )
+from grants.selectors.metrics import award_metrics, report_values
 from grants.services.reports import (
     report_approve,
     report_attachment_add,
@@ -42,8 +43,10 @@ from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 
 def _figures(report: QuarterlyReport) -> dict[str, Any]:
     """A report's current figures, for reading: metrics by label, spending by line."""
+    asked = award_metrics(report.award)
+    values = report_values(report, asked)
     return {
-        "metrics": [(label, getattr(report, name)) for name, label in REPORT_METRICS],
+        "metrics": [(a.metric.name, values[a.field]) for a in asked],
         "spending": list(report.spending.select_related("budget_line").order_by("budget_line_id")),
     }
 
@@ -59,10 +62,12 @@ def _versions(report: QuarterlyReport) -> list[dict[str, Any]]:
     for version in versions:
         content = version.content or {}
         metrics = content.get("metrics", {})
+        # the labels it was submitted with (versions before metric sets: the built-in ones)
+        labels = content.get("metric_labels") or dict(REPORT_METRICS)
         rows.append(
             {
                 "version": version,
-                "metrics": [(label, metrics.get(name)) for name, label in REPORT_METRICS],
+                "metrics": [(label, metrics.get(name)) for name, label in labels.items()],
                 "spending": content.get("spending", []),
                 "narrative": content.get("narrative", ""),
                 "attachments": list(version.attachments.all()),

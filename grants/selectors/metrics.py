@@ -1,0 +1,83 @@
+"""Which metrics an award reports, the figures a report holds for them, and the targets.
+
+An award reports the metrics its round asks for (`RoundMetric`); an award with no round, or
+of a round that asks for none, reports the built-in ones, each required (what every report
+asked before rounds had metric sets)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from grants.library import built_in_metrics
+from grants.models import (
+    METRIC_MAX,
+    Award,
+    AwardTarget,
+    Metric,
+    QuarterlyReport,
+    ReportFigure,
+    RoundMetric,
+    TargetPeriod,
+)
+
+
+@dataclass(frozen=True)
+class AskedMetric:
+    metric: Metric
+    required: bool
+    minimum: int
+    maximum: int
+
+    @property
+    def field(self) -> str:
+        return self.metric.field
+
+
+def award_metrics(award: Award) -> list[AskedMetric]:
+    round_id = award.application.funding_round_id if award.application_id else None  # type: ignore[union-attr]
+    asked = [
+        AskedMetric(row.metric, row.required, row.minimum, row.maximum)
+        for row in RoundMetric.objects.filter(funding_round_id=round_id).select_related("metric")
+    ] if round_id else []  # fmt: skip
+    if asked:
+        return asked
+    return [AskedMetric(metric, True, 0, METRIC_MAX) for metric in built_in_metrics()]
+
+
+def report_values(report: QuarterlyReport, asked: list[AskedMetric]) -> dict[str, int | None]:
+    """The report's figure for each metric asked, by the form's field name."""
+    figures = dict(
+        ReportFigure.objects.filter(report=report).values_list("metric_id", "value")
+    ) if report.pk else {}  # fmt: skip
+    return {
+        a.field: getattr(report, a.metric.column) if a.metric.column else figures.get(a.metric.pk)
+        for a in asked
+    }
+
+
+def previous_report(report: QuarterlyReport) -> QuarterlyReport | None:
+    return (
+        QuarterlyReport.objects.filter(
+            award_id=report.award_id, period_start__lt=report.period_start
+        )
+        .order_by("-period_start")
+        .first()
+    )
+
+
+def quarters_of(award: Award) -> int:
+    """How many reporting quarters the award has (its reports, or its calendar quarters)."""
+    from grants.services.awards import report_periods
+
+    return len(report_periods(starts_on=award.starts_on, ends_on=award.ends_on)) or 1
+
+
+def quarter_targets(award: Award) -> dict[int, Decimal]:
+    """Each targeted metric's target for one quarter (by metric id): the quarterly target,
+    or the whole award's shared evenly between its quarters."""
+    quarters = quarters_of(award)
+    return {
+        target.metric_id: Decimal(target.value)
+        if target.period == TargetPeriod.QUARTER
+        else Decimal(target.value) / quarters
+        for target in AwardTarget.objects.filter(award=award)
+    }
