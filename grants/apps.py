@@ -14,9 +14,12 @@ class GrantsConfig(AppConfig):
         NavItem("Funds and rounds", "grants:round_list", OFFICE, "Grants"),
         NavItem("Awards and payments", "grants:award_list", OFFICE, "Grants"),
         NavItem("Report compliance", "grants:compliance", OFFICE, "Grants"),
+        NavItem("Program performance", "grants:performance", OFFICE, "Grants"),
+        NavItem("Metric library", "grants:metric_library", OFFICE, "Grants"),
         NavItem("My reviews", "grants:my_reviews", (*OFFICE, "board"), "Grants"),
         NavItem("Funding and applications", "grants:my_applications", ("grantee",)),
         NavItem("Awards and reports", "grants:my_awards", ("grantee",), also=("/portal/reports/",)),
+        NavItem("Performance", "grants:my_performance", ("grantee",)),
     )
     # on the grantee's and the board member's home pages (ovp.core.panels)
     home_panels = (

@@ -1,6 +1,6 @@
 """The grants app's URLs: each views module lists its own routes."""
 
-from grants.views import allocation, applications, awards, reports, review, rounds
+from grants.views import allocation, applications, awards, performance, reports, review, rounds
 
 app_name = "grants"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *allocation.routes,
     *awards.routes,
     *reports.routes,
+    *performance.routes,
 ]

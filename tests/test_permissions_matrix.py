@@ -130,6 +130,8 @@ grants:round_list                                 GET   login     403       403 
 grants:round_create                               GET   login     403       403     403   200   200
 grants:round_detail                               GET   login     403       403     403   200   200
 grants:round_edit                                 GET   login     403       403     403   200   200
+grants:round_metrics                              GET   login     403       403     403   200   200
+grants:metric_library                             GET   login     403       403     403   200   200
 grants:allocation                                 GET   login     403       403     403   200   200
 
 grants:my_applications                            GET   login     200       200     403   403   403
@@ -179,6 +181,11 @@ grants:award_detail[B]                            GET   login     403       403 
 grants:award_close[A]                             POST  login     403       403     403   302   302
 grants:tranche_release[A]                         POST  login     403       403     403   302   302
 grants:my_awards                                  GET   login     200       200     403   403   403
+grants:award_targets[A]                           GET   login     403       403     403   200   200
+grants:performance                                GET   login     403       403     403   200   200
+grants:performance_csv                            GET   login     403       403     403   200   200
+grants:my_performance                             GET   login     200       200     403   403   403
+grants:my_performance_csv                         GET   login     200       200     403   403   403
 
 grants:compliance                                 GET   login     403       403     403   200   200
 grants:report_review[A]                           GET   login     403       403     403   200   200
@@ -270,6 +277,7 @@ KWARGS: dict[str, dict[str, Kwargs]] = {
     },
     "grants:fund_edit": {"": lambda w: {"uuid": w.funding_round.fund.uuid}},
     "grants:round_detail": {"": lambda w: {"uuid": w.funding_round.uuid}},
+    "grants:round_metrics": {"": lambda w: {"uuid": w.funding_round.uuid}},
     "grants:round_edit": {"": lambda w: {"uuid": w.funding_round.uuid}},
     "grants:allocation": {"": lambda w: {"uuid": w.funding_round.uuid}},
     "grants:application_create": {"": lambda w: {"round_uuid": w.funding_round.uuid}},
@@ -338,6 +346,7 @@ KWARGS: dict[str, dict[str, Kwargs]] = {
         "B": lambda w: {"uuid": w.b.award.uuid},
     },
     "grants:award_close": {"A": lambda w: {"uuid": w.a.award.uuid}},
+    "grants:award_targets": {"A": lambda w: {"uuid": w.a.award.uuid}},
     "grants:tranche_release": {"A": lambda w: {"uuid": w.a.award.tranches.get(number=1).uuid}},
     **{
         name: {

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
@@ -10,11 +11,14 @@ from django.db.models import Sum
 from grants.models import (
     ZERO,
     Award,
+    MetricQuarter,
     ProgramQuarter,
     QuarterlyReport,
+    ReportFigure,
     ReportStatus,
     Spending,
 )
+from grants.selectors.metrics import AskedMetric, award_metrics
 from grants.services.awards import quarter_of
 from inventory.models import Strategy
 
@@ -44,6 +48,41 @@ def share_evenly(value: Decimal, parts: int) -> list[Decimal]:
     base = (value / parts).quantize(STEP, rounding=ROUND_DOWN)
     leftover_steps = int((value - base * parts) / STEP)
     return [base + (STEP if index < leftover_steps else ZERO) for index in range(parts)]
+
+
+def _metric_quarters_rebuild(reports: list[QuarterlyReport]) -> None:
+    """Each approved report's figure for every metric its award reports, by award, metric
+    and quarter (MetricQuarter): the performance page's actuals. Awards with no area count
+    here too: their targets are theirs, wherever they work."""
+    figures: dict[int, dict[int, int]] = defaultdict(dict)
+    for report_id, metric_id, figure in ReportFigure.objects.filter(
+        report__in=[report.pk for report in reports]
+    ).values_list("report_id", "metric_id", "value"):
+        figures[report_id][metric_id] = figure
+    asked_of: dict[int, list[AskedMetric]] = {}
+    rows: dict[tuple[int, date, int], MetricQuarter] = {}
+    for report in reports:
+        if report.award_id not in asked_of:
+            asked_of[report.award_id] = award_metrics(report.award)
+        quarter_start, _ = quarter_of(report.period_start)
+        for asked in asked_of[report.award_id]:
+            metric = asked.metric
+            value: int | None = (
+                getattr(report, metric.column) if metric.column
+                else figures[report.pk].get(metric.pk)
+            )  # fmt: skip
+            if value is None:
+                continue
+            key = (report.award_id, quarter_start, metric.pk)
+            if key in rows:
+                rows[key].actual += value  # two reports in one quarter: an award's odd dates
+            else:
+                rows[key] = MetricQuarter(
+                    award_id=report.award_id, quarter_start=quarter_start, metric=metric,
+                    actual=value,
+                )  # fmt: skip
+    MetricQuarter.objects.all().delete()
+    MetricQuarter.objects.bulk_create(rows.values(), batch_size=1000)
 
 
 def _strategy(award: Award) -> str:
@@ -110,6 +149,7 @@ def program_data_rebuild() -> ProgramDataResult:
     # swapped in whole: readers in other transactions see the old rows until commit
     ProgramQuarter.objects.all().delete()
     ProgramQuarter.objects.bulk_create(rows.values(), batch_size=1000)
+    _metric_quarters_rebuild(reports)
     return ProgramDataResult(
         rows=len(rows), reports=len(reports), reports_without_areas=without_areas
     )

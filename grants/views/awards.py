@@ -174,6 +174,7 @@ def award_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "budget_lines": lines,
             "tranches": [(t, *_tranche_state(t)) for t in award.tranches.all()],
             "reports": award.reports.order_by("period_start"),
+            "targets": award.targets.select_related("metric"),
             "today": timezone.localdate(),
         },
     )

@@ -11,7 +11,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 
 from grants.forms.rounds import CriterionFormSet, FundForm, RoundForm
-from grants.models import ApplicationStatus, Fund, FundingRound
+from grants.models import METRIC_MAX, ApplicationStatus, Fund, FundingRound
 from grants.selectors.review import EMPTY, application_scores
 from grants.services.rounds import fund_save, round_save
 from inventory.models import Strategy
@@ -137,6 +137,8 @@ def round_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "drafts": funding_round.applications.filter(status=ApplicationStatus.DRAFT).count(),
             "strategies": [strategy_labels.get(s, s) for s in funding_round.priority_strategies],
             "total_weight": sum(criterion.weight for criterion in criteria),
+            "round_metrics": funding_round.metrics.select_related("metric"),
+            "metric_max": METRIC_MAX,
         },
     )
 

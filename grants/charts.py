@@ -1,0 +1,51 @@
+"""The performance page's charts: plotly figures as plain dicts, each with its table."""
+
+from typing import Any
+
+import pandas as pd
+
+from grants.selectors.performance import AwardPerformance
+from ovp.incidents.charts import LAYOUT, PALETTE, Chart
+
+
+def _number(value: Any, places: int = 0) -> float | None:
+    return None if value is None else round(float(value), places)
+
+
+def target_chart(rows: list[AwardPerformance]) -> Chart:
+    """Each award's latest quarter: mean % of target, beside the 75% line the flags use."""
+    latest = [(p, p.latest) for p in rows if p.latest and p.latest.percent_of_target is not None]
+    table = pd.DataFrame(
+        {
+            "Award": [p.award.title for p, _ in latest],
+            "Quarter": [q.quarter_label for _, q in latest if q],
+            "% of target": [_number(q.percent_of_target) for _, q in latest if q],
+            "Money spent to date (%)": [_number((q.burn_rate or 0) * 100) for _, q in latest if q],
+        }
+    )
+    figure = {
+        "data": [
+            {"type": "bar", "orientation": "h", "y": table["Award"].tolist(),
+             "x": table["% of target"].tolist(), "name": "% of target (latest quarter)",
+             "marker": {"color": PALETTE["bar"]}},
+            {"type": "bar", "orientation": "h", "y": table["Award"].tolist(),
+             "x": table["Money spent to date (%)"].tolist(), "name": "Money spent to date (%)",
+             "marker": {"color": PALETTE["last"]}},
+        ],
+        "layout": {
+            **LAYOUT,
+            "barmode": "group",
+            "xaxis": {"title": {"text": "Percent"}, "rangemode": "tozero"},
+            "yaxis": {"automargin": True, "autorange": "reversed"},
+            "shapes": [{"type": "line", "x0": 75, "x1": 75, "yref": "paper", "y0": 0, "y1": 1,
+                        "line": {"dash": "dot", "color": "#b02a37"}}],
+        },
+    }  # fmt: skip
+    return Chart(
+        "targets",
+        "Awards against their targets",
+        "Bar chart of each award's latest quarter: the mean percent of its targets reached, "
+        "and the percent of its money spent to date; a dotted line marks 75%.",
+        figure,
+        table,
+    )
