@@ -570,12 +570,20 @@ class Metric(models.Model):
 
 
 class RoundMetric(models.Model):
-    """A metric a funding round's awards report each quarter, and the values it allows."""
+    """A metric a funding round's awards report each quarter, and the values it allows: by
+    the awards of one strategy (a hospital program counts bedside contacts, a summer jobs
+    program does not), or by every award of the round (`strategy` empty)."""
 
     funding_round = models.ForeignKey(
         FundingRound, on_delete=models.CASCADE, related_name="metrics"
     )
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    strategy = models.CharField(
+        max_length=32,
+        choices=Strategy.choices,
+        blank=True,
+        help_text="Reported by the round's awards of this strategy; empty: by all of them.",
+    )
     required = models.BooleanField(default=True, help_text="Needed to submit a report.")
     minimum = models.PositiveIntegerField(default=0)
     maximum = models.PositiveIntegerField(default=METRIC_MAX)
@@ -584,7 +592,9 @@ class RoundMetric(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["funding_round", "metric"], name="round_metric_once"),
+            models.UniqueConstraint(
+                fields=["funding_round", "metric", "strategy"], name="round_metric_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(minimum__lte=models.F("maximum"), maximum__lte=METRIC_MAX),
                 name="round_metric_range",

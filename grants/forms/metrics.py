@@ -41,13 +41,19 @@ def _library_choices() -> list[Any]:
 class RoundMetricForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = RoundMetric
-        fields = ["metric", "required", "minimum", "maximum"]
-        labels = {"minimum": "Lowest allowed", "maximum": "Highest allowed"}
+        fields = ["metric", "strategy", "required", "minimum", "maximum"]
+        labels = {
+            "minimum": "Lowest allowed",
+            "maximum": "Highest allowed",
+            "strategy": "Reported by",
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = _library_choices()  # type: ignore[attr-defined]
         self.fields["metric"].widget.attrs["class"] = "form-select"
+        self.fields["strategy"].choices = [("", "Every award"), *Strategy.choices]  # type: ignore[attr-defined]
+        self.fields["strategy"].widget.attrs["class"] = "form-select"
         self.fields["required"].widget.attrs["class"] = "form-check-input"
         for name in ("minimum", "maximum"):
             self.fields[name].widget.attrs.update({"class": "form-control", "min": 0})

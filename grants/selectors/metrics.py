@@ -18,6 +18,7 @@ from grants.models import (
     RoundMetric,
     TargetPeriod,
 )
+from inventory.models import Strategy
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,33 @@ class AskedMetric:
         return self.metric.field
 
 
+def award_strategy(award: Award) -> str:
+    """The award's strategy: its program's, else its application's, else "other"."""
+    if award.program_id and award.program:
+        return award.program.strategy
+    if award.application_id and award.application:
+        return award.application.strategy
+    return Strategy.OTHER
+
+
 def award_metrics(award: Award) -> list[AskedMetric]:
+    """The metrics the award reports: its round's for every award and for the award's
+    strategy (a metric asked both ways once, as asked for the strategy)."""
     round_id = award.application.funding_round_id if award.application_id else None  # type: ignore[union-attr]
+    rows = list(
+        RoundMetric.objects.filter(
+            funding_round_id=round_id, strategy__in=["", award_strategy(award)]
+        ).select_related("metric")
+    ) if round_id else []  # fmt: skip
+    chosen: dict[int, RoundMetric] = {}
+    for row in rows:
+        if row.metric_id not in chosen or row.strategy:
+            chosen[row.metric_id] = row
     asked = [
         AskedMetric(row.metric, row.required, row.minimum, row.maximum)
-        for row in RoundMetric.objects.filter(funding_round_id=round_id).select_related("metric")
-    ] if round_id else []  # fmt: skip
+        for row in rows
+        if chosen[row.metric_id] is row
+    ]
     if asked:
         return asked
     return [AskedMetric(metric, True, 0, METRIC_MAX) for metric in built_in_metrics()]

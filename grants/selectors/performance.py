@@ -29,7 +29,7 @@ from grants.models import (
     ReportStatus,
     Spending,
 )
-from grants.selectors.metrics import quarter_targets, quarters_of
+from grants.selectors.metrics import award_strategy, quarter_targets, quarters_of
 from grants.services.awards import quarter_of
 
 BEHIND = Decimal("0.75")  # under 75% of target
@@ -202,11 +202,7 @@ def _behind(row: MetricRow) -> bool:
 def _strategy_label(award: Award) -> str:
     from inventory.models import Strategy
 
-    if award.program_id and award.program:
-        return award.program.get_strategy_display()
-    if award.application_id and award.application:
-        return dict(Strategy.choices).get(award.application.strategy, "")
-    return dict(Strategy.choices)[Strategy.OTHER]
+    return dict(Strategy.choices).get(award_strategy(award), "")
 
 
 CSV_HEADER = ["Award", "Organisation", "Strategy", "Areas", "Quarter", "Metric", "Actual",

@@ -18,9 +18,8 @@ from grants.models import (
     ReportStatus,
     Spending,
 )
-from grants.selectors.metrics import AskedMetric, award_metrics
+from grants.selectors.metrics import AskedMetric, award_metrics, award_strategy
 from grants.services.awards import quarter_of
-from inventory.models import Strategy
 
 # ProgramQuarter keeps 4 decimal places
 STEP = Decimal("0.0001")
@@ -85,14 +84,6 @@ def _metric_quarters_rebuild(reports: list[QuarterlyReport]) -> None:
     MetricQuarter.objects.bulk_create(rows.values(), batch_size=1000)
 
 
-def _strategy(award: Award) -> str:
-    if award.program is not None:
-        return award.program.strategy
-    if award.application is not None:
-        return award.application.strategy
-    return Strategy.OTHER
-
-
 @transaction.atomic
 def program_data_rebuild() -> ProgramDataResult:
     """Rebuild ProgramQuarter from every approved report, in one transaction: each report's
@@ -141,7 +132,7 @@ def program_data_rebuild() -> ProgramDataResult:
                     area_id=area_id,
                     award_id=report.award_id,
                     program_id=report.award.program_id,
-                    strategy=_strategy(report.award),
+                    strategy=award_strategy(report.award),
                 )
             for name in SHARED_METRICS:
                 setattr(row, name, (getattr(row, name) or ZERO) + shares[name][index])

@@ -25,24 +25,26 @@ from grants.models import (
 from grants.selectors.performance import performance
 from grants.services.program_data import program_data_rebuild
 from grants.services.reports import report_approve, report_submit
+from inventory.models import Strategy
 from tests.factories import StaffFactory
-from tests.grants.award_helpers import approve, make_award
+from tests.grants.award_helpers import make_award
 from tests.grants.factories import ApplicationFactory, FundingRoundFactory
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-AFTER_Q2 = date(2026, 7, 20)
 
 
 @pytest.fixture
 def hospital_round():
-    """A round for hospital-based programs: bedside contacts (required, at most 500) and
-    participants enrolled (optional)."""
-    funding_round = FundingRoundFactory(name="Hospital programs 2026")
+    """A round asking hospital-based programs for bedside contacts (required, at most 500)
+    and every award for participants enrolled (optional)."""
+    funding_round = FundingRoundFactory(name="Violence intervention 2026")
     bedside = Metric.objects.get(slug="bedside-contacts")
     enrolled = Metric.objects.get(slug="participants-enrolled")
-    RoundMetric.objects.create(funding_round=funding_round, metric=bedside, maximum=500)
+    RoundMetric.objects.create(
+        funding_round=funding_round, metric=bedside, maximum=500, strategy=Strategy.HOSPITAL
+    )
     RoundMetric.objects.create(
         funding_round=funding_round, metric=enrolled, required=False, position=1
     )
@@ -52,7 +54,7 @@ def hospital_round():
 @pytest.fixture
 def hospital_award(hospital_round, organisation_a):
     application = ApplicationFactory(
-        funding_round=hospital_round, organisation=organisation_a,
+        funding_round=hospital_round, organisation=organisation_a, strategy=Strategy.HOSPITAL,
         status=ApplicationStatus.APPROVED, approved_amount=D("120000.00"),
     )  # fmt: skip
     award = make_award(organisation_a, application=application, fund=hospital_round.fund,
@@ -80,6 +82,25 @@ def test_the_report_form_asks_only_the_rounds_metrics_with_their_definitions(
     assert "Last quarter (Q1 2026): 70." in page and "Target this quarter: 80." in page
     assert "Outreach contacts" not in page and "Conflicts mediated" not in page
     assert ReportFigure.objects.get(report=q1).value == 70
+
+
+def test_an_award_of_another_strategy_is_not_asked_the_hospitals_metric(
+    hospital_round, hospital_award, organisation_b
+):
+    from grants.selectors.metrics import award_metrics
+
+    jobs = ApplicationFactory(
+        funding_round=hospital_round, organisation=organisation_b,
+        strategy=Strategy.YOUTH_EMPLOYMENT, status=ApplicationStatus.APPROVED,
+        approved_amount=D("50000.00"),
+    )  # fmt: skip
+    award = make_award(organisation_b, application=jobs, fund=hospital_round.fund,
+                       amount="50000.00", title="Summer jobs", lines=[("Wages", "50000.00")],
+                       tranches=[("50000.00", date(2026, 1, 15), None)])  # fmt: skip
+    assert [a.metric.slug for a in award_metrics(award)] == ["participants-enrolled"]
+    assert [a.metric.slug for a in award_metrics(hospital_award)] == [
+        "bedside-contacts", "participants-enrolled"
+    ]  # fmt: skip
 
 
 def test_a_rounds_range_and_required_metrics_are_checked(hospital_award, grantee_a, client_for):
@@ -121,7 +142,8 @@ def test_staff_choose_a_rounds_metrics_from_the_library(hospital_round, staff, c
     for index, row in enumerate(rows):
         data |= {f"metrics-{index}-id": str(row.pk), f"metrics-{index}-metric": str(row.metric_id),
                  f"metrics-{index}-minimum": "0", f"metrics-{index}-maximum": "500",
-                 f"metrics-{index}-required": "on"}  # fmt: skip
+                 f"metrics-{index}-required": "on",
+                 f"metrics-{index}-strategy": row.strategy}  # fmt: skip
     data["metrics-1-DELETE"] = "on"
     data |= {"metrics-2-metric": str(lots.pk), "metrics-2-minimum": "5", "metrics-2-maximum": "2"}
     refused = client.post(url, data)
