@@ -15,14 +15,19 @@ from grants.models import (
     Criterion,
     Fund,
     FundingRound,
+    Metric,
     QuarterlyReport,
     ReportVersion,
+    RoundMetric,
+    TargetPeriod,
     Tranche,
 )
 from grants.selectors.allocation import allocation_workbench
+from grants.selectors.metrics import award_metrics
 from grants.services.allocation import allocation_record
 from grants.services.applications import application_create, application_submit
 from grants.services.awards import award_create, tranche_release
+from grants.services.metrics import award_targets_save
 from grants.services.program_data import program_data_rebuild
 from grants.services.reports import (
     report_approve,
@@ -89,8 +94,20 @@ def _moment(day: date, hour: int = 12) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _metrics(enrolled: int) -> dict[str, int | None]:
-    return {
+# the past round's metric set: (metric slug, strategy that reports it: "" for every award)
+PAST_ROUND_METRICS = [
+    ("participants-enrolled", ""), ("participants-active", ""), ("referrals-made", ""),
+    ("referrals-completed", ""), ("participants-reinjured", ""),
+    ("outreach-contacts", Strategy.STREET_OUTREACH), ("conflicts-mediated", Strategy.STREET_OUTREACH),
+    ("bedside-contacts", Strategy.HOSPITAL),
+    ("patients-enrolled-after-discharge", Strategy.HOSPITAL),
+    ("youth-placed-in-jobs", Strategy.YOUTH_EMPLOYMENT), ("hours-worked", Strategy.YOUTH_EMPLOYMENT),
+]  # fmt: skip
+
+
+def _metrics(award: Award, enrolled: int) -> dict[str, int | None]:
+    """A quarter's figures for the metrics the award reports."""
+    figures = {
         "participants_enrolled": enrolled,
         "participants_active": enrolled * 4 // 5,
         "outreach_contacts": enrolled * 12,
@@ -99,7 +116,31 @@ def _metrics(enrolled: int) -> dict[str, int | None]:
         "referrals_completed": enrolled // 3,
         "participants_reinjured": enrolled // 40,
         "staff_caseload": 15,
+        "metric_bedside-contacts": enrolled * 2,
+        "metric_patients-enrolled-after-discharge": enrolled // 2,
+        "metric_youth-placed-in-jobs": enrolled,
+        "metric_hours-worked": enrolled * 150,
     }
+    return {asked.field: figures[asked.field] for asked in award_metrics(award)}
+
+
+def _targets(award: Award, index: int) -> None:
+    """Each award's quarterly targets, a little under what it reports (on track); the
+    hospital program's bedside contacts well over it: behind its target every quarter."""
+    enrolled = 40 + 10 * index
+    per_metric = {
+        "participants-enrolled": enrolled, "referrals-made": enrolled // 2,
+        "outreach-contacts": enrolled * 11, "bedside-contacts": enrolled * 3,
+        "youth-placed-in-jobs": enrolled, "hours-worked": enrolled * 140,
+    }  # fmt: skip
+    award_targets_save(
+        award=award,
+        targets={
+            asked.metric.pk: (TargetPeriod.QUARTER, per_metric[asked.metric.slug])
+            for asked in award_metrics(award)
+            if asked.metric.slug in per_metric
+        },
+    )
 
 
 @demo_seeder
@@ -123,6 +164,11 @@ def seed_grants(city: DemoCity) -> None:
     past = _round(fund, PAST_ROUND, Decimal("1200000"), date(2025, 10, 1), date(2025, 12, 1),
                   [Strategy.STREET_OUTREACH, Strategy.VIOLENCE_INTERRUPTION, Strategy.HOSPITAL],
                   hotspots)  # fmt: skip
+    for position, (slug, strategy) in enumerate(PAST_ROUND_METRICS):
+        RoundMetric.objects.create(
+            funding_round=past, metric=Metric.objects.get(slug=slug), strategy=strategy,
+            position=position,
+        )  # fmt: skip
     criteria = list(past.criteria.all())
     approved = []
     for index, row in enumerate(PAST_APPLICATIONS):
@@ -186,6 +232,7 @@ def seed_grants(city: DemoCity) -> None:
                       (quarter, date(2026, 8, 15), 2), (amount - 3 * quarter, date(2026, 11, 15), 3)],
             user=staff,
         )  # fmt: skip
+        _targets(award, index)
         _a_year_of_reports(award, index, staff)
 
     _open_round(fund, organisations, programs, areas, staff, board)
@@ -254,27 +301,30 @@ def _a_year_of_reports(award: Award, index: int, staff: User) -> None:
     _released(first, first.planned_on)
     for number, report in enumerate(reports[:2], start=1):
         submitted_on = report.due_on - timedelta(days=8 - index)
-        submit(report, submitted_on, metrics=_metrics(enrolled + number), spending=spend("0.24"),
+        submit(report, submitted_on, metrics=_metrics(award, enrolled + number), spending=spend("0.24"),
                narrative=narrative)  # fmt: skip
         if number == 2 and index == 0:
             report_return(report=report, user=staff,
                           comment="Referrals completed look high next to referrals made; please check.")  # fmt: skip
             _reviewed(report, submitted_on + timedelta(days=2))
             submitted_on += timedelta(days=5)
-            submit(report, submitted_on, metrics=_metrics(enrolled + number),
+            submit(report, submitted_on, metrics=_metrics(award, enrolled + number),
                    spending=spend("0.24"), narrative=narrative + " Referral counts corrected.")  # fmt: skip
         report_approve(report=report, user=staff, comment="Thank you.")
         approved_on = submitted_on + timedelta(days=4)
         _reviewed(report, approved_on)
         tranche = award.tranches.get(number=number + 1)
         tranche_release(tranche=tranche, user=staff)
-        _released(tranche, approved_on + timedelta(days=2))
+        # the summer jobs program's third tranche went out five weeks after its approval,
+        # weeks after its planned date: the scorecard's days from approval to payment
+        late = index == 3 and number == 2
+        _released(tranche, approved_on + timedelta(days=36 if late else 2))
     q3 = reports[2]
     if index == 0:
-        submit(q3, q3.due_on - timedelta(days=3), metrics=_metrics(enrolled + 3),
+        submit(q3, q3.due_on - timedelta(days=3), metrics=_metrics(award, enrolled + 3),
                spending=spend("0.25"), narrative=narrative)  # waits for the office  # fmt: skip
     elif index == 1:
-        submit(q3, q3.due_on - timedelta(days=6), metrics=_metrics(enrolled + 3),
+        submit(q3, q3.due_on - timedelta(days=6), metrics=_metrics(award, enrolled + 3),
                spending=spend("0.25"), narrative="Short quarter.")  # fmt: skip
         report_return(
             report=q3, user=staff, comment="Please describe the new hospital partnership."

@@ -157,8 +157,42 @@ def seed_shootings(city: DemoCity) -> None:
         today=DEMO_END,
     )
     incidents_aggregate(full=True)
+    _city_target(city)
     summary = run.summary
     city.log(
         f"  shootings: {summary['victims']} victims in {summary['incidents']} incidents "
         f"({summary['rejected']} rows rejected, {summary['unplaced']} not placed)"
+    )
+
+
+def _city_target(city: DemoCity) -> None:
+    """The city's homicide target from 2024, with the yearly cut chosen so that 2026 is
+    narrowly off its path (about 4% over it at the data's end): the director's scorecard and
+    the dashboards show a city not on track, by little."""
+    from decimal import Decimal
+
+    from ovp.incidents.models import TargetMeasure
+    from ovp.incidents.selectors import data_range
+    from ovp.incidents.targets import target_progress, target_set, through_week_end
+
+    data = data_range()
+    if data.last_week is None:
+        return
+    year = data.last_week.year
+    through = through_week_end(year, data.last_week)
+    target = target_set(measure=TargetMeasure.HOMICIDES, baseline_year=year - 2)
+    progress = target_progress(target, year, through)
+    if not progress.target_so_far or not progress.so_far:
+        return
+    # the path scales with (1 - cut)^2: pick the cut putting it 4% under the count so far
+    kept = (1 - float(target.yearly_reduction) / 100) ** 2
+    wanted = kept * 0.96 * progress.so_far / progress.target_so_far
+    cut = round(min(max(1 - wanted**0.5, 0.005), 0.5) * 100, 1)
+    target = target_set(
+        measure=TargetMeasure.HOMICIDES, baseline_year=year - 2, yearly_reduction=Decimal(str(cut))
+    )
+    progress = target_progress(target, year, through)
+    city.log(
+        f"  target: homicides {cut}% a year fewer from {year - 2}; {progress.so_far} by "
+        f"{through}, the path allows {progress.target_so_far:.0f}"
     )

@@ -71,3 +71,36 @@ def test_demo_tranches_are_released_on_the_days_of_the_year_after_their_reports(
             report.versions.values_list("submitted_at", flat=True)
         )
         assert report.versions.order_by("-number").first().submitted_at == report.submitted_at
+
+
+def test_demo_results_have_targets_an_award_behind_a_late_tranche_and_a_city_off_its_path(db):
+    from grants.models import AwardTarget, MetricQuarter, ReportFigure
+    from grants.selectors.metrics import award_metrics
+    from grants.selectors.performance import performance
+    from ovp.incidents.models import ViolenceTarget
+    from ovp.incidents.selectors import data_range
+    from ovp.incidents.targets import target_progress, through_week_end
+
+    call_command("seed_demo", stdout=StringIO())
+
+    assert AwardTarget.objects.count() >= 4 * 2
+    jobs = Award.objects.get(title="Eastgate Summer Jobs 2026")
+    asked = {a.metric.slug for a in award_metrics(jobs)}
+    assert "youth-placed-in-jobs" in asked and "outreach-contacts" not in asked
+    assert "bedside-contacts" in {
+        a.metric.slug for a in award_metrics(Award.objects.get(program__strategy="hospital"))
+    }
+    assert ReportFigure.objects.exists() and MetricQuarter.objects.exists()
+    flagged = {
+        p.award.title for p in performance(Award.objects.all())
+        if p.latest and any("two quarters running" in flag for flag in p.latest.flags)
+    }  # fmt: skip
+    assert flagged == {"Bedside intervention for young adults"}
+    late = [t for t in Tranche.objects.filter(released_at__isnull=False)
+            if t.released_at.date() > t.planned_on]  # fmt: skip
+    assert [(t.award.title, t.number) for t in late] == [("Eastgate Summer Jobs 2026", 3)]
+    target = ViolenceTarget.objects.get(area__isnull=True, measure="homicides")
+    data = data_range()
+    progress = target_progress(target, 2026, through_week_end(2026, data.last_week))
+    assert progress.on_track is False
+    assert progress.so_far <= progress.target_so_far * 1.10  # narrowly
