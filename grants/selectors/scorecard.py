@@ -30,6 +30,7 @@ from django.urls import reverse
 from grants.models import ZERO, Award, AwardStatus, QuarterlyReport, ReportStatus, Tranche
 from grants.selectors.allocation import annual_funding_by_area, annualised
 from grants.selectors.awards import money_overview
+from grants.selectors.performance import performance
 from inventory.models import Program, ProgramStatus
 from inventory.selectors import DEFAULT_YEARS, gaps_analysis
 from ovp.areas.models import Area
@@ -105,6 +106,12 @@ def scorecard_figures(today: date) -> list[Figure]:
     late = late_tranches(today)
     waits = days_approval_to_release()
     awards, compliance = reverse("grants:award_list"), reverse("grants:compliance")
+    results = performance(Award.objects.filter(status=AwardStatus.ACTIVE))
+    behind = [
+        p for p in results if p.latest and any("two quarters running" in f for f in p.latest.flags)
+    ]
+    on_target = [p.latest.percent_of_target for p in results
+                 if p.latest and p.latest.percent_of_target is not None]  # fmt: skip
     allocation = reverse("inventory:gaps")
     benchmark = f"{homicides} homicides x ${per_homicide:,.0f}"
     return [
@@ -140,6 +147,11 @@ def scorecard_figures(today: date) -> list[Figure]:
                QuarterlyReport.objects.filter(status=ReportStatus.RETURNED,
                                               award__status=AwardStatus.ACTIVE).count(),
                compliance, "Late", "Sent back for revision"),
+        Figure("awards_behind_targets", "Awards behind their targets", len(behind),
+               reverse("grants:performance"), "Work",
+               "A metric under 75% of its target two quarters running"
+               + (f"; median award at {statistics.median(on_target):.0f}% of target"
+                  if on_target else "")),
         Figure("high_burden_gaps", "High-burden gaps", area_gaps, allocation, "Work",
                f"Of {len(analysis.high_burden)} high-burden areas, those with no "
                "evidence-based program of a core strategy"),

@@ -103,4 +103,5 @@ def test_demo_results_have_targets_an_award_behind_a_late_tranche_and_a_city_off
     data = data_range()
     progress = target_progress(target, 2026, through_week_end(2026, data.last_week))
     assert progress.on_track is False
+    assert progress.target_so_far is not None
     assert progress.so_far <= progress.target_so_far * 1.10  # narrowly

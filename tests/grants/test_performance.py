@@ -253,3 +253,13 @@ def test_the_staff_page_filters_by_strategy(two_quarters_reported, staff, client
     assert "Bedside to recovery" in client.get("/grants/performance/").content.decode()
     page = client.get("/grants/performance/?strategy=place_based").content.decode()
     assert "Bedside to recovery" not in page and "No awards match these filters." in page
+
+
+def test_the_scorecard_counts_the_awards_behind_their_targets(
+    two_quarters_reported, staff, client_for
+):
+    with time_machine.travel(date(2026, 7, 20), tick=False):
+        figures = client_for(staff).get("/office/scorecard.json").json()
+        page = client_for(staff).get("/office/").content.decode()
+    assert figures["awards_behind_targets"] == 1
+    assert 'href="/grants/performance/"' in page
