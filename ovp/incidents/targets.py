@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ovp.areas.models import Area
 from ovp.incidents.models import (
@@ -95,15 +95,24 @@ def target_set(
                 )
             }
         )
-    with transaction.atomic():
-        mine = ViolenceTarget.objects.select_for_update().filter(measure=measure, area=area)
-        target = mine.order_by("pk").first() or ViolenceTarget(measure=measure, area=area)
-        target.baseline_year = baseline_year
-        target.yearly_reduction = reduction.quantize(Decimal("0.1"))
-        target.set_by = user if getattr(user, "is_authenticated", False) else None
-        target.full_clean(validate_unique=False)
-        target.save()
-    return target
+    for last_try in (False, True):
+        try:
+            with transaction.atomic():
+                mine = ViolenceTarget.objects.select_for_update().filter(measure=measure, area=area)
+                target = mine.order_by("pk").first() or ViolenceTarget(measure=measure, area=area)
+                target.baseline_year = baseline_year
+                target.yearly_reduction = reduction.quantize(Decimal("0.1"))
+                target.set_by = user if getattr(user, "is_authenticated", False) else None
+                # the database checks the one-target rule: a race is caught below, not here
+                target.full_clean(validate_unique=False, validate_constraints=False)
+                target.save()
+            return target
+        except IntegrityError:
+            # another request created the same target between the lookup and the insert:
+            # the next try finds it and replaces it
+            if last_try:
+                raise
+    raise AssertionError("unreachable")
 
 
 def target_delete(*, target: ViolenceTarget) -> None:

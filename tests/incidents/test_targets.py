@@ -205,3 +205,23 @@ def test_the_public_page_shows_the_citys_target_against_the_published_count(load
     assert f"at most <strong>{round(shown['homicides'].year_target)} homicides" in text
     # the path's own value (from weekly counts) and the projection are not published
     assert "Projected" not in text and "target path" not in text
+
+
+def test_two_staff_setting_the_same_target_at_once_end_with_one(loaded, monkeypatch):
+    # the other request inserts the target between this one's lookup and its insert
+    from django.db.models import QuerySet
+
+    real_first = QuerySet.first
+    raced = []
+
+    def first_after_the_other(queryset):
+        if queryset.model is ViolenceTarget and not raced:
+            raced.append(True)
+            ViolenceTarget.objects.create(measure="homicides", baseline_year=2021)
+            return None
+        return real_first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", first_after_the_other)
+    target = target_set(measure=TargetMeasure.HOMICIDES, baseline_year=2022, yearly_reduction=12)
+    assert ViolenceTarget.objects.count() == 1
+    assert (target.baseline_year, target.yearly_reduction) == (2022, 12)
