@@ -68,6 +68,14 @@ ROUTES: dict[str, tuple[str, tuple[str, ...], Any, Any]] = {
     "report_attachment_add": ("post", ("report",), 404, 403),
     "report_attachment_remove": ("post", ("attachment",), 404, 403),
     "report_attachment_download": ("get", ("attachment",), 404, 403),
+    "metric_library": ("get", (), 403, 403),
+    "round_metrics": ("get", ("round",), 403, 403),
+    "award_targets": ("get", ("award",), 403, 403),
+    "performance": ("get", (), 403, 403),
+    "performance_csv": ("get", (), 403, 403),
+    # a grantee's own awards only: organisation A's award is not on B's page
+    "my_performance": ("get", (), OWN, 403),
+    "my_performance_csv": ("get", (), OWN, 403),
 }
 
 

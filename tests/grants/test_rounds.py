@@ -234,7 +234,7 @@ def test_the_round_page_lists_submitted_applications_with_scores(
         funding_round=funding_round, title="Still a draft", status=ApplicationStatus.DRAFT
     )
     client = client_for(staff)
-    with django_assert_max_num_queries(12):  # whatever the number of applications
+    with django_assert_max_num_queries(13):  # whatever the number of applications
         response = client.get(f"/grants/rounds/{funding_round.uuid}/")
     page = response.content.decode()
     assert "Night walks" in page and "Other 4" in page and "Still a draft" not in page
