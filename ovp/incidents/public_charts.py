@@ -58,10 +58,15 @@ def _months_chart(page: PublicYear) -> Chart:
         _bar_trace(MONTHS, _drawn(this), str(page.year), PALETTE["this"]),
     ]
     marks = _hidden_marks(MONTHS, last, shift=-10) + _hidden_marks(MONTHS, this, shift=10)
+    # months by their first three letters, and the legend above the bars: at a phone's
+    # width full names were cut and the legend ran into the axis title
+    axis = {"automargin": True, "tickvals": MONTHS, "ticktext": [m[:3] for m in MONTHS]}
     figure = {
         "data": traces,
-        "layout": {**layout(x="Month"), "barmode": "group", "annotations": marks},
-    }
+        "layout": {**layout(), "xaxis": axis, "barmode": "group", "annotations": marks,
+                   "legend": {"orientation": "h", "y": 1.12, "x": 0},
+                   "margin": {**layout()["margin"], "t": 40}},
+    }  # fmt: skip
     return Chart(
         "months",
         "People shot each month",
