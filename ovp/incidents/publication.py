@@ -22,6 +22,7 @@ the public page only in the quarters still to come, and the staff dashboards at 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -112,6 +113,8 @@ def release(
     releases: `histories`, those released up to `after`, with the new ones."""
     if histories is None:
         histories = [History((), (), t.series, threshold, t.protected) for t in tables]
+    if any(h.threshold != threshold for h in histories):
+        raise ValueError("A year's releases keep the threshold of its first.")
     released: list[int] = []
     for month in [m for m in RELEASE_MONTHS if after < m <= complete_months]:
         total = sum(_counts(tables[0], month))
@@ -150,11 +153,10 @@ def _new_releases(
             return []  # the categories changed (new areas): the year's figures stay as they are
         tables = frozen
         incidents = incidents - incidents[after - 1] + stored[-1].incidents
-        histories = [_history(table, stored, threshold) for table in tables]
+        histories = [_history(year, table, stored, threshold) for table in tables]
     else:
-        priors = _priors(year - 1, tables)
         histories = [
-            History((), (), t.series, threshold, t.protected, priors.get(t.slug, ()))
+            History((), (), t.series, threshold, t.protected, order_key(year, t.slug))
             for t in tables
         ]
     released, histories = release(
@@ -186,11 +188,17 @@ def _stored_table(table: _Table, history: History, index: int, month: int) -> di
         "total": history.totals[index],
         "cells": list(history.cells[index]),
         "counts": counts.tolist(),
-        "prior": list(history.prior) if index == 0 else [],
     }
 
 
-def _history(table: _Table, stored: list[PublicRelease], threshold: int) -> History:
+def order_key(year: int, slug: str) -> bytes:
+    """The secret a table's hiding order is drawn from, for a year (from SECRET_KEY)."""
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"public-order:{year}:{slug}".encode(), hashlib.sha256
+    ).digest()
+
+
+def _history(year: int, table: _Table, stored: list[PublicRelease], threshold: int) -> History:
     """A table's releases so far, as stored."""
     mine = [next(t for t in r.tables if t["slug"] == table.slug) for r in stored]
     return History(
@@ -199,7 +207,7 @@ def _history(table: _Table, stored: list[PublicRelease], threshold: int) -> Hist
         series=table.series,
         threshold=threshold,
         protected=table.protected,
-        prior=tuple(mine[0]["prior"]),
+        key=order_key(year, table.slug),
     )
 
 
@@ -226,18 +234,6 @@ def _frozen(tables: list[_Table], last: PublicRelease) -> list[_Table] | None:
         later = now[month:] if table.series else now[month:] - now[month - 1] + counts[-1]
         frozen.append(replace(table, counts=np.vstack([counts, later])))
     return frozen
-
-
-def _priors(year: int, tables: list[_Table]) -> dict[str, tuple[int | None, ...]]:
-    """What the year's last release published of each table with the same categories: the
-    hiding order of the next year's first release."""
-    last = PublicRelease.objects.filter(year=year).order_by("month").last()
-    if last is None:
-        return {}
-    labels = {t.slug: t.labels for t in tables}
-    return {
-        t["slug"]: tuple(t["cells"]) for t in last.tables if labels.get(t["slug"]) == t["labels"]
-    }
 
 
 def _page(year: int, stored: list[PublicRelease]) -> PublicYear:

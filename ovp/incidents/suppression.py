@@ -11,18 +11,22 @@ next is tried with both.
 The attacker reads this code. They know every total and every shown cell of every release
 of the year, that a hidden count is at least 1 (0 is shown), that counts so far never fall
 from one release to the next, that a month's count never changes once released, and the
-rule choosing secondary cells. That rule looks at nothing hidden: it takes cells in an
-order made of public figures only (`hiding_order`: the cells hidden at the release before
-first, then by their count shown at the release before, smallest first), so a secondary
-cell's count says nothing of why it was chosen. What the order does tell: a hidden cell
-after the first shown one in that order cannot be secondary (the shown one would have gone
-first), so it is primary, under the threshold (and a hidden protected cell is primary too).
-`audit` bounds each hidden count with all of that by integer programming (scipy's milp);
-`extend` makes one table's next release.
+rule choosing secondary cells: the cells hidden at the release before first, then the others,
+each group in an order drawn from the server's secret key (`hiding_order`). The order looks
+at no count, and the attacker cannot work it out without the key, so they cannot run the
+rule on the counts they guess to see which would give the page they read; what they can tell
+from it: when a cell hidden at the release before is shown now, any other hidden cell is
+primary, under the threshold (it would otherwise have come after that one), and so is a
+hidden protected cell. `audit` bounds each hidden count with all of that by integer
+programming (scipy's milp), and counts a count it cannot bound as unsafe; `extend` makes
+one table's next release. Whoever holds the key (the SECRET_KEY) can narrow more, by running
+the rule: keep it secret, as the sessions already require.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import math
 from collections.abc import Sequence
@@ -34,7 +38,7 @@ if TYPE_CHECKING:
 
 MIN_POSSIBLE = 5  # values a hidden count can still take, at the least
 # the rule's version: a cached release worked out under another rule is worked out again
-RULES = 2
+RULES = 3
 
 Published = list[int | None]  # a table's cells as released: None where hidden
 
@@ -50,54 +54,46 @@ class History:
     series: bool = False
     threshold: int = 10
     protected: tuple[int, ...] = ()  # a headline cell, never hidden to protect another
-    # what was published of the table before the year's first release (last year's last
-    # release, where its categories are the same): the first release's hiding order
-    prior: tuple[int | None, ...] = ()
+    key: bytes = b""  # the secret the hiding order is drawn from (a table's, for the year)
 
     def then(self, total: int, cells: Sequence[int | None]) -> History:
         return replace(self, totals=(*self.totals, total), cells=(*self.cells, tuple(cells)))
 
-    def before(self, release: int) -> tuple[int | None, ...]:
-        """What was published of the table just before `release`."""
-        return self.cells[release - 1] if release else self.prior
-
-    def hideable(self, release: int, cells: Sequence[int | None]) -> list[int]:
-        """The cells the rule may hide as secondary at `release`, in the order it takes
-        them: not protected, not a month released before, and not shown as 0."""
-        earlier = len(self.cells[release - 1]) if self.series and release else 0
-        return [
-            cell
-            for cell in hiding_order(self.before(release), len(cells), series=self.series)
+    def groups(self, release: int, cells: Sequence[int | None]) -> tuple[list[int], list[int]]:
+        """The cells the rule may hide as secondary at `release` (not protected, not a month
+        released before, not shown as 0), in its two groups: those hidden at the release
+        before, then the others."""
+        before = self.cells[release - 1] if release else ()
+        earlier = len(before) if self.series else 0
+        hideable = [
+            cell for cell in range(len(cells))
             if cell not in self.protected and cell >= earlier and cells[cell] != 0
-        ]
+        ]  # fmt: skip
+        first = [c for c in hideable if not self.series and c < len(before) and before[c] is None]
+        return first, [c for c in hideable if c not in first]
 
+    def hiding_order(self, release: int, cells: Sequence[int | None]) -> list[int]:
+        """The order secondary cells are taken in: the cells hidden at the release before
+        first, then the others; within each, an order drawn from the key (see the module's
+        docstring)."""
+        first, then = self.groups(release, cells)
 
-def hiding_order(before: Sequence[int | None], size: int, *, series: bool) -> list[int]:
-    """The order secondary cells are taken in, from public figures only: the cells hidden
-    at the release before first, then by their count shown then (smallest first), then in
-    the table's order. With nothing published before, the table's order from its end (its
-    last categories are the rare ones: not recorded, outside every area); a series' new
-    months in the table's order."""
-    if series:
-        return list(range(size))
-    if not before or len(before) != size:
-        return list(reversed(range(size)))
+        def drawn(cell: int) -> bytes:
+            return hmac.new(self.key, f"{release}:{cell}".encode(), hashlib.sha256).digest()
 
-    def key(cell: int) -> tuple[int, int, int]:
-        value = before[cell]
-        return (0, 0, cell) if value is None else (1, value, cell)
-
-    return sorted(range(size), key=key)
+        return sorted(first, key=drawn) + sorted(then, key=drawn)
 
 
 def primary(history: History, release: int) -> set[int]:
     """The hidden cells of a release that the rule shows to be primary (under the
-    threshold): protected ones, and those after the first shown cell in the hiding order."""
+    threshold): protected ones, and when a cell of the first group is shown, every hidden
+    cell of the second (the shown one would have been hidden before any of them)."""
     cells = history.cells[release]
     known = {c for c in history.protected if c < len(cells) and cells[c] is None}
-    order = history.hideable(release, cells)
-    shown = next((i for i, c in enumerate(order) if cells[c] is not None), len(order))
-    return known | {c for c in order[shown:] if cells[c] is None}
+    first, then = history.groups(release, cells)
+    if any(cells[c] is not None for c in first):
+        known |= {c for c in then if cells[c] is None}
+    return known
 
 
 @dataclass(frozen=True)
@@ -134,9 +130,15 @@ def audit(history: History) -> dict[tuple[int, int], Bounds]:
         objective = _unit(len(variables), unknown.index)
         low = milp(objective, constraints=constraint, integrality=1, bounds=box)
         high = milp(-objective, constraints=constraint, integrality=1, bounds=box)
+        if not low.success:
+            # no count fits what is published (or the solver gave up): nothing can be said
+            # of this count, so it is not called safe
+            bounds[unknown.first] = Bounds(low=1, high=0)
+            continue
         bounds[unknown.first] = Bounds(
-            low=round(low.fun) if low.success else 1,
-            high=-round(high.fun) if high.success else math.inf,
+            low=round(low.fun),
+            # unbounded above; a solver failure here is not a bound either
+            high=-round(high.fun) if high.success else (math.inf if high.status == 3 else 0),
         )
     return bounds
 
@@ -233,23 +235,14 @@ def extend(history: History, counts: Sequence[int]) -> list[int | None] | None:
     if history.series and release:
         for cell, value in enumerate(history.cells[-1]):
             cells[cell] = value
-    order = history.hideable(release, counts)  # shown as 0 never hidden: 0 is not small
-    # this release alone first: its hidden cells add up to what the shown ones leave of the
-    # total, and each is 1 or more, so each can take (that sum - hidden cells + 1) values
-    while _hidden_sum(cells, counts) - cells.count(None) + 1 < MIN_POSSIBLE and cells.count(None):
-        if not _hide_next(cells, order):
-            return None
-    # then every release of the year together, as an attacker would
+    order = history.hiding_order(release, counts)  # shown as 0 never hidden: 0 is not small
+    # every release of the year together, as an attacker would see them
     while True:
         candidate = history.then(total, cells)
         if all(b.possible >= MIN_POSSIBLE for b in audit(candidate).values()):
             return cells
         if not _hide_next(cells, order):
             return None
-
-
-def _hidden_sum(cells: Sequence[int | None], counts: Sequence[int]) -> int:
-    return sum(count for cell, count in zip(cells, counts, strict=True) if cell is None)
 
 
 def _hide_next(cells: list[int | None], order: list[int]) -> bool:
