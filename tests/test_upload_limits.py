@@ -259,3 +259,10 @@ def test_any_other_request_too_large_is_refused_before_it_is_read(
 def test_a_form_without_a_file_is_not_refused_by_its_length(client):
     response = client.post("/accounts/login/", {"username": "x@y.z", "password": "p" * 70_000})
     assert response.status_code == 200
+
+
+def test_an_anonymous_post_to_an_upload_url_gets_only_the_form_allowance(body_never_read, client):
+    # CSRF's check read the body of an anonymous 400 MB POST to the import page
+    upload = SimpleUploadedFile("big.csv", padded(NYPD_HEADER, 11 * MB))
+    response = client.post("/incidents/data/", {"preset": "nypd", "file": upload})
+    assert response.status_code == 413

@@ -6,7 +6,8 @@ after the whole file is on the server. A view that takes a file is marked with
 `upload_limit`; `UploadLimitMiddleware` refuses a POST to it whose Content-Length says the
 file cannot fit, before anything reads the body, and sends the person back to the page with
 the message the form gives for a file over the limit. The form keeps its exact check for a
-body just over it. Any other request, to any URL and by any method, is refused (413) when its
+body just over it. Any other request (an anonymous one to an upload URL too), to any URL
+and by any method, is refused (413) when its
 Content-Length is over what a form without a file can need (Django's
 DATA_UPLOAD_MAX_MEMORY_SIZE with the allowance), so an anonymous POST to the login page
 cannot make the server spool hundreds of megabytes either.
@@ -65,7 +66,10 @@ class UploadLimitMiddleware:
         except Resolver404:
             match = None
         limit: UploadLimit | None = getattr(match and match.func, "upload_limit", None)
-        if limit is None or request.method != "POST":
+        # the upload allowance is a signed-in person's (read from the session, not the body):
+        # CSRF's check reads an anonymous POST's body before the login check sends it away
+        signed_in = getattr(getattr(request, "user", None), "is_authenticated", False)
+        if limit is None or request.method != "POST" or not signed_in:
             if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE + MULTIPART_ALLOWANCE:
                 return None
             return HttpResponse(

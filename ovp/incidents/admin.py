@@ -20,3 +20,14 @@ class PublicReleaseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Only a year's latest release: the year's later ones are built on the earlier."""
+        if obj is not None:
+            later = PublicRelease.objects.filter(year=obj.year, month__gt=obj.month).exists()
+            if later:
+                return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        return {}  # no bulk delete: one release at a time, the latest

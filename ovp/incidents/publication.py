@@ -64,6 +64,7 @@ class PublicYear:
     tables: list[PublicTable]
     last_year_months: list[int | None] = field(default_factory=list)
     release_ids: list[int] = field(default_factory=list)  # the stored releases it shows
+    threshold: int | None = None  # the one its releases were made with
 
     def table(self, slug: str) -> PublicTable | None:
         return next((t for t in self.tables if t.slug == slug), None)
@@ -254,6 +255,7 @@ def _page(year: int, stored: list[PublicRelease]) -> PublicYear:
         incidents=None if 0 < last.incidents < last.threshold else last.incidents,
         tables=tables,
         release_ids=[r.pk for r in stored],
+        threshold=last.threshold,
     )
 
 

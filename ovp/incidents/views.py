@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -120,14 +121,18 @@ def _public_targets(year: int, page: Any) -> list[Any]:
             continue
         progress = targets.cached_progress(target, year, page.through)
         if progress.year_target is not None:
-            shown.append(progress)
+            # against the count the page publishes (kept as first published), not today's
+            # data: the two would differ after a correction, and show its size
+            shown.append(replace(progress, so_far=published[TargetMeasure(target.measure)]))
     return shown
 
 
 @login_not_required
 def public_dashboard(request: HttpRequest) -> HttpResponse:
     context = _public_context(request)
-    context["threshold"] = settings.OVP_SUPPRESSION_THRESHOLD
+    page = context.get("page")
+    # the threshold the year's releases were made with (a year keeps its first's)
+    context["threshold"] = (page and page.threshold) or settings.OVP_SUPPRESSION_THRESHOLD
     context["min_possible"] = MIN_POSSIBLE
     return render(request, "incidents/public.html", context)
 

@@ -361,3 +361,42 @@ def test_an_administrator_can_withdraw_a_release_but_not_write_one(
     assert client.get(f"/admin/incidents/publicrelease/{release.pk}/delete/").status_code == 200
     client.post(f"/admin/incidents/publicrelease/{release.pk}/delete/", {"post": "yes"})
     assert not PublicRelease.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_a_years_latest_release_can_be_withdrawn(
+    two_precincts, nypd_source, client_for, office_admin, settings
+):
+    from ovp.incidents.models import PublicRelease
+
+    settings.OVP_SUPPRESSION_THRESHOLD = THRESHOLD
+    _load(_people("j", 30, "01/10/2024") + _people("q", 30, "05/10/2024")
+          + _people("a", 1, "07/02/2024"), nypd_source)  # fmt: skip
+    client = client_for(office_admin)
+    client.get("/public/shootings/?year=2024")
+    first, second = PublicRelease.objects.filter(year=2024).order_by("month")
+    url = "/admin/incidents/publicrelease/{}/delete/"
+    assert client.get(url.format(first.pk)).status_code == 403  # the June one is built on it
+    assert client.get(url.format(second.pk)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_page_keeps_its_years_threshold_and_its_target_reads_the_published_count(
+    two_precincts, nypd_source, client, settings
+):
+    from ovp.incidents.models import TargetMeasure
+    from ovp.incidents.targets import target_set
+
+    settings.OVP_SUPPRESSION_THRESHOLD = THRESHOLD
+    rows = [r for year in (2022, 2023) for r in _people(f"y{year}-", 40, f"03/10/{year}",
+                                                       fatal="TRUE")]  # fmt: skip
+    first = rows + _people("j", 30, "01/10/2024", fatal="TRUE") + _people("a", 1, "04/02/2024")
+    _load(first, nypd_source)
+    target_set(measure=TargetMeasure.HOMICIDES, baseline_year=2023)
+    page = client.get("/public/shootings/?year=2024").content.decode()
+    assert "a count from 1 to 9" in page and "With 30 by" in page
+    # a correction after the release: the page keeps 30, beside its target too
+    _load(first + _people("k", 4, "01/11/2024", fatal="TRUE"), nypd_source)
+    settings.OVP_SUPPRESSION_THRESHOLD = 20
+    page = client.get("/public/shootings/?year=2024").content.decode()
+    assert "a count from 1 to 9" in page and "With 30 by" in page and "With 34" not in page
