@@ -29,6 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, transaction
 
 from ovp.incidents import selectors
 from ovp.incidents.models import AgeBand, PublicRelease, Race, Sex
@@ -65,6 +66,7 @@ class PublicYear:
     last_year_months: list[int | None] = field(default_factory=list)
     release_ids: list[int] = field(default_factory=list)  # the stored releases it shows
     threshold: int | None = None  # the one its releases were made with
+    area_kind: str | None = None  # the kind of area its areas table counts by
 
     def table(self, slug: str) -> PublicTable | None:
         return next((t for t in self.tables if t.slug == slug), None)
@@ -78,6 +80,7 @@ class _Table:
     labels: list[str]
     counts: Any  # (12, categories): the year so far at each month's end, or each month
     series: bool = False
+    kind: str | None = None  # the areas table's kind of area
     protected: tuple[int, ...] = ()
     codes: list[str] = field(default_factory=list)
     area_ids: list[int | None] = field(default_factory=list)
@@ -86,13 +89,33 @@ class _Table:
 def public_year(year: int, by_month: selectors.YearByMonth | None = None) -> PublicYear:
     """The latest release of the year (see the module's docstring), storing the releases
     due since the last one stored."""
-    by_month = by_month or selectors.year_by_month(year, public_area_kind())
-    stored = list(PublicRelease.objects.filter(year=year))
-    fresh = _new_releases(year, by_month, stored)
-    if fresh:
-        PublicRelease.objects.bulk_create(fresh, ignore_conflicts=True)  # another got there: its
+    with transaction.atomic():
+        # one at a time for a year: two requests working from different data must not store
+        # a release each, one built on a release the other never stored
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK, year])
         stored = list(PublicRelease.objects.filter(year=year))
+        kind = year_area_kind(year)
+        if by_month is None or by_month.area_kind != kind:
+            by_month = selectors.year_by_month(year, kind)
+        fresh = _new_releases(year, by_month, stored)
+        if fresh:
+            PublicRelease.objects.bulk_create(fresh)
+            stored = list(PublicRelease.objects.filter(year=year))
     return _page(year, stored)
+
+
+LOCK = 0x0F0B  # the advisory lock's first key: the public releases'
+
+
+def year_area_kind(year: int) -> str | None:
+    """The kind of area a year is published by: the one its first release used (a year
+    keeps it), else the kind with the fewest areas today."""
+    first = PublicRelease.objects.filter(year=year).order_by("month").first()
+    areas = next((t for t in first.tables if t["slug"] == "areas"), None) if first else None
+    if areas is not None and "kind" in areas:
+        return areas["kind"] or None
+    return public_area_kind()
 
 
 def public_area_kind() -> str | None:
@@ -184,6 +207,7 @@ def _stored_table(table: _Table, history: History, index: int, month: int) -> di
     return {
         "slug": table.slug,
         "labels": table.labels,
+        **({"kind": table.kind} if table.slug == "areas" else {}),
         "codes": table.codes,
         "area_ids": table.area_ids,
         "total": history.totals[index],
@@ -214,8 +238,10 @@ def _history(year: int, table: _Table, stored: list[PublicRelease], threshold: i
 
 def _frozen(tables: list[_Table], last: PublicRelease) -> list[_Table] | None:
     """The tables with the months of the last release as it stored them, and each later
-    month's people added to them; None when a table's categories are no longer the ones
-    released (an area added or taken away)."""
+    month's people added to them. Categories are matched by code (areas) or label: one
+    added since (a new area, people outside every area) comes after the others with none
+    before; one gone keeps what was released, with none added; a renamed area takes its new
+    name. None when a table is new."""
     import numpy as np
 
     month = last.month
@@ -225,16 +251,33 @@ def _frozen(tables: list[_Table], last: PublicRelease) -> list[_Table] | None:
         then = stored.get(table.slug)
         if then is None:
             return None
-        counts = np.array(then["counts"], dtype=np.int64).reshape(month, -1)
-        if then["labels"] + [OUTSIDE] == table.labels:
-            counts = np.column_stack([counts, np.zeros(month, dtype=np.int64)])  # none then
-        elif then["labels"] != table.labels or then["codes"] != table.codes[: len(then["codes"])]:
-            return None
-        now = table.counts.astype(np.int64)
+        if table.series:  # its months as released, then today's
+            months = np.array(then["counts"], dtype=np.int64).reshape(month, -1)
+            frozen.append(replace(table, counts=np.vstack([months, table.counts[month:]])))
+            continue
+        keys_then = then["codes"] if table.slug == "areas" else then["labels"]
+        keys_now = table.codes if table.slug == "areas" else table.labels
+        keys = [*keys_then, *(k for k in keys_now if k not in keys_then)]
+        before = np.zeros((month, len(keys)), dtype=np.int64)
+        before[:, : len(keys_then)] = np.array(then["counts"], dtype=np.int64).reshape(month, -1)
+        now = np.zeros((12, len(keys)), dtype=np.int64)
+        for index, key in enumerate(keys_now):
+            now[:, keys.index(key)] = table.counts[:, index]
         # a series' later months as they are; counts so far: the stored ones, and what came after
-        later = now[month:] if table.series else now[month:] - now[month - 1] + counts[-1]
-        frozen.append(replace(table, counts=np.vstack([counts, later])))
+        later = now[month:] if table.series else now[month:] - now[month - 1] + before[-1]
+        where = {key: index for index, key in enumerate(keys_now)}
+        frozen.append(replace(
+            table, counts=np.vstack([before, later]),
+            labels=_pick(keys, where, table.labels, then["labels"]),
+            codes=_pick(keys, where, table.codes, then["codes"]) if table.codes else [],
+            area_ids=_pick(keys, where, table.area_ids, then["area_ids"]) if table.area_ids else [],
+        ))  # fmt: skip
     return frozen
+
+
+def _pick(keys: list[Any], where: dict[Any, int], now: list[Any], then: list[Any]) -> list[Any]:
+    """Each category's value today where it has one, else as released."""
+    return [now[where[key]] if key in where else then[i] for i, key in enumerate(keys)]
 
 
 def _page(year: int, stored: list[PublicRelease]) -> PublicYear:
@@ -256,6 +299,7 @@ def _page(year: int, stored: list[PublicRelease]) -> PublicYear:
         tables=tables,
         release_ids=[r.pk for r in stored],
         threshold=last.threshold,
+        area_kind=next((t.get("kind") for t in last.tables if t["slug"] == "areas"), None),
     )
 
 
@@ -303,7 +347,8 @@ def _tables(by_month: selectors.YearByMonth) -> list[_Table]:
         _Table("months", MONTHS, by_month.victims.reshape(12, 1), series=True),
         _Table("outcome", ["Killed", "Wounded", "Not recorded"], so_far(outcome, axis=0),
                protected=(0,)),
-        _Table("areas", labels, so_far(area_counts, axis=0), codes=codes, area_ids=ids),
+        _Table("areas", labels, so_far(area_counts, axis=0), codes=codes, area_ids=ids,
+               kind=by_month.area_kind),
         _Table("age", list(AgeBand.labels), so_far(breakdown("age", list(AgeBand.values)), axis=0)),
         _Table("sex", list(Sex.labels), so_far(breakdown("sex", list(Sex.values)), axis=0)),
         _Table("race", list(Race.labels), so_far(breakdown("race", list(Race.values)), axis=0)),
@@ -337,7 +382,7 @@ def latest_release(years: list[int]) -> tuple[int, PublicYear]:
 
 
 def _cached(year: int) -> PublicYear:
-    by_month = selectors.year_by_month(year, public_area_kind())
+    by_month = selectors.year_by_month(year, year_area_kind(year))
     stored = list(PublicRelease.objects.filter(year=year).values_list("pk", flat=True))
     page = cache.get(_key(year, by_month, stored))
     if page is None:

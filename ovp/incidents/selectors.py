@@ -310,6 +310,7 @@ class YearByMonth:
     one kind: what the public page publishes, month by month."""
 
     complete_months: int  # how many months, from January, the data covers to their end
+    area_kind: str | None  # the kind of the areas
     victims: Any  # numpy arrays: (12,)
     fatal: Any
     nonfatal: Any
@@ -355,7 +356,8 @@ def year_by_month(year: int, area_kind: str | None) -> YearByMonth:
     complete = sum(1 for m in range(1, 13) if month_end(year, m) <= covered)
     victims, fatal, nonfatal, incidents = city
     return YearByMonth(
-        complete_months=complete, victims=victims, fatal=fatal, nonfatal=nonfatal,
+        complete_months=complete, area_kind=area_kind, victims=victims, fatal=fatal,
+        nonfatal=nonfatal,
         incidents=incidents, areas=areas, by_area=by_area, breakdowns=breakdowns,
     )  # fmt: skip
 

@@ -98,7 +98,7 @@ def _public_context(request: HttpRequest) -> dict[str, Any]:
         year, page = asked, publication.public_year_cached(asked)
     else:  # the latest year with a release (early in a year, nothing of it is out yet)
         year, page = publication.latest_release(data.years)
-    kind = publication.public_area_kind()
+    kind = page.area_kind or publication.public_area_kind()
     areas = list(Area.objects.of_kind(kind).order_by("code")) if kind else []
     charts = public_charts.public_charts(page, areas) if page.through else []
     figures = [("people shot", page.people_shot), ("people killed", page.killed),
