@@ -93,12 +93,12 @@ def test_demo_results_have_targets_an_award_behind_a_late_tranche_and_a_city_off
     # the nightly sums against a recount of the approved reports' own figures
     counted = {}
     for report in QuarterlyReport.objects.filter(status=ReportStatus.APPROVED):
-        for asked in award_metrics(report.award):
-            value = (getattr(report, asked.metric.column) if asked.metric.column else
-                     ReportFigure.objects.filter(report=report, metric=asked.metric)
+        for metric in award_metrics(report.award):
+            value = (getattr(report, metric.metric.column) if metric.metric.column else
+                     ReportFigure.objects.filter(report=report, metric=metric.metric)
                      .values_list("value", flat=True).first())  # fmt: skip
             if value is not None:
-                counted[(report.award_id, report.period_start, asked.metric.slug)] = value
+                counted[(report.award_id, report.period_start, metric.metric.slug)] = value
     summed = {(r.award_id, r.quarter_start, r.metric.slug): r.actual
               for r in MetricQuarter.objects.select_related("metric")}  # fmt: skip
     assert summed == counted and ReportFigure.objects.exists()

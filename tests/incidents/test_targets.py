@@ -212,7 +212,7 @@ def test_two_staff_setting_the_same_target_at_once_end_with_one(loaded, monkeypa
     from django.db.models import QuerySet
 
     real_first = QuerySet.first
-    raced = []
+    raced: list[bool] = []
 
     def first_after_the_other(queryset):
         if queryset.model is ViolenceTarget and not raced:
