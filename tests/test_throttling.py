@@ -144,3 +144,27 @@ def test_guessing_one_account_from_many_addresses_is_limited_too(behind_the_prox
     )
     assert other.status_code == 200  # another email is not held
     cache.delete(f"login-failures:{staff.email}")
+
+
+@pytest.mark.django_db
+def test_guessing_from_many_addresses_does_not_lock_the_owner_out_of_a_known_browser(
+    behind_the_proxy, staff, settings
+):
+    settings.OVP_ACCOUNT_FAILURE_LIMIT = 12
+    owner = Client()
+    assert (
+        login(owner, staff.email, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 302
+    )
+    device = owner.cookies["ovp_device"].value
+    owner.logout()  # the test client forgets its cookies: the browser would keep this one
+    owner.cookies["ovp_device"] = device
+    for attempt in range(12):
+        login(Client(), staff.email, "wrong", HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}")
+    # a new browser is held; the owner's own browser, which logged in before, is not
+    assert (
+        login(Client(), staff.email, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.9").status_code
+        == 429
+    )
+    assert (
+        login(owner, staff.email, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 302
+    )

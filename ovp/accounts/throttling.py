@@ -78,15 +78,63 @@ def account_failed(
         logger.warning("Login failures for an account could not be counted")
 
 
+DEVICE_COOKIE = "ovp_device"
+DEVICE_SALT = "ovp.accounts.known-device"
+DEVICE_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def known_device(request: Any, email: str) -> bool:
+    """The browser has logged in to this email before: it holds the signed cookie a login
+    leaves (`KnownDeviceMiddleware`)."""
+    from django.core import signing
+
+    try:
+        value = signing.loads(
+            request.COOKIES.get(DEVICE_COOKIE, ""), salt=DEVICE_SALT, max_age=DEVICE_MAX_AGE
+        )
+    except signing.BadSignature:
+        return False
+    return value == _device_of(email)
+
+
+def _device_of(email: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+class KnownDeviceMiddleware:
+    """Leave the signed cookie saying this browser has logged in to the user's email, on the
+    first response after a login (see `AccountGuessLimit`)."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        response = self.get_response(request)
+        user: Any = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) and not known_device(request, user.email):
+            from django.core import signing
+
+            response.set_cookie(
+                DEVICE_COOKIE, signing.dumps(_device_of(user.email), salt=DEVICE_SALT),
+                max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )  # fmt: skip
+        return response
+
+
 class AccountGuessLimit:
     """An authentication backend that refuses an email that has failed to log in
     OVP_ACCOUNT_FAILURE_LIMIT times within the cool-off, from any addresses; the person sees
-    the lockout page. It authenticates no one itself (and has no get_user: a session is
+    the lockout page. A browser that has logged in to the email before is let through (the
+    per-address limit still holds): guessing from many addresses cannot lock the owner out of
+    their own browser. It authenticates no one itself (and has no get_user: a session is
     never this backend's)."""
 
     def authenticate(self, request: Any, username: str | None = None, **kwargs: Any) -> None:
         email = (username or "").strip().lower()
-        if request is None or not email:
+        if request is None or not email or known_device(request, email):
             return None
         failures = cache.get(_failures_key(email)) or 0
         if failures >= settings.OVP_ACCOUNT_FAILURE_LIMIT:

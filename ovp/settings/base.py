@@ -67,6 +67,7 @@ MIDDLEWARE = [
     # refuses an upload too large by its Content-Length before anything (CSRF's check
     # among them, in process_view) reads the body (ovp/core/uploads.py)
     "ovp.core.uploads.UploadLimitMiddleware",
+    "ovp.accounts.throttling.KnownDeviceMiddleware",
     # a session waiting for its two-factor code is not logged in yet (ovp/accounts/middleware.py);
     # it runs before LoginRequiredMiddleware's check, which happens in process_view
     "ovp.accounts.middleware.TwoFactorMiddleware",
