@@ -54,3 +54,17 @@ def test_clearing_the_cache_leaves_the_rest_of_the_redis_database(database_named
     assert client.get(other) == b"a task"
     client.delete(other)
     cache.clear()
+
+
+def test_a_prefix_with_glob_characters_clears_only_its_own_keys(database_named):
+    # "ovp*" as a Redis pattern took in every key starting "ovp", other portals' too
+    from ovp.core.cache import database_identity, own_keys
+
+    database_named("city_a")
+    client = cache._cache.get_client(None, write=True)
+    mine, other = (f"{prefix}:{database_identity()}:1:page" for prefix in ("ovp*", "ovp-other"))
+    client.set(mine, "this portal's page")
+    client.set(other, "another portal's page")
+    found = set(client.scan_iter(match=own_keys("ovp*")))
+    client.delete(mine, other)
+    assert found == {mine.encode()}

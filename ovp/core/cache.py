@@ -7,6 +7,7 @@ the log; pages keep working from the database.
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -67,6 +68,13 @@ def database_identity() -> str:
     return _digest(f"{database['HOST']}:{database['PORT']}/{database['NAME']}")
 
 
+def own_keys(key_prefix: str) -> str:
+    """The Redis pattern of this portal's keys; the prefix (a setting) matched as itself,
+    glob characters and all, so that "ovp*" does not take in another portal's keys."""
+    prefix = re.sub(r"([\\*?\[\]])", r"\\\1", key_prefix)
+    return f"{prefix}:{database_identity()}:*"
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -92,7 +100,7 @@ class DegradingRedisCache(RedisCache):
         """Delete this portal's keys only. Django's own `clear` empties the whole Redis
         database, with the Celery queue and any other portal's cache in it."""
         client = self._cache.get_client(None, write=True)
-        pattern = f"{self.key_prefix}:{database_identity()}:*"
+        pattern = own_keys(self.key_prefix)
         batch: list[bytes] = []
         for key in client.scan_iter(match=pattern, count=1000):
             batch.append(key)

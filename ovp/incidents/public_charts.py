@@ -79,12 +79,13 @@ def _months_chart(page: PublicYear) -> Chart:
 
 def _hidden_marks(x: list[str], cells: list[int | None], shift: int = 0) -> list[dict[str, Any]]:
     """A hidden count has no bar: the word "hidden" stands where it would be, so that it
-    does not read as zero."""
+    does not read as zero; and a zero says "0", so that it does not read as hidden."""
     return [
-        {"x": label, "y": 0, "text": HIDDEN, "showarrow": False, "yanchor": "bottom",
-         "textangle": -90, "xshift": shift, "font": {"size": 11, "color": "#555"}}
+        {"x": label, "y": 0, "text": HIDDEN if cell is None else "0", "showarrow": False,
+         "yanchor": "bottom", "textangle": -90 if cell is None else 0, "xshift": shift,
+         "font": {"size": 11, "color": "#555"}}
         for label, cell in zip(x, cells, strict=False)
-        if cell is None
+        if cell is None or cell == 0
     ]  # fmt: skip
 
 
