@@ -42,6 +42,11 @@ class EvaluationRun(models.Model):
         null=True, blank=True, help_text="The estimate as a proportional change (-0.3 = -30%)."
     )
     summary = models.TextField(help_text="In plain language, for a council member.")
+    verdict = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text="fewer, more, no_effect or inconclusive (evaluation.services.verdict).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -67,18 +72,14 @@ class EvaluationRun(models.Model):
         return list(self.results.get("warnings", []))
 
     @property
-    def verdict(self) -> str:
-        """The result in a few words, from its 95% interval of the proportional change:
-        fewer or more where the interval is all on one side of no change, else no effect
-        found (the data cannot tell the change from chance)."""
-        low, high = self.results.get("relative_low"), self.results.get("relative_high")
-        if low is None or high is None:
-            return "No interval: read the evaluation"
-        if high < 0:
-            return "Fewer shootings where it works"
-        if low > 0:
-            return "More shootings where it works"
-        return NO_EFFECT
+    def verdict_text(self) -> str:
+        """The verdict in a few words."""
+        outcome = self.inputs.get("outcome_label", "people shot")
+        return {
+            "fewer": f"Fewer {outcome} where it works",
+            "more": f"More {outcome} where it works",
+            "no_effect": NO_EFFECT,
+        }.get(self.verdict, INCONCLUSIVE)
 
     @property
     def interval_text(self) -> str:
@@ -89,6 +90,7 @@ class EvaluationRun(models.Model):
 
 
 NO_EFFECT = "No effect found"
+INCONCLUSIVE = "Inconclusive: read its limits"
 
 
 # -- Needs assessments: below this line (another part) -----------------------------------------

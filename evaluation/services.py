@@ -340,6 +340,7 @@ def evaluation_run(*, choice: Choice, user: Any) -> EvaluationRun:
         ci_high=results["ci_high"],
         relative=results["relative"],
         summary=plain_summary(inputs, results),
+        verdict=verdict(results),
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     run.full_clean()
@@ -408,6 +409,27 @@ def _percent(value: float) -> str:
 def _month(day: str, period: str) -> str:
     parsed = date.fromisoformat(day)
     return f"the week of {parsed:%d %B %Y}" if period == selectors.WEEK else f"{parsed:%B %Y}"
+
+
+class Verdict:
+    FEWER = "fewer"  # the whole 95% interval of the change below no change
+    MORE = "more"  # all above
+    NO_EFFECT = "no_effect"  # it holds no change, and nothing undermines the design
+    INCONCLUSIVE = "inconclusive"  # no interval, or a design limit (pre-trends, few areas)
+
+
+def verdict(results: dict[str, Any]) -> str:
+    """The result in one word, for the program's page and the gaps page: "no effect" only
+    when the interval holds no change and the design stands (a failed or missing pre-trend
+    test, or too few areas served, makes it inconclusive whatever the interval)."""
+    low, high = results.get("relative_low"), results.get("relative_high")
+    if low is None or high is None or _design_limits(results):
+        return Verdict.INCONCLUSIVE
+    if high < 0:
+        return Verdict.FEWER
+    if low > 0:
+        return Verdict.MORE
+    return Verdict.NO_EFFECT
 
 
 def plain_summary(inputs: dict[str, Any], results: dict[str, Any]) -> str:

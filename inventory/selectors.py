@@ -112,22 +112,19 @@ def current_coverage(kind: str, on: date) -> dict[int, list[Coverage]]:
 
 
 def programs_without_effect(uuids: set[Any]) -> set[Any]:
-    """The programs (by uuid) whose latest local impact evaluation found no effect: its 95%
-    interval of the change holds no change. Read through the relation the evaluation app
-    declares on Program (`evaluations`), so the inventory imports nothing of it."""
-    latest: dict[Any, tuple[Any, Any, Any]] = {}
-    for uuid, created, low, high in (
+    """The programs (by uuid) whose latest local impact evaluation found no effect: the
+    verdict the evaluation stored with its result ("no_effect": its 95% interval holds no
+    change and nothing undermines its design; an inconclusive one does not count). Read
+    through the relation the evaluation app declares on Program (`evaluations`), so the
+    inventory imports nothing of it."""
+    latest: dict[Any, Any] = {}
+    for uuid, found in (
         Program.objects.filter(uuid__in=uuids, evaluations__isnull=False)
-        .values_list("uuid", "evaluations__created_at", "evaluations__results__relative_low",
-                     "evaluations__results__relative_high")
+        .values_list("uuid", "evaluations__verdict")
         .order_by("uuid", "-evaluations__created_at", "-evaluations__id")
-    ):  # fmt: skip
-        latest.setdefault(uuid, (created, low, high))
-    return {
-        uuid
-        for uuid, (_, low, high) in latest.items()
-        if low is not None and high is not None and low <= 0 <= high
-    }
+    ):
+        latest.setdefault(uuid, found)
+    return {uuid for uuid, found in latest.items() if found == "no_effect"}
 
 
 def gaps_analysis(*, kind: str | None, years: int, on: date) -> GapsAnalysis:
@@ -172,6 +169,12 @@ def _rank_gaps(analysis: GapsAnalysis) -> list[Gap]:
             detail = "No program serves this area."
         elif all(p.no_effect for p in programs):
             detail = "Served only by programs whose local evaluation found no effect:"
+        elif not analysis.covered(area_id) and any(
+            p.no_effect and p.evidence_based and p.strategy in CORE_STRATEGIES for p in programs
+        ):
+            detail = (
+                "Its evidence-based program of a core strategy found no effect here; served by:"
+            )
         elif not analysis.covered(area_id):
             detail = "No evidence-based program of a core strategy; served by:"
         else:

@@ -336,7 +336,8 @@ def _matrix_cell(strategy: str, programs: list[selectors.Coverage]) -> dict[str,
     return {
         "strategy": strategy,
         "count": len(programs),
-        "evidence_based": any(p.evidence_based for p in programs),
+        # an evidence-based program found without effect here does not make the cell "EB"
+        "evidence_based": any(p.evidence_based and not p.no_effect for p in programs),
         "names": "; ".join(p.program_name for p in programs),
     }
 

@@ -172,13 +172,19 @@ def test_demo_city_programs_leave_visible_gaps(db):
     assert cbt.detail.startswith("Reaches 1 of the 6 high-burden areas")
 
 
-def _evaluated(program, low, high, *, created=None):
+def _evaluated(program, low, high, *, created=None, areas=8):
+    """A difference-in-differences run whose design stands (its pre-trend test passed) but
+    where fewer than 5 areas were served."""
     from evaluation.models import EvaluationMethod, EvaluationRun
+    from evaluation.services import verdict
 
+    results = {"method": "twfe", "relative": (low + high) / 2, "relative_low": low,
+               "relative_high": high, "details": {"pretrend_p": 0.6}, "n_treated": areas}  # fmt: skip
     run = EvaluationRun.objects.create(
-        title=f"{program.name} here", program=program, method=EvaluationMethod.TWFE, inputs={},
-        results={"relative": (low + high) / 2, "relative_low": low, "relative_high": high},
-        relative=(low + high) / 2, summary="People shot in the areas served fell by about 5%.",
+        title=f"{program.name} here", program=program, method=EvaluationMethod.TWFE,
+        inputs={"outcome_label": "people shot"}, results=results, relative=(low + high) / 2,
+        verdict=verdict(results),
+        summary="People shot in the areas served fell by about 5%.",
     )  # fmt: skip
     if created:
         EvaluationRun.objects.filter(pk=run.pk).update(created_at=created)
@@ -200,6 +206,18 @@ def test_an_area_served_only_by_programs_found_without_effect_here_is_a_gap(city
     gap = next(g for g in analysis.gaps if g.kind == "area" and "N1" in g.subject)
     assert gap.detail == "Served only by programs whose local evaluation found no effect:"
     assert [p.no_effect for p in gap.programs] == [True]
+
+
+def test_an_inconclusive_evaluation_is_not_read_as_no_effect(city, staff, client_for):
+    # an interval holding no change from 3 areas served says nothing either way
+    from inventory.models import Program
+
+    program = Program.objects.get(name="Outreach")
+    _evaluated(program, -0.5, 0.1, areas=3)
+    assert gaps_analysis(kind="neighbourhood", years=3, on=TODAY).covered(city[0].pk)
+    page = client_for(staff).get(f"/inventory/programs/{program.uuid}/").content.decode()
+    assert "<strong>Inconclusive: read its limits</strong>" in page
+    assert "No effect found" not in page
 
 
 def test_a_program_found_to_work_here_still_covers_its_area(city):
