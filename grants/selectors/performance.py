@@ -6,7 +6,7 @@ nightly) against its targets, and its spending against its money, quarter by qua
 - Burn rate: what the approved reports spent to date over the award's money (obligated).
 - Cost per participant: spent to date over participants enrolled to date.
 - Referral completion: referrals completed over referrals made, in the quarter.
-- Re-injury: participants re-injured over participants enrolled, in the quarter.
+- Re-injury: participants re-injured over participants active, in the quarter.
 - Flags: a metric under 75% of its target two quarters running ("behind"); spending running
   ahead of outputs: the share of the money spent to date is more than 25 points above the
   share of the targets reached to date (both against an even pace over the award's quarters).
@@ -153,7 +153,10 @@ def _award(
                 figures.get(columns.get("referrals_completed", -1)),
                 figures.get(columns.get("referrals_made", -1)),
             ),
-            reinjury=_ratio(figures.get(columns.get("participants_reinjured", -1)), enrolled),
+            reinjury=_ratio(
+                figures.get(columns.get("participants_reinjured", -1)),
+                figures.get(columns.get("participants_active", -1)),
+            ),
         )
         row.flags = _flags(row, quarters[-1] if quarters else None, award, targets, reached,
                            index, quarters_total)  # fmt: skip

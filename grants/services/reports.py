@@ -37,11 +37,13 @@ from ovp.core.uploads import too_large as too_large_message
 logger = logging.getLogger(__name__)
 
 METRIC_LABELS = dict(REPORT_METRICS)
-# (smaller, larger): the first count can never exceed the second
+# (smaller, larger): the first count can never exceed the second, as the library defines
+# them (grants/library.py): enrolled counts new enrolments only, active everyone enrolled
+# who was seen in the quarter, so active may be more than enrolled; re-injured are among the
+# active ones
 METRIC_LIMITS = [
-    ("participants_active", "participants_enrolled"),
     ("referrals_completed", "referrals_made"),
-    ("participants_reinjured", "participants_enrolled"),
+    ("participants_reinjured", "participants_active"),
 ]
 # the first bytes each allowed type starts with; CSV is checked as text instead
 REMINDER_DAYS_BEFORE = 7

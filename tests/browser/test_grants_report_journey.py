@@ -47,11 +47,11 @@ def test_grantee_reports_staff_return_then_approve_and_release_the_tranche(
         page,
         **{
             "Participants enrolled": "40",
-            "Participants active": "45",
+            "Participants active": "30",
             "Outreach contacts": "250",
             "Conflicts mediated": "12",
             "Referrals made": "20",
-            "Referrals completed": "15",
+            "Referrals completed": "25",
             "Participants re-injured": "1",
             "Caseload per worker": "10",
             "Spent on Outreach workers (dollars)": "18000.00",
@@ -60,9 +60,9 @@ def test_grantee_reports_staff_return_then_approve_and_release_the_tranche(
     )
     page.get_by_role("button", name="Submit to the office").click()
     expect(page.get_by_role("alert")).to_contain_text(
-        "Participants active (45) cannot be more than participants enrolled (40)."
+        "Referrals completed (25) cannot be more than referrals made (20)."
     )
-    fill_report(page, **{"Participants active": "30"})
+    fill_report(page, **{"Referrals completed": "15"})
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
     # typed after the save, then a file uploaded: the upload keeps what was typed
