@@ -13,7 +13,7 @@ def _number(value: Any, places: int = 0) -> float | None:
 
 
 def target_chart(rows: list[AwardPerformance]) -> Chart:
-    """Each award's latest quarter: mean % of target, beside the 75% line the flags use."""
+    """Each award's latest quarter: its lowest % of target, beside the 75% line the flags use."""
     latest = [(p, p.latest) for p in rows if p.latest and p.latest.percent_of_target is not None]
     table = pd.DataFrame(
         {
@@ -26,7 +26,7 @@ def target_chart(rows: list[AwardPerformance]) -> Chart:
     figure = {
         "data": [
             {"type": "bar", "orientation": "h", "y": table["Award"].tolist(),
-             "x": table["% of target"].tolist(), "name": "% of target (latest quarter)",
+             "x": table["% of target"].tolist(), "name": "Lowest % of target (latest quarter)",
              "marker": {"color": PALETTE["bar"]}},
             {"type": "bar", "orientation": "h", "y": table["Award"].tolist(),
              "x": table["Money spent to date (%)"].tolist(), "name": "Money spent to date (%)",
@@ -44,7 +44,7 @@ def target_chart(rows: list[AwardPerformance]) -> Chart:
     return Chart(
         "targets",
         "Awards against their targets",
-        "Bar chart of each award's latest quarter: the mean percent of its targets reached, "
+        "Bar chart of each award's latest quarter: the lowest percent of target of its metrics, "
         "and the percent of its money spent to date; a dotted line marks 75%.",
         figure,
         table,

@@ -88,7 +88,13 @@ class AwardTargetsForm(forms.Form):
     def __init__(self, *args: Any, award: Award, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.asked: list[AskedMetric] = award_metrics(award)
-        current = {t.metric_id: t for t in award.targets.all()}
+        current = {t.metric_id: t for t in award.targets.select_related("metric")}
+        # a target on a metric the round no longer asks stays listed, so it can be cleared
+        asked_ids = {a.metric.pk for a in self.asked}
+        self.asked += [
+            AskedMetric(t.metric, False, 0, METRIC_MAX)
+            for t in current.values() if t.metric_id not in asked_ids
+        ]  # fmt: skip
         for asked in self.asked:
             target = current.get(asked.metric.pk)
             self.fields[f"value_{asked.metric.pk}"] = forms.IntegerField(

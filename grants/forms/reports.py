@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.html import conditional_escape
 
 from grants.models import BudgetLine, QuarterlyReport
 from grants.selectors.metrics import (
@@ -58,7 +59,8 @@ class QuarterlyReportForm(forms.Form):
                 label=asked.metric.name,
                 required=False,
                 initial=current.get(asked.field),
-                help_text=" ".join(notes),
+                # crispy marks help text safe: a definition staff wrote is escaped here
+                help_text=conditional_escape(" ".join(notes)),
                 # the limits themselves, with their messages, are the services' (report_problems)
                 widget=forms.NumberInput(
                     attrs={"min": asked.minimum, "max": asked.maximum, "step": 1}

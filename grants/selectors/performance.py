@@ -8,8 +8,8 @@ nightly) against its targets, and its spending against its money, quarter by qua
 - Referral completion: referrals completed over referrals made, in the quarter.
 - Re-injury: participants re-injured over participants active, in the quarter.
 - Flags: a metric under 75% of its target two quarters running ("behind"); spending running
-  ahead of outputs: the share of the money spent to date is more than 25 points above the
-  share of the targets reached to date (both against an even pace over the award's quarters).
+  ahead of outputs: the share of the award's money spent to date is more than 25 points above
+  the share of its targets for the whole award reached to date.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ class QuarterRow:
     referral_completion: Decimal | None
     reinjury: Decimal | None
     flags: list[str] = field(default_factory=list)
+    behind: list[str] = field(default_factory=list)  # metrics under 75% two quarters running
 
     @property
     def quarter_label(self) -> str:
@@ -72,9 +73,14 @@ class QuarterRow:
 
     @property
     def percent_of_target(self) -> Decimal | None:
-        """The mean % of target over the targeted metrics reported."""
-        shares = [row.percent for row in self.metrics if row.percent is not None]
-        return sum(shares, Decimal(0)) / len(shares) if shares else None
+        """The lowest % of target of the quarter's targeted metrics (a metric with a target
+        and no figure counts 0): an average would hide the one that lags."""
+        shares = [
+            row.percent if row.percent is not None else Decimal(0)
+            for row in self.metrics
+            if row.target
+        ]
+        return min(shares) if shares else None
 
 
 @dataclass
@@ -132,7 +138,7 @@ def _award(
     spent_to_date = ZERO
     enrolled_to_date = 0
     reached: dict[int, int] = defaultdict(int)
-    for index, quarter in enumerate(sorted(set(actuals) | set(spent)), start=1):
+    for quarter in sorted(set(actuals) | set(spent)):
         figures = actuals.get(quarter, {})
         spent_to_date += spent.get(quarter, ZERO)
         enrolled = figures.get(columns.get("participants_enrolled", -1))
@@ -158,8 +164,11 @@ def _award(
                 figures.get(columns.get("participants_active", -1)),
             ),
         )
-        row.flags = _flags(row, quarters[-1] if quarters else None, award, targets, reached,
-                           index, quarters_total)  # fmt: skip
+        before = quarters[-1] if quarters else None
+        behind_before = {m.metric.pk for m in before.metrics if _behind(m)} if before else set()
+        row.behind = [m.metric.name for m in rows if _behind(m) and m.metric.pk in behind_before]
+        row.flags = [f"{name}: under 75% of target two quarters running" for name in row.behind]
+        row.flags += _spending_ahead(row, award, targets, reached, quarters_total)
         quarters.append(row)
     return AwardPerformance(
         award=award,
@@ -169,33 +178,30 @@ def _award(
     )
 
 
-def _flags(
+def _spending_ahead(
     row: QuarterRow,
-    before: QuarterRow | None,
     award: Award,
     targets: dict[int, Decimal],
     reached: dict[int, int],
-    index: int,
     quarters_total: int,
 ) -> list[str]:
-    flags = []
-    behind_before = {m.metric.pk for m in before.metrics if _behind(m)} if before else set()
-    for metric_row in row.metrics:
-        if _behind(metric_row) and metric_row.metric.pk in behind_before:
-            flags.append(f"{metric_row.metric.name}: under 75% of target two quarters running")
-    if targets and award.obligated:
-        money_share = row.spent_to_date / award.obligated
-        output_share = sum(
-            (min(Decimal(reached[m]) / (target * quarters_total), Decimal(1))
-             for m, target in targets.items() if target),
-            Decimal(0),
-        ) / len(targets)  # fmt: skip
-        if money_share - output_share > AHEAD_BY:
-            flags.append(
-                f"Spending ahead of outputs: {money_share:.0%} of the money spent, "
-                f"{output_share:.0%} of the targets reached"
-            )
-    return flags
+    """The flag for spending running ahead of outputs: the share of the award's money spent
+    to date more than 25 points above the share of its targets reached to date (each metric's
+    count to date over its target for the whole award, at most 100%, averaged)."""
+    if not targets or not award.obligated:
+        return []
+    money_share = row.spent_to_date / award.obligated
+    output_share = sum(
+        (min(Decimal(reached[m]) / (target * quarters_total), Decimal(1))
+         for m, target in targets.items() if target),
+        Decimal(0),
+    ) / len(targets)  # fmt: skip
+    if money_share - output_share <= AHEAD_BY:
+        return []
+    return [
+        f"Spending ahead of outputs: {money_share:.0%} of the money spent, "
+        f"{output_share:.0%} of the targets reached"
+    ]
 
 
 def _behind(row: MetricRow) -> bool:

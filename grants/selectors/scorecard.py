@@ -107,9 +107,7 @@ def scorecard_figures(today: date) -> list[Figure]:
     waits = days_approval_to_release()
     awards, compliance = reverse("grants:award_list"), reverse("grants:compliance")
     results = performance(Award.objects.filter(status=AwardStatus.ACTIVE))
-    behind = [
-        p for p in results if p.latest and any("two quarters running" in f for f in p.latest.flags)
-    ]
+    behind = [p for p in results if p.latest and p.latest.behind]
     on_target = [p.latest.percent_of_target for p in results
                  if p.latest and p.latest.percent_of_target is not None]  # fmt: skip
     allocation = reverse("inventory:gaps")
@@ -150,7 +148,8 @@ def scorecard_figures(today: date) -> list[Figure]:
         Figure("awards_behind_targets", "Awards behind their targets", len(behind),
                reverse("grants:performance"), "Work",
                "A metric under 75% of its target two quarters running"
-               + (f"; median award at {statistics.median(on_target):.0f}% of target"
+               + (f"; the median award's lowest metric at {statistics.median(on_target):.0f}% "
+                  "of target"
                   if on_target else "")),
         Figure("high_burden_gaps", "High-burden gaps", area_gaps, allocation, "Work",
                f"Of {len(analysis.high_burden)} high-burden areas, those with no "

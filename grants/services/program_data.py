@@ -8,9 +8,11 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from grants.library import built_in_metrics
 from grants.models import (
     ZERO,
     Award,
+    Metric,
     MetricQuarter,
     ProgramQuarter,
     QuarterlyReport,
@@ -18,7 +20,7 @@ from grants.models import (
     ReportStatus,
     Spending,
 )
-from grants.selectors.metrics import AskedMetric, award_metrics, award_strategy
+from grants.selectors.metrics import award_strategy
 from grants.services.awards import quarter_of
 
 # ProgramQuarter keeps 4 decimal places
@@ -49,27 +51,25 @@ def share_evenly(value: Decimal, parts: int) -> list[Decimal]:
     return [base + (STEP if index < leftover_steps else ZERO) for index in range(parts)]
 
 
-def _metric_quarters_rebuild(reports: list[QuarterlyReport]) -> None:
-    """Each approved report's figure for every metric its award reports, by award, metric
-    and quarter (MetricQuarter): the performance page's actuals. Awards with no area count
-    here too: their targets are theirs, wherever they work."""
-    figures: dict[int, dict[int, int]] = defaultdict(dict)
-    for report_id, metric_id, figure in ReportFigure.objects.filter(
-        report__in=[report.pk for report in reports]
-    ).values_list("report_id", "metric_id", "value"):
-        figures[report_id][metric_id] = figure
-    asked_of: dict[int, list[AskedMetric]] = {}
+def metric_quarters_rebuild(*, award_id: int | None = None) -> int:
+    """Each approved report's figures, by award, metric and quarter (MetricQuarter): the
+    performance page's actuals, every award's (awards with no area too: their targets are
+    theirs, wherever they work), or one award's. Every figure a report holds counts, whether
+    or not its round asks the metric today: changing a round's metric set does not rewrite
+    what was reported. Run nightly with ProgramQuarter, and for an award when one of its
+    reports is approved, so the page is current at once."""
+    reports = QuarterlyReport.objects.filter(status=ReportStatus.APPROVED)
+    if award_id is not None:
+        reports = reports.filter(award_id=award_id)
+    built_in = {metric.column: metric for metric in built_in_metrics()}
+    figures: dict[int, list[tuple[Metric, int]]] = defaultdict(list)
+    for figure in ReportFigure.objects.filter(report__in=reports).select_related("metric"):
+        figures[figure.report_id].append((figure.metric, figure.value))
     rows: dict[tuple[int, date, int], MetricQuarter] = {}
-    for report in reports:
-        if report.award_id not in asked_of:
-            asked_of[report.award_id] = award_metrics(report.award)
+    for report in reports.order_by("pk"):
         quarter_start, _ = quarter_of(report.period_start)
-        for asked in asked_of[report.award_id]:
-            metric = asked.metric
-            value: int | None = (
-                getattr(report, metric.column) if metric.column
-                else figures[report.pk].get(metric.pk)
-            )  # fmt: skip
+        held = [(built_in[name], getattr(report, name)) for name in built_in]
+        for metric, value in [*held, *figures[report.pk]]:
             if value is None:
                 continue
             key = (report.award_id, quarter_start, metric.pk)
@@ -80,8 +80,13 @@ def _metric_quarters_rebuild(reports: list[QuarterlyReport]) -> None:
                     award_id=report.award_id, quarter_start=quarter_start, metric=metric,
                     actual=value,
                 )  # fmt: skip
-    MetricQuarter.objects.all().delete()
-    MetricQuarter.objects.bulk_create(rows.values(), batch_size=1000)
+    with transaction.atomic():
+        stale = MetricQuarter.objects.all()
+        if award_id is not None:
+            stale = stale.filter(award_id=award_id)
+        stale.delete()
+        MetricQuarter.objects.bulk_create(rows.values(), batch_size=1000)
+    return len(rows)
 
 
 @transaction.atomic
@@ -140,7 +145,7 @@ def program_data_rebuild() -> ProgramDataResult:
     # swapped in whole: readers in other transactions see the old rows until commit
     ProgramQuarter.objects.all().delete()
     ProgramQuarter.objects.bulk_create(rows.values(), batch_size=1000)
-    _metric_quarters_rebuild(reports)
+    metric_quarters_rebuild()
     return ProgramDataResult(
         rows=len(rows), reports=len(reports), reports_without_areas=without_areas
     )

@@ -294,9 +294,14 @@ def _review(report: QuarterlyReport, user: Any, outcome: str, comment: str) -> Q
 
 @transaction.atomic
 def report_approve(*, report: QuarterlyReport, user: Any, comment: str = "") -> QuarterlyReport:
-    """Approve a submitted report: its metrics count as program data, and tranches waiting
-    for it may be released."""
-    return _review(report, user, ReportStatus.APPROVED, comment.strip())
+    """Approve a submitted report: its metrics count as program data (on the performance
+    page at once; in ProgramQuarter at the nightly job), and tranches waiting for it may be
+    released."""
+    from grants.services.program_data import metric_quarters_rebuild
+
+    report = _review(report, user, ReportStatus.APPROVED, comment.strip())
+    metric_quarters_rebuild(award_id=report.award_id)
+    return report
 
 
 @transaction.atomic

@@ -93,6 +93,11 @@ def _page(request: HttpRequest, awards: QuerySet[Award], *, mine: bool) -> HttpR
     from grants.charts import target_chart
 
     chosen = PerformanceFilter(request.GET or None)
+    if mine:  # a grantee chooses among their own awards' programs and areas only
+        chosen.fields["program"].queryset = Program.objects.filter(awards__in=awards).distinct()  # type: ignore[attr-defined]
+        chosen.fields["area"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
+            pk__in=awards.values("areas")
+        ).order_by("kind", "code")
     rows = selectors.performance(chosen.apply(awards))
     chart = target_chart(rows)
     if request.path.endswith(".csv"):

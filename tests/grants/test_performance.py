@@ -263,3 +263,53 @@ def test_the_scorecard_counts_the_awards_behind_their_targets(
         page = client_for(staff).get("/office/").content.decode()
     assert figures["awards_behind_targets"] == 1
     assert 'href="/grants/performance/"' in page
+
+
+def test_an_approval_shows_on_the_performance_page_at_once(hospital_award, grantee_a, staff):
+    q1 = _report(hospital_award, 1)
+    with time_machine.travel(date(2026, 4, 10), tick=False):
+        report_submit(report=q1, metrics={"metric_bedside-contacts": 60}, spending={},
+                      narrative="Q1.", user=grantee_a)  # fmt: skip
+        report_approve(report=q1, user=staff)  # no nightly job between
+    [award] = performance(type(hospital_award).objects.all())
+    assert {m.metric.slug: m.actual for m in award.latest.metrics}["bedside-contacts"] == 60
+
+
+def test_a_changed_metric_set_keeps_what_was_reported_and_its_targets_can_be_cleared(
+    two_quarters_reported, hospital_round, staff, client_for
+):
+    RoundMetric.objects.filter(
+        funding_round=hospital_round, metric__slug="bedside-contacts"
+    ).delete()
+    program_data_rebuild()
+    [award] = performance(type(two_quarters_reported).objects.all())
+    assert {m.metric.slug: m.actual for m in award.quarters[0].metrics}["bedside-contacts"] == 50
+    bedside = Metric.objects.get(slug="bedside-contacts")
+    url = f"/grants/awards/{two_quarters_reported.uuid}/targets/"
+    assert f'name="value_{bedside.pk}"' in client_for(staff).get(url).content.decode()
+    enrolled = Metric.objects.get(slug="participants-enrolled")
+    client_for(staff).post(url, {f"value_{bedside.pk}": "", f"period_{bedside.pk}": "quarter",
+                                 f"period_{enrolled.pk}": "quarter"})  # fmt: skip
+    assert not two_quarters_reported.targets.exists()
+
+
+def test_a_definition_is_shown_as_text_not_markup(hospital_award, grantee_a, client_for):
+    bedside = Metric.objects.get(slug="bedside-contacts")
+    bedside.definition = '<a href="https://evil.example">Click</a> & <b>count</b>'
+    bedside.save()
+    page = client_for(grantee_a).get(f"/portal/reports/{_report(hospital_award, 1).uuid}/")
+    text = page.content.decode()
+    assert '<a href="https://evil.example">' not in text
+    assert "&lt;a href=&quot;https://evil.example&quot;&gt;Click&lt;/a&gt; &amp; " in text
+
+
+def test_a_grantee_filters_by_its_own_programs_and_areas_only(
+    hospital_award, grantee_a, client_for
+):
+    from inventory.models import Program
+    from tests.inventory.factories import ProgramFactory
+
+    ProgramFactory(name="Someone else's patrols")
+    page = client_for(grantee_a).get("/portal/performance/").content.decode()
+    assert "Someone else&#x27;s patrols" not in page and "Someone else's patrols" not in page
+    assert Program.objects.filter(name="Someone else's patrols").exists()
