@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from grants.models import Award, QuarterlyReport, Spending, Tranche
+from grants.models import Award, Metric, QuarterlyReport, Spending, Tranche
 
 
 class HistoryOnlyAdmin(SimpleHistoryAdmin):
@@ -61,3 +61,16 @@ class SpendingAdmin(HistoryOnlyAdmin):
     search_fields = ["report__award__title", "budget_line__name"]
     raw_id_fields = ["report", "budget_line"]
     history_list_display = ["amount"]
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The metric library: an administrator corrects a name, unit or definition (grantees
+    read it beside the figure). A metric a round or a report uses cannot be deleted (the
+    database protects it); staff add metrics on the Metric library page (Grants menu)."""
+
+    list_display = ["name", "strategy", "unit", "column"]
+    list_filter = ["strategy"]
+    search_fields = ["name", "definition"]
+    readonly_fields = ["slug", "column"]
+    fields = ["name", "slug", "unit", "strategy", "column", "definition"]

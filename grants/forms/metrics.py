@@ -52,7 +52,10 @@ class RoundMetricForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = _library_choices()  # type: ignore[attr-defined]
         self.fields["metric"].widget.attrs["class"] = "form-select"
-        self.fields["strategy"].choices = [("", "Every award"), *Strategy.choices]  # type: ignore[attr-defined]
+        self.fields["strategy"].choices = [  # type: ignore[attr-defined]
+            ("", "Every award (a strategy's metric: that strategy's awards)"),
+            *Strategy.choices,
+        ]
         self.fields["strategy"].widget.attrs["class"] = "form-select"
         self.fields["required"].widget.attrs["class"] = "form-check-input"
         for name in ("minimum", "maximum"):
@@ -68,6 +71,11 @@ class RoundMetricForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        metric = data.get("metric")
+        if metric is not None and metric.strategy and not data.get("strategy"):
+            # a metric of one strategy is asked of that strategy's awards, not of every award
+            data["strategy"] = metric.strategy
+            self.instance.strategy = metric.strategy
         low, high = data.get("minimum"), data.get("maximum")
         if high is not None and high > METRIC_MAX:
             self.add_error("maximum", f"At most {METRIC_MAX:,}: no quarter counts more.")

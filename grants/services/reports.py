@@ -218,7 +218,8 @@ def _content(report: QuarterlyReport) -> dict[str, Any]:
     asked = award_metrics(report.award)
     return {
         "metrics": report_values(report, asked),
-        "metric_labels": {a.field: a.metric.name for a in asked},
+        # a list: JSON objects come back from Postgres in an order of their own
+        "metric_labels": [[a.field, a.metric.name] for a in asked],
         "spending": [
             {"budget_line": spending.budget_line.name, "amount": str(spending.amount)}
             for spending in report.spending.select_related("budget_line").order_by("budget_line_id")

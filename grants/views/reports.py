@@ -63,11 +63,11 @@ def _versions(report: QuarterlyReport) -> list[dict[str, Any]]:
         content = version.content or {}
         metrics = content.get("metrics", {})
         # the labels it was submitted with (versions before metric sets: the built-in ones)
-        labels = content.get("metric_labels") or dict(REPORT_METRICS)
+        labels = content.get("metric_labels") or REPORT_METRICS
         rows.append(
             {
                 "version": version,
-                "metrics": [(label, metrics.get(name)) for name, label in labels.items()],
+                "metrics": [(label, metrics.get(name)) for name, label in labels],
                 "spending": content.get("spending", []),
                 "narrative": content.get("narrative", ""),
                 "attachments": list(version.attachments.all()),

@@ -77,7 +77,7 @@ def target_set(
         raise ValidationError(
             {"yearly_reduction": "The yearly reduction must be a number of percent."}
         ) from None
-    if not reduction.is_finite() or not 0 < reduction < 100:
+    if not reduction.is_finite() or not 0 < reduction.quantize(Decimal("0.1")) < 100:
         raise ValidationError(
             {"yearly_reduction": "The yearly reduction must be more than 0% and less than 100%."}
         )
@@ -107,10 +107,10 @@ def target_set(
                 target.full_clean(validate_unique=False, validate_constraints=False)
                 target.save()
             return target
-        except IntegrityError:
+        except IntegrityError as error:
             # another request created the same target between the lookup and the insert:
-            # the next try finds it and replaces it
-            if last_try:
+            # the next try finds it and replaces it (any other error is not retried)
+            if last_try or "target_one_per_measure_area" not in str(error):
                 raise
     raise AssertionError("unreachable")
 

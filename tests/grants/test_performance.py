@@ -127,7 +127,10 @@ def test_a_rounds_range_and_required_metrics_are_checked(hospital_award, grantee
         "metric_bedside-contacts": 64,
         "participants_enrolled": None,
     }
-    assert version.content["metric_labels"]["metric_bedside-contacts"] == "Bedside contacts"
+    assert version.content["metric_labels"] == [
+        ["metric_bedside-contacts", "Bedside contacts"],
+        ["participants_enrolled", "Participants enrolled"],
+    ]
 
 
 def test_staff_choose_a_rounds_metrics_from_the_library(hospital_round, staff, client_for):
@@ -313,3 +316,17 @@ def test_a_grantee_filters_by_its_own_programs_and_areas_only(
     page = client_for(grantee_a).get("/portal/performance/").content.decode()
     assert "Someone else&#x27;s patrols" not in page and "Someone else's patrols" not in page
     assert Program.objects.filter(name="Someone else's patrols").exists()
+
+
+def test_a_strategys_metric_is_asked_of_that_strategys_awards_by_default(
+    hospital_round, staff, client_for
+):
+    lots = Metric.objects.get(slug="lots-greened")
+    data = {"metrics-TOTAL_FORMS": "1", "metrics-INITIAL_FORMS": "0",
+            "metrics-MIN_NUM_FORMS": "0", "metrics-MAX_NUM_FORMS": "1000",
+            "metrics-0-metric": str(lots.pk), "metrics-0-strategy": "",
+            "metrics-0-minimum": "0", "metrics-0-maximum": "100"}  # fmt: skip
+    response = client_for(staff).post(f"/grants/rounds/{hospital_round.uuid}/metrics/", data)
+    assert response.status_code == 302
+    row = RoundMetric.objects.get(funding_round=hospital_round, metric=lots)
+    assert row.strategy == Strategy.PLACE_BASED

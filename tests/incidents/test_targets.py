@@ -225,3 +225,8 @@ def test_two_staff_setting_the_same_target_at_once_end_with_one(loaded, monkeypa
     target = target_set(measure=TargetMeasure.HOMICIDES, baseline_year=2022, yearly_reduction=12)
     assert ViolenceTarget.objects.count() == 1
     assert (target.baseline_year, target.yearly_reduction) == (2022, 12)
+
+
+def test_a_reduction_that_rounds_to_nothing_is_refused_with_a_message(loaded):
+    with pytest.raises(ValidationError, match="more than 0%"):
+        target_set(measure=TargetMeasure.HOMICIDES, baseline_year=2022, yearly_reduction="0.04")
