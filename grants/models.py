@@ -540,7 +540,7 @@ class Metric(models.Model):
     report's own columns (`column`) and roll up into ProgramQuarter's; the others are
     ReportFigure rows. `strategy` groups the library (blank: for any strategy)."""
 
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, allow_unicode=True)
     name = models.CharField(max_length=120, unique=True)
     definition = models.TextField(
         help_text="What counts and what does not: shown to grantees beside the figure."

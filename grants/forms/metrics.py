@@ -18,7 +18,7 @@ class MetricForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        slug = slugify(name)[:60]
+        slug = slugify(name, allow_unicode=True)[:60]
         if not slug:
             raise forms.ValidationError("Give a name with letters or digits in it.")
         if Metric.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():

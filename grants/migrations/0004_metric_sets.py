@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             name='Metric',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
+                ('slug', models.SlugField(allow_unicode=True, max_length=60, unique=True)),
                 ('name', models.CharField(max_length=120, unique=True)),
                 ('definition', models.TextField(help_text='What counts and what does not: shown to grantees beside the figure.')),
                 ('unit', models.CharField(help_text='What is counted, e.g. people, contacts.', max_length=40)),

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet, Sum
 
@@ -229,6 +229,6 @@ def csv_rows(rows: list[AwardPerformance]) -> list[list[object]]:
         [p.award.title, p.award.organisation.name, p.strategy, p.areas, q.quarter_label,
          m.metric.name, "" if m.actual is None else m.actual,
          "" if m.target is None else _plain(m.target),
-         "" if m.percent is None else round(m.percent)]
+         "" if m.percent is None else int(m.percent.quantize(Decimal(1), ROUND_HALF_UP))]
         for p in rows for q in p.quarters for m in q.metrics
     ]  # fmt: skip

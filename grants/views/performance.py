@@ -75,8 +75,12 @@ class PerformanceFilter(forms.Form):
             field.widget.attrs["class"] = "form-select"
 
     def apply(self, awards: QuerySet[Award]) -> QuerySet[Award]:
-        if not self.is_valid():
+        """The awards the filter chooses; none when it names what does not exist (the page
+        says which), rather than every award under a filter that looks applied."""
+        if not self.is_bound:
             return awards
+        if not self.is_valid():
+            return awards.none()
         data = self.cleaned_data
         if data.get("strategy"):
             awards = awards.filter(program__strategy=data["strategy"]) | awards.filter(
