@@ -14,6 +14,7 @@ from evaluation.services import Choice, evaluation_run, panel_estimate, panel_fr
 from ovp.accounts.permissions import office_required
 from ovp.areas.models import AreaKind
 from ovp.core.exports import csv_response
+from ovp.core.forms import add_service_errors
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from ovp.incidents.selectors import aggregates_version, area_kinds
 
@@ -66,7 +67,7 @@ def run_create(request: HttpRequest) -> HttpResponse:
         try:
             run = evaluation_run(choice=choice, user=request.user)
         except ValidationError as error:
-            form.add_error(None, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(request, "The evaluation ran and was saved.")
             return redirect("evaluation:run_detail", uuid=run.uuid)

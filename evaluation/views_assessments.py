@@ -30,6 +30,7 @@ from evaluation.selectors import assessments_for_user, get_assessment_for_user
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import board_required, can_use_office, office_required, role_required
 from ovp.areas.models import AreaKind
+from ovp.core.forms import add_service_errors
 from ovp.core.jsonscript import script_json
 from ovp.incidents.selectors import area_kinds
 
@@ -124,7 +125,7 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
                 area_kind=data["area_kind"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The assessment was drafted from the data. Edit its text.")
             return redirect("evaluation:assessment_detail", uuid=assessment.uuid)
@@ -171,7 +172,7 @@ def assessment_section_edit(request: HttpRequest, uuid: str, key: str) -> HttpRe
                 section=section, text=form.cleaned_data["text"], user=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"“{section.title}” was saved.")
             return redirect("evaluation:assessment_detail", uuid=assessment.uuid)

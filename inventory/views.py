@@ -39,6 +39,7 @@ from inventory.services import (
 from ovp.accounts.permissions import grantee_required, office_required
 from ovp.areas.models import Area, AreaKind
 from ovp.core.exports import csv_response, xlsx_response
+from ovp.core.forms import add_service_errors
 from ovp.core.jsonscript import script_json
 from ovp.core.uploads import too_large, upload_limit
 from ovp.incidents.selectors import area_kinds
@@ -382,7 +383,7 @@ def propose_update(request: HttpRequest, uuid: str) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your update was sent to the office for approval.")
             return redirect("inventory:my_programs")

@@ -33,17 +33,9 @@ from grants.services.applications import (
     application_update,
 )
 from ovp.accounts.permissions import grantee_required, office_required
+from ovp.core.forms import add_service_errors
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from stakeholders.models import Organisation
-
-
-def _form_errors(form: Any, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its fields when it names them."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def download(document: ApplicationDocument) -> HttpResponse:
@@ -113,7 +105,7 @@ def application_create_view(request: HttpRequest, round_uuid: str) -> HttpRespon
                 **_content(form),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -175,7 +167,7 @@ def application_edit(request: HttpRequest, uuid: str) -> HttpResponse:
         try:
             application_update(application=application, user=request.user, **_content(form))
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("grants:application_view", uuid=application.uuid)

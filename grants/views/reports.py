@@ -4,7 +4,6 @@ import mimetypes
 from pathlib import PurePath
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -38,6 +37,7 @@ from grants.services.reports import (
 from ovp.accounts.models import Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
 from ovp.core.exports import csv_response
+from ovp.core.forms import add_service_errors
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 
 
@@ -89,14 +89,6 @@ def _attachments(report: QuarterlyReport) -> list[ReportAttachment]:
     )
 
 
-def _attach_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # ----------------------------------------------------------------------------------- grantee
 
 
@@ -115,7 +107,7 @@ def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
                 # nothing to correct in the form: the report is locked
                 messages.error(request, " ".join(error.messages))
                 return redirect("grants:report_edit", uuid=report.uuid)
-            _attach_errors(form, error)
+            add_service_errors(form, error)
         else:
             if submit:
                 messages.success(request, f"Report {report.quarter_label} submitted to the office.")
@@ -199,7 +191,7 @@ def _save_typed(
             if not hasattr(error, "error_dict"):  # nothing to correct: the report is locked
                 messages.error(request, " ".join(error.messages))
                 return redirect("grants:report_edit", uuid=report.uuid)
-            _attach_errors(typed, error)
+            add_service_errors(typed, error)
         else:
             return None
     messages.error(request, "The file was not attached: correct the figures first.")
@@ -259,7 +251,7 @@ def report_review(request: HttpRequest, uuid: str) -> HttpResponse:
                     report=report, user=request.user, comment=form.cleaned_data["comment"]
                 )
         except ValidationError as error:
-            _attach_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -22,9 +22,10 @@ from grants.services.review import (
     review_submit,
     reviewers_assign,
 )
-from grants.views.applications import _form_errors, _submitted_application, download
+from grants.views.applications import _submitted_application, download
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import office_required, role_required
+from ovp.core.forms import add_service_errors
 
 reviewer_required = role_required(*OFFICE_ROLES, Role.BOARD)
 
@@ -87,7 +88,7 @@ def application_decide_view(request: HttpRequest, uuid: str) -> HttpResponse:
                 amount=form.cleaned_data["amount"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Decision recorded.")
             return redirect("grants:round_detail", uuid=application.funding_round.uuid)
@@ -178,7 +179,7 @@ def review_conflict(request: HttpRequest, uuid: str) -> HttpResponse:
                 note=form.cleaned_data["conflict_note"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             if form.cleaned_data["has_conflict"]:
                 messages.success(
@@ -207,7 +208,7 @@ def review_score(request: HttpRequest, uuid: str) -> HttpResponse:
         try:
             review_submit(assignment=assignment, user=request.user, scores=form.scores())
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your review is submitted. Thank you.")
             return redirect("grants:my_reviews")

@@ -16,6 +16,7 @@ from grants.selectors.review import EMPTY, application_scores
 from grants.services.rounds import fund_save, round_save
 from inventory.models import Strategy
 from ovp.accounts.permissions import office_required
+from ovp.core.forms import add_service_errors
 
 
 def _round_state(funding_round: FundingRound) -> str:
@@ -66,7 +67,7 @@ def fund_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
         try:
             fund = fund_save(form=form)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved {fund.name}.")
             return redirect("grants:fund_list")
@@ -101,7 +102,7 @@ def round_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
         try:
             funding_round = round_save(form=form, criteria=criteria)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved {funding_round.name}.")
             return redirect("grants:round_detail", uuid=funding_round.uuid)

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from ovp.accounts.permissions import office_required
 from ovp.core.exports import spreadsheet_safe
+from ovp.core.forms import add_service_errors
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
@@ -163,7 +164,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.info(request, "The file was queued for import: this page shows how it went.")
             return redirect("incidents:import_detail", uuid=run.uuid)
@@ -323,7 +324,6 @@ def mapping_reset(request: HttpRequest) -> HttpResponse:
 @office_required
 def targets(request: HttpRequest) -> HttpResponse:
     """The city's targets and each one's progress this year; a form sets (or replaces) one."""
-    from ovp.core.forms import add_service_errors
     from ovp.incidents import targets as paths
     from ovp.incidents.forms import TargetForm
     from ovp.incidents.models import ViolenceTarget
