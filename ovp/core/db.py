@@ -1,7 +1,7 @@
 """Bulk writes: rows COPYed from Arrow, a table's keys and indexes set aside while it is
 filled, and its ids given."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,12 +16,24 @@ def copy_arrow(cursor: Any, table: str, rows: pa.Table) -> None:
     types must be the columns' (int32 for integer, int64 for bigint, list<int32> for
     integer[])."""
     encoder = ArrowToPostgresBinaryEncoder(rows.schema)
-    columns = ", ".join(rows.column_names)
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT binary)") as copy:
-        copy.write(encoder.write_header())
+
+    def blocks() -> Iterator[bytes]:
+        yield encoder.write_header()
         for batch in rows.to_batches():
-            copy.write(encoder.write_batch(batch))
-        copy.write(encoder.finish())
+            yield encoder.write_batch(batch)
+        yield encoder.finish()
+
+    copy_binary(cursor, table, rows.column_names, blocks())
+
+
+def copy_binary(cursor: Any, table: str, columns: Sequence[str], blocks: Iterable[bytes]) -> None:
+    """COPY blocks already in Postgres's binary format (header first, trailer last) into the
+    table's columns: the one binary COPY of the project (the incident import encodes its
+    blocks in a thread of their own and hands them here)."""
+    names = ", ".join(columns)
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)") as copy:
+        for block in blocks:
+            copy.write(block)
 
 
 def integer_arrays(matrix: np.ndarray) -> pa.ListArray:

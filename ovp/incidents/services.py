@@ -29,7 +29,14 @@ from pgpq import ArrowToPostgresBinaryEncoder
 
 from ovp.areas.models import Area
 from ovp.areas.placement import UNPLACED, AreaIndex, area_index
-from ovp.core.db import ids_from, ids_used_up_to, integer_arrays, next_id, without_indexes
+from ovp.core.db import (
+    copy_binary,
+    ids_from,
+    ids_used_up_to,
+    integer_arrays,
+    next_id,
+    without_indexes,
+)
 from ovp.core.faults import pause_for_fault_tests
 from ovp.core.fetch import fetch
 from ovp.core.queue import enqueue
@@ -197,10 +204,7 @@ def _arrow(values: Any, type_: pa.DataType) -> pa.Array:
 def _copy(cursor: Any, table_name: str, blocks: Iterable[bytes], *, ids: bool = False) -> None:
     """COPY blocks of victim rows (Postgres's binary format, columns as VICTIM_COLUMNS, after
     their `ids`) into a table."""
-    columns = ", ".join(["id", *VICTIM_COLUMNS] if ids else VICTIM_COLUMNS)
-    with cursor.copy(f"COPY {table_name} ({columns}) FROM STDIN WITH (FORMAT binary)") as copy:
-        for block in blocks:
-            copy.write(block)
+    copy_binary(cursor, table_name, ["id", *VICTIM_COLUMNS] if ids else VICTIM_COLUMNS, blocks)
 
 
 @dataclass
