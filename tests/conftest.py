@@ -14,8 +14,6 @@ from tests.factories import (
     StaffFactory,
 )
 
-SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -49,14 +47,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "faults: kills workers, cuts Redis, restarts Postgres (tests/test_faults.py)"
     )
-
-
-def shared_data(name: str) -> Path:
-    """A real city export from ../shared/data; the test is skipped where the folder is absent."""
-    path = SHARED_DATA / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent (real city data lives beside the checkout, in CI)")
-    return path
 
 
 @pytest.fixture

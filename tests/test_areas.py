@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from ovp.areas.models import Area
 from ovp.areas.placement import UNPLACED, build_index, place_points
 from ovp.areas.services import areas_load_geojson
-from tests.conftest import shared_data
+from tests.builders import shared_data
 from tests.factories import AreaFactory, square
 
 pytestmark = pytest.mark.django_db

@@ -42,6 +42,7 @@ from ovp.accounts.models import User
 from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource, ViolenceTarget
 from ovp.incidents.services import source_for
 from stakeholders.models import ActionItem, Board, Goal, Meeting, Organisation, Person
+from tests.builders import record_burden
 from tests.factories import (
     AdminFactory,
     AreaFactory,
@@ -52,7 +53,6 @@ from tests.factories import (
 )
 from tests.grants.award_helpers import make_award
 from tests.grants.factories import FundFactory
-from tests.inventory.conftest import record_burden
 from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
 from tests.stakeholders.factories import (
     ActionItemFactory,

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from inventory.models import Evidence, Program, Strategy
 from tests.browser.test_login_journeys import log_in, open_from_menu
+from tests.builders import record_burden
 from tests.factories import AreaFactory, OrganisationFactory
-from tests.inventory.conftest import record_burden
 from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -14,9 +14,9 @@ from playwright.sync_api import Page, expect
 from grants.models import ApplicationStatus
 from inventory.models import Evidence
 from tests.browser.test_login_journeys import log_in
+from tests.builders import record_burden
 from tests.factories import AreaFactory, OrganisationFactory
 from tests.grants.factories import ApplicationFactory, FundingRoundFactory
-from tests.inventory.conftest import record_burden
 from tests.inventory.factories import ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,8 +4,6 @@ import numpy as np
 import pytest
 
 from evaluation import selectors
-from evaluation.services import Choice
-from inventory.models import Program
 from ovp.incidents.models import Period, PeriodCount
 from tests.factories import AreaFactory
 from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
@@ -80,19 +78,6 @@ def small_city(db):
         ]
     )
     return {"program": program, "areas": areas, "counts": counts, "months": months}
-
-
-def choice_for(program: Program, **changes) -> Choice:
-    options = {
-        "program": program,
-        "strategy": "",
-        "area_kind": "neighbourhood",
-        "period": selectors.MONTH,
-        "begin": date(2021, 1, 1),
-        "end": date(2024, 12, 1),
-        **changes,
-    }
-    return Choice(**options)
 
 
 # -- needs assessments -------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from evaluation import selectors
 from evaluation.models import EvaluationRun
 from evaluation.services import evaluation_estimate, evaluation_plan, evaluation_run
-from tests.evaluation.conftest import choice_for
+from tests.builders import choice_for
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from evaluation.models import EvaluationRun
 from evaluation.services import evaluation_run
-from tests.evaluation.conftest import choice_for
+from tests.builders import choice_for
 from tests.evaluation.simulate import staggered_panel
 
 pytestmark = pytest.mark.django_db

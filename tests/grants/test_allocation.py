@@ -12,6 +12,7 @@ from grants.selectors.allocation import Candidate, allocation_workbench, share_b
 from grants.services.allocation import allocation_record
 from inventory.models import Evidence, Strategy
 from ovp.incidents.models import PeriodCount
+from tests.builders import record_burden
 from tests.factories import AreaFactory
 from tests.grants.factories import (
     ApplicationFactory,
@@ -20,7 +21,6 @@ from tests.grants.factories import (
     FundingRoundFactory,
     ReviewAssignmentFactory,
 )
-from tests.inventory.conftest import record_burden
 from tests.inventory.factories import ProgramFactory
 
 TODAY = date(2026, 11, 25)

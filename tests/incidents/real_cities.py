@@ -7,7 +7,7 @@ from django.core.management import call_command
 from ovp.incidents.aggregation import incidents_aggregate
 from ovp.incidents.mapping import PRESETS
 from ovp.incidents.services import incidents_import, source_for
-from tests.conftest import shared_data
+from tests.builders import shared_data
 
 CITIES = {
     "nypd": ("nypd_shooting_historic_2006_2019.csv", "nyc_police_precincts.geojson",

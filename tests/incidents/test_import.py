@@ -11,7 +11,7 @@ from ovp.incidents import services
 from ovp.incidents.mapping import PRESETS, mapping_from_json
 from ovp.incidents.models import DirtyDay, ImportRun, ImportStatus, Victim, VictimChange
 from ovp.incidents.services import incidents_import, source_for
-from tests.conftest import shared_data
+from tests.builders import shared_data
 from tests.incidents.helpers import NYPD_HEADER, nypd_csv, nypd_row
 
 pytestmark = pytest.mark.django_db
