@@ -11,7 +11,6 @@ from grants.library import built_in_metrics
 from grants.models import (
     METRIC_MAX,
     Award,
-    AwardTarget,
     Metric,
     QuarterlyReport,
     ReportFigure,
@@ -95,11 +94,12 @@ def quarters_of(award: Award) -> int:
 
 def quarter_targets(award: Award) -> dict[int, Decimal]:
     """Each targeted metric's target for one quarter (by metric id): the quarterly target,
-    or the whole award's shared evenly between its quarters."""
+    or the whole award's shared evenly between its quarters (the award's `targets`, read
+    from a prefetch where the caller made one)."""
     quarters = quarters_of(award)
     return {
         target.metric_id: Decimal(target.value)
         if target.period == TargetPeriod.QUARTER
         else Decimal(target.value) / quarters
-        for target in AwardTarget.objects.filter(award=award)
+        for target in award.targets.all()
     }

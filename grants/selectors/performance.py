@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 
 from grants.models import (
     ZERO,
     Award,
+    AwardTarget,
     Metric,
     MetricQuarter,
     ReportStatus,
@@ -104,7 +105,7 @@ def _ratio(top: int | Decimal | None, bottom: int | Decimal | None) -> Decimal |
 def performance(awards: QuerySet[Award]) -> list[AwardPerformance]:
     """Each award's quarters with an approved report, oldest first; the awards by title."""
     awards = awards.select_related("organisation", "program", "application").prefetch_related(
-        "areas"
+        "areas", Prefetch("targets", queryset=AwardTarget.objects.select_related("metric"))
     )
     chosen = list(awards.order_by("title", "pk"))
     ids = [award.pk for award in chosen]
@@ -130,8 +131,8 @@ def _award(
     metrics: dict[int, Metric],
 ) -> AwardPerformance:
     targets = quarter_targets(award)
-    for metric in Metric.objects.filter(pk__in=set(targets) - set(metrics)):
-        metrics[metric.pk] = metric
+    for target in award.targets.all():  # prefetched, with their metrics
+        metrics.setdefault(target.metric_id, target.metric)
     columns = {m.column: m.pk for m in metrics.values() if m.column}
     quarters_total = quarters_of(award)
     quarters: list[QuarterRow] = []

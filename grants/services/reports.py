@@ -29,7 +29,7 @@ from grants.models import (
     ReportVersion,
     Spending,
 )
-from grants.selectors.metrics import award_metrics, report_values
+from grants.selectors.metrics import AskedMetric, award_metrics, report_values
 from grants.uploads import ALLOWED_UPLOADS, content_matches, extension_of, kept_name, too_large
 from ovp.core.uploads import MB
 from ovp.core.uploads import too_large as too_large_message
@@ -94,15 +94,17 @@ def report_problems(
     metrics: dict[str, int | None],
     spending: dict[int, Decimal | None],
     complete: bool,
+    asked: list[AskedMetric] | None = None,
 ) -> dict[str, list[str]]:
     """Every consistency problem of a report's figures, by field (`line_<id>` for spending).
-    A draft may leave figures blank (`complete=False`); a submission may not."""
+    A draft may leave figures blank (`complete=False`); a submission may not. `asked`: the
+    award's metrics, when the caller has them already."""
     problems: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
         problems.setdefault(field, []).append(message)
 
-    asked = award_metrics(report.award)
+    asked = award_metrics(report.award) if asked is None else asked
     if set(metrics) - {a.field for a in asked}:
         add("__all__", "Figures were given for metrics this award does not report.")
     for metric in asked:
@@ -165,23 +167,26 @@ def _write(
     spending: dict[int, Decimal | None],
     narrative: str,
     complete: bool,
+    asked: list[AskedMetric],
 ) -> None:
-    problems = report_problems(report=report, metrics=metrics, spending=spending, complete=complete)
+    problems = report_problems(
+        report=report, metrics=metrics, spending=spending, complete=complete, asked=asked
+    )
     if complete and not narrative.strip():
         problems.setdefault("narrative", []).append(
             "Narrative: required to submit the report: say what happened this quarter."
         )
     if problems:
         raise ValidationError(problems)
-    for asked in award_metrics(report.award):
-        value = metrics.get(asked.field)
-        if asked.metric.column:
-            setattr(report, asked.metric.column, value)
+    for metric in asked:
+        value = metrics.get(metric.field)
+        if metric.metric.column:
+            setattr(report, metric.metric.column, value)
         elif value is None:
-            ReportFigure.objects.filter(report=report, metric=asked.metric).delete()
+            ReportFigure.objects.filter(report=report, metric=metric.metric).delete()
         else:
             ReportFigure.objects.update_or_create(
-                report=report, metric=asked.metric, defaults={"value": value}
+                report=report, metric=metric.metric, defaults={"value": value}
             )
     report.narrative = narrative
     for line_id, amount in spending.items():
@@ -205,7 +210,7 @@ def report_save_draft(
     """Keep what the grantee has filled in so far; blanks are allowed, inconsistent figures
     are not. A returned report stays returned until it is submitted again."""
     report = _lock(report)
-    _write(report, metrics, spending, narrative, complete=False)
+    _write(report, metrics, spending, narrative, complete=False, asked=award_metrics(report.award))
     if report.status == ReportStatus.NOT_STARTED:
         report.status = ReportStatus.DRAFT
     report.full_clean()
@@ -213,9 +218,8 @@ def report_save_draft(
     return report
 
 
-def _content(report: QuarterlyReport) -> dict[str, Any]:
+def _content(report: QuarterlyReport, asked: list[AskedMetric]) -> dict[str, Any]:
     """A report as submitted, for its ReportVersion: plain JSON (money as strings)."""
-    asked = award_metrics(report.award)
     return {
         "metrics": report_values(report, asked),
         # a list: JSON objects come back from Postgres in an order of their own
@@ -254,7 +258,8 @@ def report_submit(
                 "then."
             }
         )
-    _write(report, metrics, spending, narrative, complete=True)
+    asked = award_metrics(report.award)
+    _write(report, metrics, spending, narrative, complete=True, asked=asked)
     now = timezone.now()
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = now
@@ -264,7 +269,7 @@ def report_submit(
     version = ReportVersion(
         report=report,
         number=report.versions.count() + 1,
-        content=_content(report),
+        content=_content(report, asked),
         submitted_at=now,
         submitted_by=user,
     )

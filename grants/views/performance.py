@@ -103,12 +103,12 @@ def _page(request: HttpRequest, awards: QuerySet[Award], *, mine: bool) -> HttpR
             pk__in=awards.values("areas")
         ).order_by("kind", "code")
     rows = selectors.performance(chosen.apply(awards))
-    chart = target_chart(rows)
-    if request.path.endswith(".csv"):
-        if request.GET.get("chart") == chart.slug:
-            return csv_response(f"ovp-performance-{chart.slug}", list(chart.table.columns),
-                                chart.table.itertuples(index=False))  # fmt: skip
+    if request.path.endswith(".csv") and request.GET.get("chart") != "targets":
         return csv_response("ovp-performance", selectors.CSV_HEADER, selectors.csv_rows(rows))
+    chart = target_chart(rows)  # needs pandas: built only for the page and its own CSV
+    if request.path.endswith(".csv"):
+        return csv_response(f"ovp-performance-{chart.slug}", list(chart.table.columns),
+                            chart.table.itertuples(index=False))  # fmt: skip
     csv_name = "grants:my_performance_csv" if mine else "grants:performance_csv"
     query = request.GET.copy()
     query["chart"] = chart.slug

@@ -95,4 +95,4 @@ def too_large(limit_bytes: int, name: str = "The file", why: str = "") -> str:
 
 def megabytes(setting: Callable[[], Any]) -> Callable[[], int]:
     """A limit in bytes from a setting in megabytes, read at each request."""
-    return lambda: int(setting()) * 1024 * 1024
+    return lambda: int(setting()) * MB

@@ -45,8 +45,6 @@ RULES = 3
 # the case); without it the answers are right, and these programmes are small
 SOLVER = {"presolve": False}
 
-Published = list[int | None]  # a table's cells as released: None where hidden
-
 
 @dataclass(frozen=True)
 class History:
