@@ -3,7 +3,6 @@ interest and score; staff see the scores and decide. A reviewer reaches only the
 assignments (any other answers 404) and sees only what scoring needs."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -25,7 +24,7 @@ from grants.services.review import (
 from grants.views.applications import _submitted_application, download
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import office_required, role_required
-from ovp.core.forms import add_service_errors
+from ovp.core.actions import form_action, post_action
 
 reviewer_required = role_required(*OFFICE_ROLES, Role.BOARD)
 
@@ -39,18 +38,17 @@ def application_assign(request: HttpRequest, uuid: str) -> HttpResponse:
     application = _submitted_application(uuid)
     form = AssignReviewersForm(request.POST, application=application)
     if form.is_valid():
-        try:
-            created = reviewers_assign(
+        return post_action(
+            request,
+            lambda: reviewers_assign(
                 application=application,
                 reviewers=form.cleaned_data["reviewers"],
                 assigned_by=request.user,
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Assigned {len(created)} reviewer(s).")
-    else:
-        messages.error(request, "Choose at least one reviewer.")
+            ),
+            done=lambda created: f"Assigned {len(created)} reviewer(s).",
+            then=f"{application_detail_url(application.uuid)}#reviewers",
+        )
+    messages.error(request, "Choose at least one reviewer.")
     return redirect(f"{application_detail_url(application.uuid)}#reviewers")
 
 
@@ -64,13 +62,12 @@ def assignment_remove_view(request: HttpRequest, uuid: str) -> HttpResponse:
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related("application", "reviewer"), uuid=uuid
     )
-    try:
-        assignment_remove(assignment=assignment, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{assignment.reviewer} no longer reviews this application.")
-    return redirect(f"{application_detail_url(assignment.application.uuid)}#reviewers")
+    return post_action(
+        request,
+        lambda: assignment_remove(assignment=assignment, user=request.user),
+        done=f"{assignment.reviewer} no longer reviews this application.",
+        then=f"{application_detail_url(assignment.application.uuid)}#reviewers",
+    )
 
 
 @office_required
@@ -78,20 +75,22 @@ def application_decide_view(request: HttpRequest, uuid: str) -> HttpResponse:
     application = _submitted_application(uuid)
     criteria, reviews = application_reviews(application)
     form = DecisionForm(request.POST or None, initial={"amount": application.requested_amount})
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_decide(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_action(
+            form,
+            lambda: application_decide(
                 application=application,
                 user=request.user,
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 amount=form.cleaned_data["amount"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Decision recorded.")
-            return redirect("grants:round_detail", uuid=application.funding_round.uuid)
+            ),
+        )
+    ):
+        messages.success(request, "Decision recorded.")
+        return redirect("grants:round_detail", uuid=application.funding_round.uuid)
     return render(
         request,
         "grants/review_decide.html",
@@ -170,24 +169,22 @@ def _review_page(
 def review_conflict(request: HttpRequest, uuid: str) -> HttpResponse:
     assignment = get_assignment_for_reviewer(request, uuid)
     form = ConflictForm(request.POST)
-    if form.is_valid():
-        try:
-            conflict_declare(
-                assignment=assignment,
-                user=request.user,
-                has_conflict=form.cleaned_data["has_conflict"],
-                note=form.cleaned_data["conflict_note"],
+    if form.is_valid() and form_action(
+        form,
+        lambda: conflict_declare(
+            assignment=assignment,
+            user=request.user,
+            has_conflict=form.cleaned_data["has_conflict"],
+            note=form.cleaned_data["conflict_note"],
+        ),
+    ):
+        if form.cleaned_data["has_conflict"]:
+            messages.success(
+                request, "Conflict of interest recorded: you will not score this application."
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            if form.cleaned_data["has_conflict"]:
-                messages.success(
-                    request, "Conflict of interest recorded: you will not score this application."
-                )
-                return redirect("grants:my_reviews")
-            messages.success(request, "No conflict recorded: you can now score the application.")
-            return redirect("grants:review_detail", uuid=assignment.uuid)
+            return redirect("grants:my_reviews")
+        messages.success(request, "No conflict recorded: you can now score the application.")
+        return redirect("grants:review_detail", uuid=assignment.uuid)
     return _review_page(request, assignment, conflict_form=form)
 
 
@@ -204,14 +201,11 @@ def review_score(request: HttpRequest, uuid: str) -> HttpResponse:
             "You declared a conflict of interest with this application: you cannot score it.",
         )
         return redirect("grants:review_detail", uuid=assignment.uuid)
-    if form.is_valid():
-        try:
-            review_submit(assignment=assignment, user=request.user, scores=form.scores())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Your review is submitted. Thank you.")
-            return redirect("grants:my_reviews")
+    if form.is_valid() and form_action(
+        form, lambda: review_submit(assignment=assignment, user=request.user, scores=form.scores())
+    ):
+        messages.success(request, "Your review is submitted. Thank you.")
+        return redirect("grants:my_reviews")
     return _review_page(request, assignment, score_form=form)
 
 
