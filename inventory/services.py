@@ -398,6 +398,7 @@ def inventory_rows(programs: Any, *, on: date) -> list[list[Any]]:
     return rows
 
 
+@transaction.atomic
 def proposal_submit(
     *, program: Program, organisation: Organisation, user: Any, changes: dict[str, Any], note: str
 ) -> ProgramUpdateProposal:

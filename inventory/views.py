@@ -1,11 +1,10 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from inventory import forms as inventory_forms
@@ -38,8 +37,8 @@ from inventory.services import (
 )
 from ovp.accounts.permissions import grantee_required, office_required
 from ovp.areas.models import Area, AreaKind
+from ovp.core.actions import form_action, post_action
 from ovp.core.exports import csv_response, xlsx_response
-from ovp.core.forms import add_service_errors
 from ovp.core.jsonscript import script_json
 from ovp.core.uploads import too_large, upload_limit
 from ovp.incidents.selectors import area_kinds
@@ -264,18 +263,17 @@ def proposal_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            proposal_decide(
+        return post_action(
+            request,
+            lambda: proposal_decide(
                 proposal=proposal,
                 user=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
                 note=form.cleaned_data["decision_note"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Decision recorded.")
-        return redirect("inventory:proposals")
+            ),
+            done="Decision recorded.",
+            then=reverse("inventory:proposals"),
+        )
     return render(
         request,
         "inventory/proposal_detail.html",
@@ -373,18 +371,16 @@ def propose_update(request: HttpRequest, uuid: str) -> HttpResponse:
     form = ProposalForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS}
-        try:
-            with transaction.atomic():
-                proposal_submit(
-                    program=program,
-                    organisation=program.lead_organisation,
-                    user=request.user,
-                    changes=changes,
-                    note=form.cleaned_data["note"],
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if form_action(
+            form,
+            lambda: proposal_submit(
+                program=program,
+                organisation=program.lead_organisation,
+                user=request.user,
+                changes=changes,
+                note=form.cleaned_data["note"],
+            ),
+        ):
             messages.success(request, "Your update was sent to the office for approval.")
             return redirect("inventory:my_programs")
     return render(request, "inventory/propose_update.html", {"program": program, "form": form})

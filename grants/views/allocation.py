@@ -72,6 +72,7 @@ def allocation(request: HttpRequest, uuid: str) -> HttpResponse:
                     user=request.user,
                     note=request.POST.get("note", ""),
                 )
+            # not form_action: no form; the page lists the refusals beside the typed amounts
             except ValidationError as error:
                 errors = error.messages
             else:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -25,6 +25,7 @@ from grants.models import (
 from grants.selectors.awards import awards_with_money, money_overview
 from grants.services.awards import award_cap, award_close, award_create, tranche_release
 from ovp.accounts.permissions import grantee_required, office_required
+from ovp.core.actions import post_action
 
 
 @office_required
@@ -110,6 +111,7 @@ def award_create_view(request: HttpRequest) -> HttpResponse:
                 ],
                 user=request.user,
             )
+        # not form_action: the page lists the service's refusals above the award and its rows
         except ValidationError as error:
             errors = error.messages
         else:
@@ -185,6 +187,7 @@ def award_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 def tranche_release_view(request: HttpRequest, uuid: str) -> HttpResponse:
     tranche = get_object_or_404(Tranche.objects.select_related("award"), uuid=uuid)
     was_released = tranche.is_released
+    # not post_action: releasing twice is information, not a success
     try:
         tranche = tranche_release(tranche=tranche, user=request.user)
     except ValidationError as error:
@@ -201,13 +204,12 @@ def tranche_release_view(request: HttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def award_close_view(request: HttpRequest, uuid: str) -> HttpResponse:
     award = get_object_or_404(Award, uuid=uuid)
-    try:
-        award_close(award=award, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{award.title} is closed out.")
-    return redirect("grants:award_detail", uuid=award.uuid)
+    return post_action(
+        request,
+        lambda: award_close(award=award, user=request.user),
+        done=f"{award.title} is closed out.",
+        then=reverse("grants:award_detail", kwargs={"uuid": award.uuid}),
+    )
 
 
 @grantee_required

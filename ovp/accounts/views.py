@@ -62,6 +62,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             device = services.two_factor_verify(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+        # not form_action: a wrong code belongs on the code field, not above the form
         except ValidationError as error:
             form.add_error("code", error)
         else:
@@ -106,6 +107,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 services.two_factor_disable(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
                 messages.success(request, "Two-factor login is off.")
                 return redirect("accounts:two_factor")
+        # not post_action or form_action: one form, four buttons; two answer as messages
         except ValidationError as error:
             if action in ("start", "cancel"):
                 messages.error(request, error.messages[0])
