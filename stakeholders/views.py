@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
-from ovp.core.actions import form_action
+from ovp.core.actions import AuthedRequest, form_action
 from ovp.core.panels import panels_for
 from stakeholders import selectors, services
 from stakeholders.forms import (
@@ -33,7 +33,7 @@ office_or_board_required = role_required(*OFFICE_ROLES, Role.BOARD)
 
 
 @grantee_required
-def grantee_home(request: HttpRequest) -> HttpResponse:
+def grantee_home(request: AuthedRequest) -> HttpResponse:
     organisations = Organisation.objects.for_member(request.user)
     return render(
         request,
@@ -62,7 +62,7 @@ def _form_page(
 
 
 @office_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthedRequest) -> HttpResponse:
     found = OrganisationFilter(request.GET, queryset=Organisation.objects.all())
     return render(
         request,
@@ -72,7 +72,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def organisation_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def organisation_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, uuid=uuid)
     return render(
         request,
@@ -87,7 +87,7 @@ def organisation_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthedRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if (
         request.method == "POST"
@@ -110,7 +110,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def organisation_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def organisation_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, uuid=uuid)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
@@ -138,7 +138,7 @@ def organisation_url(organisation: Organisation) -> str:
 
 
 @office_required
-def person_create(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+def person_create(request: AuthedRequest, uuid: str | None = None) -> HttpResponse:
     """A new contact at an organisation (or, without one, someone in their own right)."""
     organisation = get_object_or_404(Organisation, uuid=uuid) if uuid else None
     form = PersonForm(request.POST or None, initial={"organisation": organisation})
@@ -163,7 +163,7 @@ def person_create(request: HttpRequest, uuid: str | None = None) -> HttpResponse
 
 
 @office_required
-def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def person_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organisation"), uuid=uuid)
     form = PersonForm(request.POST or None, instance=person)
     if (
@@ -196,7 +196,7 @@ def board_url(board: Board) -> str:
 
 
 @office_or_board_required
-def board_list(request: HttpRequest) -> HttpResponse:
+def board_list(request: AuthedRequest) -> HttpResponse:
     """All boards for the office; "My boards" for a board member (those they sit on now)."""
     today = timezone.localdate()
     return render(
@@ -211,7 +211,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def board_create(request: HttpRequest) -> HttpResponse:
+def board_create(request: AuthedRequest) -> HttpResponse:
     form = BoardForm(request.POST or None)
     if (
         request.method == "POST"
@@ -230,7 +230,7 @@ def board_create(request: HttpRequest) -> HttpResponse:
 
 
 @office_or_board_required
-def board_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def board_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     today = timezone.localdate()
     board = selectors.get_board_for_user(request.user, uuid, today)
     return render(
@@ -247,7 +247,7 @@ def board_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
+def membership_add(request: AuthedRequest, uuid: str) -> HttpResponse:
     board = get_object_or_404(Board, uuid=uuid)
     form = MembershipForm(request.POST or None, instance=BoardMembership(board=board))
     if (
@@ -271,7 +271,7 @@ def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def meeting_create(request: HttpRequest, uuid: str) -> HttpResponse:
+def meeting_create(request: AuthedRequest, uuid: str) -> HttpResponse:
     board = get_object_or_404(Board, uuid=uuid)
     form = MeetingForm(request.POST or None, board=board)
     if (
@@ -295,13 +295,13 @@ def meeting_create(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_or_board_required
-def meeting_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def meeting_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for_user(request.user, uuid, timezone.localdate())
     return render(request, "stakeholders/meeting_detail.html", {"meeting": meeting})
 
 
 @office_required
-def goal_create(request: HttpRequest) -> HttpResponse:
+def goal_create(request: AuthedRequest) -> HttpResponse:
     board = _board_from_query(request.GET.get("board", ""))
     form = GoalForm(request.POST or None, initial={"board": board})
     if (
@@ -333,7 +333,7 @@ def goal_url(goal: Goal) -> str:
 
 
 @office_or_board_required
-def goal_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def goal_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     goal = selectors.get_goal_for_user(request.user, uuid, timezone.localdate())
     return render(
         request,
@@ -348,7 +348,7 @@ def goal_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def action_item_create(request: HttpRequest, uuid: str) -> HttpResponse:
+def action_item_create(request: AuthedRequest, uuid: str) -> HttpResponse:
     goal = get_object_or_404(Goal, uuid=uuid)
     form = ActionItemForm(request.POST or None, instance=ActionItem(goal=goal))
     if (
@@ -372,7 +372,7 @@ def action_item_create(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def action_item_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def action_item_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     action_item = get_object_or_404(ActionItem.objects.select_related("goal"), uuid=uuid)
     form = ActionItemForm(request.POST or None, instance=action_item)
     if (
@@ -395,7 +395,7 @@ def action_item_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def accountability(request: HttpRequest) -> HttpResponse:
+def accountability(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "stakeholders/accountability.html",

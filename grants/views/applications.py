@@ -7,7 +7,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -32,7 +32,7 @@ from grants.services.applications import (
     application_update,
 )
 from ovp.accounts.permissions import grantee_required, office_required
-from ovp.core.actions import form_action, post_action
+from ovp.core.actions import AuthedRequest, form_action, post_action
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from stakeholders.models import Organisation
 
@@ -51,7 +51,7 @@ def download(document: ApplicationDocument) -> HttpResponse:
 
 
 @grantee_required
-def my_applications(request: HttpRequest) -> HttpResponse:
+def my_applications(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
     applications = (
         Application.objects.for_organisations_of(request.user)
@@ -80,7 +80,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 
 @grantee_required
-def application_create_view(request: HttpRequest, round_uuid: str) -> HttpResponse:
+def application_create_view(request: AuthedRequest, round_uuid: str) -> HttpResponse:
     funding_round = get_object_or_404(FundingRound, uuid=round_uuid)
     if not funding_round.is_open():
         messages.error(request, f"{funding_round} is not open for applications.")
@@ -125,7 +125,7 @@ def _content(form: ApplicationForm) -> dict[str, Any]:
 
 
 @grantee_required
-def application_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     return render(
         request,
@@ -142,7 +142,7 @@ def application_view(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @grantee_required
-def application_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     if not application.is_editable:
         messages.error(request, "This application is submitted: it can no longer be changed.")
@@ -187,7 +187,7 @@ def application_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 )
 @grantee_required
 @require_POST
-def application_document_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_document_add_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     form = DocumentForm(request.POST, request.FILES, limit_mb=settings.OVP_GRANT_UPLOAD_MAX_MB)
     if form.is_valid():
@@ -212,7 +212,7 @@ def application_document_add_view(request: HttpRequest, uuid: str) -> HttpRespon
 
 @grantee_required
 def application_document_download(
-    request: HttpRequest, uuid: str, document_uuid: str
+    request: AuthedRequest, uuid: str, document_uuid: str
 ) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     return download(get_object_or_404(application.documents, uuid=document_uuid))
@@ -221,7 +221,7 @@ def application_document_download(
 @grantee_required
 @require_POST
 def application_document_remove_view(
-    request: HttpRequest, uuid: str, document_uuid: str
+    request: AuthedRequest, uuid: str, document_uuid: str
 ) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     document = get_object_or_404(application.documents, uuid=document_uuid)
@@ -235,7 +235,7 @@ def application_document_remove_view(
 
 @grantee_required
 @require_POST
-def application_submit_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_submit_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     return post_action(
         request,
@@ -247,7 +247,7 @@ def application_submit_view(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @grantee_required
 @require_POST
-def application_message_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_message_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     form = MessageForm(request.POST)
     if form.is_valid():
@@ -280,7 +280,7 @@ def _submitted_application(uuid: str) -> Application:
 
 
 @office_required
-def application_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = _submitted_application(uuid)
     return render(
         request,
@@ -299,7 +299,7 @@ def application_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @office_required
 def application_document_office(
-    request: HttpRequest, uuid: str, document_uuid: str
+    request: AuthedRequest, uuid: str, document_uuid: str
 ) -> HttpResponse:
     application = _submitted_application(uuid)
     return download(get_object_or_404(application.documents, uuid=document_uuid))
@@ -307,7 +307,7 @@ def application_document_office(
 
 @office_required
 @require_POST
-def application_message_office(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_message_office(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = _submitted_application(uuid)
     form = MessageForm(request.POST)
     if form.is_valid():

@@ -36,7 +36,7 @@ from grants.services.reports import (
 )
 from ovp.accounts.models import Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
-from ovp.core.actions import form_action, post_action
+from ovp.core.actions import AuthedRequest, form_action, post_action
 from ovp.core.exports import csv_response
 from ovp.core.forms import add_service_errors
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
@@ -94,7 +94,7 @@ def _attachments(report: QuarterlyReport) -> list[ReportAttachment]:
 
 
 @grantee_required
-def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     """The grantee's report: a form while it may be changed, the submitted text otherwise."""
     report = get_report_for_grantee(request, uuid)
     form = _report_form(request, report)
@@ -157,7 +157,7 @@ def _edit_page(
 )
 @grantee_required
 @require_POST
-def report_attachment_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_attachment_add_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     """Attach a file. The upload button is the report form's, so what the grantee typed
     comes along: it is saved as a draft first (an upload never throws figures away), and
     when it cannot be, the page comes back with them and their errors, the file unattached."""
@@ -182,7 +182,7 @@ def report_attachment_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 def _save_typed(
-    request: HttpRequest, report: QuarterlyReport, typed: QuarterlyReportForm
+    request: AuthedRequest, report: QuarterlyReport, typed: QuarterlyReportForm
 ) -> HttpResponse | None:
     """Save what the grantee typed as a draft; the page to show instead when it cannot be."""
     if typed.is_valid():
@@ -202,7 +202,7 @@ def _save_typed(
 
 @grantee_required
 @require_POST
-def report_attachment_remove_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_attachment_remove_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     attachment = get_attachment_for_user(request, uuid)
     return post_action(
         request,
@@ -213,7 +213,7 @@ def report_attachment_remove_view(request: HttpRequest, uuid: str) -> HttpRespon
 
 
 @role_required(Role.ADMIN, Role.STAFF, Role.GRANTEE)
-def report_attachment_download(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_attachment_download(request: AuthedRequest, uuid: str) -> HttpResponse:
     """An attachment, for the office or the report's own organisation; never a public URL."""
     attachment: ReportAttachment = get_attachment_for_user(request, uuid)
     try:
@@ -234,7 +234,7 @@ def report_attachment_download(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def report_review(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_review(request: AuthedRequest, uuid: str) -> HttpResponse:
     report = get_object_or_404(
         QuarterlyReport.objects.select_related("award", "award__organisation", "submitted_by"),
         uuid=uuid,
@@ -268,7 +268,7 @@ def report_review(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def compliance_view(request: HttpRequest) -> HttpResponse:
+def compliance_view(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     result = compliance(today=today)
     if request.GET.get("format") == "csv":

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -15,7 +15,7 @@ from grants.selectors.review import EMPTY, application_scores
 from grants.services.rounds import fund_save, round_save
 from inventory.models import Strategy
 from ovp.accounts.permissions import office_required
-from ovp.core.actions import form_action
+from ovp.core.actions import AuthedRequest, form_action
 
 
 def _round_state(funding_round: FundingRound) -> str:
@@ -54,12 +54,12 @@ def _uuid_or_none(value: str) -> UUID | None:
 
 
 @office_required
-def fund_list(request: HttpRequest) -> HttpResponse:
+def fund_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "grants/round_funds.html", {"funds": Fund.objects.all()})
 
 
 @office_required
-def fund_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+def fund_edit(request: AuthedRequest, uuid: str | None = None) -> HttpResponse:
     fund = get_object_or_404(Fund, uuid=uuid) if uuid else Fund()
     form = FundForm(request.POST or None, instance=fund)
     if (
@@ -75,7 +75,7 @@ def fund_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
 
 
 @office_required
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "grants/round_list.html",
@@ -84,7 +84,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def round_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+def round_edit(request: AuthedRequest, uuid: str | None = None) -> HttpResponse:
     funding_round = (
         get_object_or_404(FundingRound.objects.select_related("fund"), uuid=uuid)
         if uuid
@@ -112,7 +112,7 @@ def round_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
 
 
 @office_required
-def round_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def round_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     funding_round = get_object_or_404(
         FundingRound.objects.select_related("fund").prefetch_related("priority_areas"), uuid=uuid
     )
