@@ -25,6 +25,7 @@ from inventory.models import (
     Strategy,
     Tier,
 )
+from ovp.accounts.models import User
 from ovp.areas.models import Area, normalize_area_code
 from ovp.core.exports import FORMULA_STARTS
 from stakeholders.models import Organisation
@@ -422,8 +423,9 @@ def inventory_rows(programs: Any, *, on: date) -> list[list[Any]]:
     return rows
 
 
+@transaction.atomic
 def proposal_submit(
-    *, program: Program, organisation: Organisation, user: Any, changes: dict[str, Any], note: str
+    *, program: Program, organisation: Organisation, user: User, changes: dict[str, Any], note: str
 ) -> ProgramUpdateProposal:
     """An organisation proposes changes to its own program; only fields that differ count."""
     if program.lead_organisation_id != organisation.pk:
@@ -453,7 +455,7 @@ def _json_value(value: Any) -> Any:
 
 @transaction.atomic
 def proposal_decide(
-    *, proposal: ProgramUpdateProposal, user: Any, approve: bool, note: str = ""
+    *, proposal: ProgramUpdateProposal, user: User, approve: bool, note: str = ""
 ) -> ProgramUpdateProposal:
     """Staff approve (the changes apply to the program, recorded in its history) or reject."""
     proposal = ProgramUpdateProposal.objects.select_for_update().get(pk=proposal.pk)

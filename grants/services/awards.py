@@ -4,7 +4,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +26,7 @@ from grants.models import (
     total,
 )
 from inventory.models import Program
+from ovp.accounts.models import User
 from ovp.areas.models import Area
 from stakeholders.models import Organisation
 
@@ -206,7 +206,7 @@ def award_create(
     areas: Iterable[Area],
     budget_lines: Sequence[tuple[str, Decimal]],
     tranches: Sequence[tuple[Decimal, date, int | None]],
-    user: Any,
+    user: User,
 ) -> Award:
     """Make an award: its budget lines, its tranches and its quarterly reports (one for each
     calendar quarter the award overlaps). A tranche given a report number (1 for the first
@@ -342,7 +342,7 @@ def _award_parts_save(
 
 
 @transaction.atomic
-def tranche_release(*, tranche: Tranche, user: Any) -> Tranche:
+def tranche_release(*, tranche: Tranche, user: User) -> Tranche:
     """Release (disburse) a tranche, recording who and when. Refused unless the award is
     active and the report the tranche requires, if any, is approved. Releasing a tranche
     already released changes nothing (the row is locked, so two clicks pay once)."""
@@ -369,7 +369,7 @@ def tranche_release(*, tranche: Tranche, user: Any) -> Tranche:
 
 
 @transaction.atomic
-def award_close(*, award: Award, user: Any) -> Award:
+def award_close(*, award: Award, user: User) -> Award:
     """Close out an award: no more releases, no more reports. Refused while a submitted
     report waits for review. Money not released goes back to the fund: the award keeps its
     amount as made and records the unreleased part in `deobligated`, so the fund's obligated
