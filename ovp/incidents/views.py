@@ -247,7 +247,7 @@ def mapping_builder(request: HttpRequest) -> HttpResponse:
     """Build a column mapping from a sample of another city's export, and try it on the sample."""
     import pandas as pd
 
-    from ovp.incidents.normalize import normalize, read_export
+    from ovp.incidents.importing import normalize, read_export
 
     sample = request.session.get("mapping_sample")
     if request.method == "POST" and "sample" in request.FILES:
