@@ -5,12 +5,12 @@ does), the nightly pull, and the sources.
 
 import logging
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from ovp.accounts.models import User
 from ovp.core.queue import enqueue
 
 # (the tasks, commands and demo import it from here too, beside the services that queue it)
@@ -21,7 +21,7 @@ from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource
 logger = logging.getLogger(__name__)
 
 
-def import_enqueue(*, uploaded: UploadedFile, source: IncidentSource, user: Any) -> ImportRun:
+def import_enqueue(*, uploaded: UploadedFile, source: IncidentSource, user: User) -> ImportRun:
     """Keep an uploaded export and queue its import (a Celery task, after commit)."""
     from ovp.incidents import tasks
 
@@ -38,7 +38,7 @@ def import_enqueue(*, uploaded: UploadedFile, source: IncidentSource, user: Any)
     return run
 
 
-def source_pull_enqueue(*, source: IncidentSource, user: Any) -> ImportRun:
+def source_pull_enqueue(*, source: IncidentSource, user: User) -> ImportRun:
     """Queue an import of the source's URL now (the same as the nightly pull)."""
     from ovp.incidents import tasks
 
