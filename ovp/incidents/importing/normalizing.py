@@ -289,13 +289,13 @@ def sexes(column: Coded, mapping: Mapping) -> pd.Categorical:
 def races(race: Coded, hispanic: Coded, mapping: Mapping) -> pd.Categorical:
     """The race column's values; "hispanic" where the export's Hispanic flag (if it has
     one) says so, whatever the race column says."""
-    races = race.categorize(lambda v: v.map(mapping.race_values).fillna("unknown"), fill="unknown")
+    values = race.categorize(lambda v: v.map(mapping.race_values).fillna("unknown"), fill="unknown")
     if mapping.hispanic:
         flagged = hispanic.convert(lambda v: v.isin(mapping.hispanic_true), fill=False)
-        if "hispanic" not in races.categories:
-            races = races.add_categories(["hispanic"])
-        races[flagged.astype(bool)] = "hispanic"
-    return races
+        if "hispanic" not in values.categories:
+            values = values.add_categories(["hispanic"])
+        values[flagged.astype(bool)] = "hispanic"
+    return values
 
 
 def victim_keys(
@@ -415,22 +415,22 @@ def read_fields(
 def _victims(fields: Fields, accepted: np.ndarray, state: ImportState) -> pd.DataFrame:
     """One row per victim: a row-per-incident export repeats each incident once per victim."""
     index = np.repeat(np.flatnonzero(accepted), fields.people[accepted])
-    incident_keys = pc.take(fields.incident_key, pa.array(index))
-    ordinal = number_within_incidents(incident_keys, state)
+    of_incident = pc.take(fields.incident_key, pa.array(index))
+    ordinal = number_within_incidents(of_incident, state)
     if fields.victim_key is not None:
         accepted_keys = pc.take(fields.victim_key, pa.array(np.flatnonzero(accepted)))
         state.victim_keys.update(accepted_keys.to_pylist())
         record_key = pc.take(fields.victim_key, pa.array(index))
     else:
         record_key = pc.binary_join_element_wise(
-            incident_keys, pc.cast(pa.array(ordinal), pa.string()), "#"
+            of_incident, pc.cast(pa.array(ordinal), pa.string()), "#"
         )
     hour = fields.hour[index]
     assert state.days is not None
     return pd.DataFrame(
         {
             "record_key": record_key.to_pandas(),
-            "incident_key": incident_keys.to_pandas(),
+            "incident_key": of_incident.to_pandas(),
             "first_of_incident": ordinal == 1,
             "occurred_on": pd.Categorical.from_codes(
                 fields.day[index], categories=pd.Index(state.days.days, dtype=object)
