@@ -69,52 +69,74 @@ def area_map(
     traces = []
     for area in areas:
         value = values.get(area.pk)
-        xs, ys = _outline(area, tolerance)
         text = area.name if value is None else f"{area.name}: {value:{number_format}} {value_label}"
         traces.append(
-            {
-                "type": "scatter",
-                "x": xs,
-                "y": ys,
-                "fill": "toself",
-                "fillcolor": colour.get(area.pk, EMPTY_FILL),
-                "mode": "lines",
-                "line": (
-                    {"color": "rgb(0, 0, 0)", "width": 3}
-                    if area.pk == highlight
-                    else {"color": "rgb(90, 90, 90)", "width": 0.6}
-                ),
-                "hoverinfo": "text",
-                "hoveron": "fills",
-                "text": text,
-                "name": area.code,
-                "showlegend": False,
-            }
+            _area_trace(
+                area,
+                _outline(area, tolerance),
+                text=text,
+                fill=colour.get(area.pk, EMPTY_FILL),
+                highlighted=area.pk == highlight,
+            )
         )
     if values:
-        # an invisible point carries the colour scale, so the map has its legend
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [None],
-                "y": [None],
-                "mode": "markers",
-                "hoverinfo": "skip",
-                "showlegend": False,
-                "marker": {
-                    "colorscale": [
-                        [step / 10, shades_at(0.08 + 0.92 * step / 10)] for step in range(11)
-                    ],
-                    "cmin": 0,
-                    "cmax": top,
-                    "color": [0],
-                    "showscale": True,
-                    "colorbar": {"title": {"text": value_label}, "thickness": 14},
-                },
-            }
-        )
+        traces.append(_colour_scale_trace(top, value_label))
+    return {"data": traces, "layout": _layout(areas)}
+
+
+def _area_trace(
+    area: Area,
+    outline: tuple[list[float | None], list[float | None]],
+    *,
+    text: str,
+    fill: str,
+    highlighted: bool,
+) -> dict[str, Any]:
+    """One area's outline, filled, with its name (and value) on hover."""
+    xs, ys = outline
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "fill": "toself",
+        "fillcolor": fill,
+        "mode": "lines",
+        "line": (
+            {"color": "rgb(0, 0, 0)", "width": 3}
+            if highlighted
+            else {"color": "rgb(90, 90, 90)", "width": 0.6}
+        ),
+        "hoverinfo": "text",
+        "hoveron": "fills",
+        "text": text,
+        "name": area.code,
+        "showlegend": False,
+    }
+
+
+def _colour_scale_trace(top: float, value_label: str) -> dict[str, Any]:
+    """An invisible point that carries the colour scale, so the map has its legend."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "marker": {
+            "colorscale": [[step / 10, shades_at(0.08 + 0.92 * step / 10)] for step in range(11)],
+            "cmin": 0,
+            "cmax": top,
+            "color": [0],
+            "showscale": True,
+            "colorbar": {"title": {"text": value_label}, "thickness": 14},
+        },
+    }
+
+
+def _layout(areas: list[Area]) -> dict[str, Any]:
     mid_lat = (max(a.max_lat for a in areas) + min(a.min_lat for a in areas)) / 2
-    layout = {
+    return {
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "height": 480,
         "plot_bgcolor": "white",
@@ -126,4 +148,3 @@ def area_map(
             "scaleratio": 1 / math.cos(math.radians(mid_lat)),
         },
     }
-    return {"data": traces, "layout": layout}

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 from pgpq import ArrowToPostgresBinaryEncoder
+from psycopg import sql
 
 
 def copy_arrow(cursor: Any, table: str, rows: pa.Table) -> None:
@@ -30,8 +31,10 @@ def copy_binary(cursor: Any, table: str, columns: Sequence[str], blocks: Iterabl
     """COPY blocks already in Postgres's binary format (header first, trailer last) into the
     table's columns: the one binary COPY of the project (the incident import encodes its
     blocks in a thread of their own and hands them here)."""
-    names = ", ".join(columns)
-    with cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)") as copy:
+    statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT binary)").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(name) for name in columns)
+    )
+    with cursor.copy(statement) as copy:
         for block in blocks:
             copy.write(block)
 

@@ -31,7 +31,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from ovp.areas.models import AreaKind
-from ovp.incidents.models import AgeBand, Race, Sex
+from ovp.incidents.models import AgeBand, IncidentSource, Race, Sex
 
 
 @dataclass(frozen=True)
@@ -227,3 +227,8 @@ def mapping_for(*, preset: str | None = None, mapping_json: Any = None) -> Mappi
             raise ValidationError(f"Unknown preset {preset!r}; use one of {', '.join(PRESETS)}.")
         return PRESETS[preset]
     return mapping_from_json(mapping_json)
+
+
+def source_mapping(source: IncidentSource) -> Mapping:
+    """The mapping a source's exports are read with: its preset's, or its own."""
+    return mapping_for(preset=source.preset or None, mapping_json=source.mapping)

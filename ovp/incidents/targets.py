@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from ovp.accounts.models import User
 from ovp.areas.models import Area
 from ovp.incidents.models import (
     DEFAULT_YEARLY_REDUCTION,
@@ -65,7 +66,7 @@ def target_set(
     baseline_year: int,
     yearly_reduction: Decimal | float | int | str = DEFAULT_YEARLY_REDUCTION,
     area: Area | None = None,
-    user: Any = None,
+    user: User | None = None,
 ) -> ViolenceTarget:
     """Set (or replace) the target of a measure for the whole city or one area. The
     baseline year must be one the data covers in full: its count is where the path starts."""

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from ovp.accounts.permissions import office_required
+from ovp.core.actions import AuthedRequest, form_action
 from ovp.core.exports import spreadsheet_safe
-from ovp.core.forms import add_service_errors
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
@@ -152,22 +152,22 @@ def public_csv(request: HttpRequest, chart: str) -> HttpResponse:
     message=lambda: too_large(settings.OVP_MAX_UPLOAD_MB * MB),
 )
 @office_required
-def imports(request: HttpRequest) -> HttpResponse:
+def imports(request: AuthedRequest) -> HttpResponse:
     from ovp.incidents.services import import_enqueue
 
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            run = import_enqueue(
+        queued = form_action(
+            form,
+            lambda: import_enqueue(
                 uploaded=form.cleaned_data["file"],
                 source=form.chosen_source(),
                 user=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if queued.value is not None:
             messages.info(request, "The file was queued for import: this page shows how it went.")
-            return redirect("incidents:import_detail", uuid=run.uuid)
+            return redirect("incidents:import_detail", uuid=queued.value.uuid)
     return render(
         request,
         "incidents/imports.html",
@@ -221,7 +221,7 @@ def source_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
 
 
 @office_required
-def source_pull(request: HttpRequest, uuid: str) -> HttpResponse:
+def source_pull(request: AuthedRequest, uuid: str) -> HttpResponse:
     source = get_object_or_404(IncidentSource, uuid=uuid)
     if request.method != "POST":
         return redirect("incidents:sources")
@@ -247,7 +247,7 @@ def mapping_builder(request: HttpRequest) -> HttpResponse:
     """Build a column mapping from a sample of another city's export, and try it on the sample."""
     import pandas as pd
 
-    from ovp.incidents.normalize import normalize, read_export
+    from ovp.incidents.importing import normalize, read_export
 
     sample = request.session.get("mapping_sample")
     if request.method == "POST" and "sample" in request.FILES:
@@ -322,7 +322,7 @@ def mapping_reset(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def targets(request: HttpRequest) -> HttpResponse:
+def targets(request: AuthedRequest) -> HttpResponse:
     """The city's targets and each one's progress this year; a form sets (or replaces) one."""
     from ovp.incidents import targets as paths
     from ovp.incidents.forms import TargetForm
@@ -332,12 +332,9 @@ def targets(request: HttpRequest) -> HttpResponse:
     complete = [year for year in data.years if paths.year_is_complete(year, data)]
     form = TargetForm(request.POST or None, years=complete)
     if request.method == "POST" and form.is_valid():
-        try:
-            target = paths.target_set(**form.cleaned_data, user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Target saved: {target}.")
+        saved = form_action(form, lambda: paths.target_set(**form.cleaned_data, user=request.user))
+        if saved.value is not None:
+            messages.success(request, f"Target saved: {saved.value}.")
             return redirect("incidents:targets")
     rows = []
     if data.last_week is not None:

@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ovp.incidents.importing import ImportState, normalize, read_export_batches
 from ovp.incidents.mapping import PRESETS
-from ovp.incidents.normalize import ImportState, normalize, read_export_batches
 from tests.incidents.helpers import nypd_csv, nypd_row
 
 MAPPING = PRESETS["nypd"]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ovp.incidents import services
+from ovp.incidents.importing import reading
 from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource, Victim
 from tests.incidents.helpers import nypd_csv, nypd_row
 
@@ -142,7 +143,7 @@ def test_nightly_pull_imports_each_configured_source(two_precincts, monkeypatch,
         name="city", preset="nypd", url="https://data.example.org/x.csv", pull_nightly=True
     )
     IncidentSource.objects.create(name="manual", preset="nypd")
-    monkeypatch.setattr(services, "_open_source", lambda location: str(export))
+    monkeypatch.setattr(reading, "open_source", lambda location: str(export))
     runs = services.sources_pull()
     assert [run.source.name for run in runs] == ["city"]
     assert runs[0].summary["victims"] == 1

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection
 
-from ovp.incidents import services
+from ovp.incidents.importing import columns, merging, reading
 from ovp.incidents.mapping import PRESETS, mapping_from_json
 from ovp.incidents.models import DirtyDay, ImportRun, ImportStatus, Victim, VictimChange
 from ovp.incidents.services import incidents_import, source_for
@@ -210,7 +210,7 @@ def test_an_import_that_fails_while_saving_leaves_nothing(two_precincts, nypd_so
         cursor.execute("DELETE FROM incidents_victim")  # half the work...
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "_merge", broken_merge)
+    monkeypatch.setattr(merging, "merge", broken_merge)
     with pytest.raises(RuntimeError):
         run_import([nypd_row("1", "03/01/2024"), nypd_row("2", "03/02/2024")], nypd_source)
     assert list(Victim.objects.values_list("record_key", flat=True)) == ["1#1"]
@@ -259,8 +259,6 @@ def test_import_command_explains_what_went_wrong(tmp_path):
 
 
 def test_a_file_read_in_many_blocks_gives_the_same_victims(two_precincts, monkeypatch):
-    from ovp.incidents import normalize
-
     rows = [
         nypd_row(str(n // 3), "03/01/2024", fatal="TRUE" if n % 7 == 0 else "FALSE")
         for n in range(90)
@@ -268,7 +266,7 @@ def test_a_file_read_in_many_blocks_gives_the_same_victims(two_precincts, monkey
     rows += [nypd_row("0", "03/02/2024")]  # an incident whose victims are far apart in the file
     rows += [nypd_row("bad", "99/99/2024")]
     whole = run_import(rows, source_for(name="whole", preset="nypd"))
-    monkeypatch.setattr(normalize, "BLOCK_SIZE", 1024)  # a handful of rows per block
+    monkeypatch.setattr(reading, "BLOCK_SIZE", 1024)  # a handful of rows per block
     blocks = run_import(rows, source_for(name="blocks", preset="nypd"))
     for key in (
         "rows_read",
@@ -294,12 +292,10 @@ def test_a_file_read_in_many_blocks_gives_the_same_victims(two_precincts, monkey
 
 
 def test_victim_keys_repeated_across_blocks_are_rejected(two_precincts, monkeypatch):
-    from ovp.incidents import normalize
-
     header = "objectid,dc_key,date_,time,fatal,lat,lng,dist,age,sex,race,latino\n"
     line = "{},{},2021-08-01 00:00:00+00,02:40:00,0,40.005,-74.995,1,25,M,B,0\n"
     body = "".join(line.format(n, 100 + n) for n in range(60)) + line.format(5, 999)
-    monkeypatch.setattr(normalize, "BLOCK_SIZE", 512)
+    monkeypatch.setattr(reading, "BLOCK_SIZE", 512)
     run = incidents_import(location=BytesIO((header + body).encode()), mapping=PRESETS["philadelphia"],
                            source=source_for(name="philly", preset="philadelphia"), today=date(2025, 1, 1))  # fmt: skip
     assert run.summary["victims"] == 60 and run.summary["rejected"] == 1
@@ -335,5 +331,5 @@ def test_a_first_import_into_an_empty_table_keeps_its_keys_indexes_and_ids_in_or
 
 
 def test_the_rows_sent_to_the_database_have_the_victims_columns():
-    assert services.VICTIM_SCHEMA.names == services.VICTIM_COLUMNS
-    assert services._victim_schema(ids=True).names == ["id", *services.VICTIM_COLUMNS]
+    assert columns.VICTIM_SCHEMA.names == columns.VICTIM_COLUMNS
+    assert columns.victim_schema(ids=True).names == ["id", *columns.VICTIM_COLUMNS]

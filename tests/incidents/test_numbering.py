@@ -1,5 +1,5 @@
 """Victims numbered within their incident across the blocks of a file: the incidents seen in
-earlier blocks are found by their keys' hashes (normalize.KeyIndex), checked against the
+earlier blocks are found by their keys' hashes (ovp.core.keys.KeyIndex), checked against the
 keys themselves."""
 
 from collections import Counter
@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from ovp.core import keys as key_index
 from ovp.core.keys import FNV_OFFSET, FNV_PRIME, KeyIndex, key_hashes
-from ovp.incidents import normalize
-from ovp.incidents.normalize import ImportState
+from ovp.incidents.importing import ImportState, normalizing
 
 KEYS = st.lists(
     st.text(alphabet="ab7#é ", min_size=1, max_size=6), min_size=0, max_size=60
@@ -28,7 +27,7 @@ def numbered_in_blocks(keys: list[str], sizes: list[int]) -> tuple[list[int], in
         block = keys[start : start + size]
         start += len(block)
         if block:
-            numbers += normalize._number_within_incidents(pa.array(block), state).tolist()
+            numbers += normalizing.number_within_incidents(pa.array(block), state).tolist()
     return numbers, len(state.incidents)
 
 
@@ -90,10 +89,10 @@ def test_dates_with_times_are_remembered_by_the_day_not_by_each_time_written():
     from ovp.incidents.mapping import PRESETS
 
     mapping = PRESETS["philadelphia"]
-    days = normalize.Days(mapping.date_format)
+    days = normalizing.Days(mapping.date_format)
     written = [f"2021-08-0{1 + n % 5} {n % 24:02}:{n % 60:02}:{n % 59:02}+00" for n in range(3000)]
     for start in range(0, 3000, 500):  # six blocks
-        block = normalize._coded(
+        block = normalizing.coded(
             pa.table({"date_": pa.array(written[start : start + 500])}), "date_", set()
         )
         codes = days.codes(block)

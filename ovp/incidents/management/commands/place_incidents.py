@@ -14,7 +14,7 @@ class Command(BaseCommand):
         # imported here, not with the module: --help and Django's command list start at
         # once, without pandas and pyarrow
         from ovp.incidents.aggregation import incidents_aggregate
-        from ovp.incidents.services import incidents_place
+        from ovp.incidents.importing import incidents_place
 
         result = incidents_place()
         incidents_aggregate()

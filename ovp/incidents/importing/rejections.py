@@ -1,0 +1,72 @@
+"""The rows an import refuses, each with its reason.
+
+Every field's parser reports the rows it cannot read to the block's `Rejections`; a row keeps
+the first reason found, so the parsers run in a fixed order (normalizing.py). What the file's
+blocks refused adds up in `RejectedRows`: the count in the import's summary, the report the
+office downloads, and the incidents the merge must not mark removed.
+"""
+
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ovp.core.exports import spreadsheet_safe
+
+
+class Rejections:
+    """The rows of one block refused so far, and why."""
+
+    def __init__(self, rows: int) -> None:
+        self.reasons = np.full(rows, None, dtype=object)
+        self.accepted = np.ones(rows, dtype=bool)  # no reason yet
+
+    def reject(self, rows: np.ndarray, reason: str) -> None:
+        """Refuse the rows of the mask not refused yet, for this reason."""
+        hit = np.asarray(rows, dtype=bool) & self.accepted
+        if hit.any():
+            self.reasons[hit] = reason
+            self.accepted[hit] = False
+
+    def table(self, lines: np.ndarray, incident_keys: pa.Array) -> pd.DataFrame:
+        """The refused rows: their line in the file, incident key and reason."""
+        refused = ~self.accepted
+        keys = pc.take(incident_keys, pa.array(np.flatnonzero(refused)))
+        return pd.DataFrame(
+            {
+                "line": lines[refused],
+                "key": keys.to_pandas().fillna(""),
+                "reason": self.reasons[refused],
+            }
+        )
+
+
+@dataclass
+class RejectedRows:
+    """The rows a whole file's blocks refused."""
+
+    blocks: list[pd.DataFrame] = field(default_factory=list)
+
+    def add(self, rejected: pd.DataFrame) -> None:
+        if len(rejected):
+            self.blocks.append(rejected)
+
+    @property
+    def count(self) -> int:
+        return sum(len(block) for block in self.blocks)
+
+    def incident_keys(self) -> list[str]:
+        """The incidents of the refused rows (a row refused says nothing of its victims)."""
+        return sorted({key for block in self.blocks for key in block["key"] if key})
+
+    def report(self) -> str:
+        """The refused rows as CSV (line, key, reason); empty when none was."""
+        if not self.blocks:
+            return ""
+        buffer = io.StringIO()
+        pd.concat(self.blocks).map(spreadsheet_safe).to_csv(buffer, index=False)
+        # a NUL byte in a rejected cell cannot be stored in a text column (nor read in a sheet)
+        return buffer.getvalue().replace("\x00", "")
