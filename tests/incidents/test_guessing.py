@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from ovp.incidents.guessing import Sample, guess_mapping, read_sample
+from ovp.incidents.importing.guessing import Sample, guess_mapping, read_sample
 from ovp.incidents.mapping import PRESETS, mapping_from_json
 
 DISTRICTS = {"district": {str(n) for n in range(1, 8)}}
@@ -154,7 +154,7 @@ def test_undecided_fields_are_named_when_nothing_fits():
 def test_a_real_export_guessed_reads_as_its_hand_made_mapping(city, db):
     from django.core.management import call_command
 
-    from ovp.incidents.guessing import area_codes_by_kind
+    from ovp.incidents.importing.guessing import area_codes_by_kind
     from tests.builders import shared_data
     from tests.incidents.real_cities import CITIES
 
@@ -170,7 +170,7 @@ def test_a_real_export_guessed_reads_as_its_hand_made_mapping(city, db):
 
 def _read(path, mapping) -> dict:
     """What an import of the file with the mapping would store, as counts."""
-    from ovp.incidents.normalize import normalize, read_export
+    from ovp.incidents.importing import normalize, read_export
 
     found = normalize(read_export(str(path), mapping), mapping, today=date(2026, 12, 1))
     victims = found.victims

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from ovp.incidents.guessing import area_codes_by_kind, guess_mapping, read_sample
+        from ovp.incidents.importing.guessing import area_codes_by_kind, guess_mapping, read_sample
 
         path = Path(options["file"])
         if not path.is_file():

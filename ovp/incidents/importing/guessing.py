@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ovp.areas.models import AreaKind, normalize_area_code
-from ovp.incidents.dates import TRAILING_TIME, read_day
+from ovp.incidents.importing.dates import TRAILING_TIME, read_day
 from ovp.incidents.mapping import Mapping, mapping_from_json
 from ovp.incidents.models import AgeBand, Race, Sex
 
