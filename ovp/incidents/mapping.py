@@ -9,6 +9,8 @@ A mapping names the columns that hold each field and how to read their values:
       "victim_key": null,                 # a column unique per victim, if the export has one;
                                            # otherwise victims are numbered within their incident
       "date": "OCCUR_DATE", "date_format": "%m/%d/%Y",
+      "date_rest": "time",                # after the date: a time ("time"; else the row is
+                                           # rejected) or anything at all ("ignore")
       "time": "OCCUR_TIME", "time_format": "%H:%M:%S",
       "fatal": "STATISTICAL_MURDER_FLAG",
       "fatal_true": ["TRUE", "Y"], "fatal_false": ["FALSE", "N"],
@@ -19,7 +21,9 @@ A mapping names the columns that hold each field and how to read their values:
       "sex": "VIC_SEX", "sex_values": {"M": "male", "F": "female"},
       "race": "VIC_RACE", "race_values": {"BLACK": "black", ...},
       "hispanic": null, "hispanic_true": [],  # a separate Hispanic/Latino flag column
-      "missing": ["", "(null)"]           # values that mean "not recorded"
+      "missing": ["", "(null)"],          # values that mean "not recorded"
+      "keep": {"WEAPON": ["Gun"]}         # only rows whose columns hold these values (others
+                                           # are counted as filtered out, not rejected)
     }
 
 Values not in a value map count as unknown; a fatal flag outside both lists rejects the row.
@@ -32,6 +36,9 @@ from django.core.exceptions import ValidationError
 
 from ovp.areas.models import AreaKind
 from ovp.incidents.models import AgeBand, IncidentSource, Race, Sex
+
+# what may follow a date in its column: a time of day, or anything
+REST_CHOICES = ("time", "ignore")
 
 
 @dataclass(frozen=True)
@@ -61,13 +68,15 @@ class Mapping:
     hispanic: str | None = None
     hispanic_true: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=lambda: [""])
+    date_rest: str = "time"
+    keep: dict[str, list[str]] = field(default_factory=dict)
 
     def columns(self) -> list[str]:
         """Every column of the export this mapping reads."""
         names = [
             self.incident_key, self.victim_key, self.date, self.time, self.fatal, self.killed,
             self.injured, self.latitude, self.longitude, self.area_code, self.age, self.sex,
-            self.race, self.hispanic,
+            self.race, self.hispanic, *self.keep,
         ]  # fmt: skip
         return [name for name in dict.fromkeys(names) if name]
 
@@ -104,6 +113,10 @@ def mapping_from_json(document: Any) -> Mapping:
     for name in ("date_format", "time_format"):
         if not _format_works(getattr(mapping, name)):
             problems.append(f"{name} {getattr(mapping, name)!r} is not a date or time format")
+    if mapping.date_rest not in REST_CHOICES:
+        problems.append(
+            '\'date_rest\' is "time" (a time may follow the date) or "ignore" (anything may)'
+        )
     if mapping.shape not in ("victim", "incident"):
         problems.append("'shape' is 'victim' (a row per victim) or 'incident' (a row per incident)")
     if mapping.shape == "victim" and not mapping.fatal:
@@ -144,6 +157,12 @@ def _type_problems(document: dict[str, Any]) -> list[str]:
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()
             ):
                 problems.append(f"{name!r} maps values in quotes to values in quotes")
+        elif name == "keep":
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, list) and all(isinstance(i, str) for i in v)
+                for k, v in value.items()
+            ):
+                problems.append("'keep' maps column names to lists of values in quotes")
         elif value is not None and not isinstance(value, str):
             problems.append(f"{name!r} is text in quotes")
     return problems

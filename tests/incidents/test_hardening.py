@@ -70,7 +70,7 @@ def test_absurd_counts_and_over_long_keys_are_rejected_not_fatal(two_precincts):
     result = incidents_import(location=export, mapping=mapping, source=source_for(name="x", mapping=mapping),
                               today=date(2025, 1, 1))  # fmt: skip
     assert result.summary["victims"] == 1
-    assert "more than 100 people in one row" in result.rejected_report
+    assert "more than 5,000 people in one row" in result.rejected_report
     assert "incident key is longer than 95 characters" in result.rejected_report
 
 

@@ -32,8 +32,6 @@ _TIME_REST = re.compile(r"^(?:[.,]\d+)?" + _ZONE + r"\s*$")
 _TRAILING_TIME = re.compile(TRAILING_TIME)
 _UNCONVERTED = "unconverted data remains: "
 
-REST_CHOICES = ("time", "ignore")
-
 
 def reads_time(fmt: str) -> bool:
     """Whether a format holds a time of day (then a value's time is part of what it reads)."""

@@ -10,7 +10,7 @@ victims: a row-per-incident export's row becomes one victim per person in it.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -20,14 +20,18 @@ import pyarrow.compute as pc
 
 from ovp.areas.models import normalize_area_code
 from ovp.core.keys import KeyIndex
-from ovp.incidents.importing.rejections import Rejections
+from ovp.incidents.importing import dates
+from ovp.incidents.importing.rejections import FILTERED_OUT, NO_VICTIMS, Rejections
 from ovp.incidents.mapping import AGE_BANDS, Mapping
 
 FIRST_LINE = 2  # line 1 is the header
 MISSING = -1
 # a victim-per-row export's fatal flag, read
 KILLED, WOUNDED, NOT_RECORDED, NOT_A_FLAG = 1, 0, -1, -2
-MAX_VICTIMS_PER_ROW = 100
+# more people than this in one row cannot be true (the worst mass shooting in the US: 60
+# killed, over 400 injured); an incident of LARGE_INCIDENT or more is listed in the summary
+MAX_PEOPLE_PER_ROW = 5000
+LARGE_INCIDENT = 20
 MAX_KEY = 100  # the columns' widths in the victims table
 MAX_CODE = 64
 
@@ -106,37 +110,18 @@ def _too_long(keys: pa.Array, limit: int) -> np.ndarray:
     return np.nan_to_num(lengths.astype(float), nan=0) > limit
 
 
-def _rendered_width(fmt: str) -> int:
-    """How wide the format writes 31 December 2000, 23:59:59."""
-    return len(datetime(2000, 12, 31, 23, 59, 59).strftime(fmt))
-
-
 # -------------------------------------------------------------------------------- the dates
 
 
-def date_parts(written: pa.Array, fmt: str) -> pa.Array:
-    """The date parser's first step: the part of each written date read as the day. Exports
-    add a time or zone after the date ("2021-08-01 00:00:00+00"), so each value is cut to
-    the width the format writes 31 December 2000 in."""
-    return pc.utf8_slice_codeunits(written, 0, _rendered_width(fmt))
-
-
-def parse_days(parts: list[str], fmt: str) -> list[date | None]:
-    """The date parser's second step: each date part (`date_parts`) read as a day in the
-    format; None where it does not read as one."""
-    parsed = pd.to_datetime(pd.Series(parts, dtype=object), format=fmt, errors="coerce")
-    days = pd.Series(parsed.dt.date.to_numpy(dtype=object), dtype=object)
-    return days.where(parsed.notna(), None).tolist()
-
-
 class Days:
-    """The days of a file's date column. Each written value is cut to its date part first
-    (`date_parts`), so a file holds a few thousand forms however many times it writes, and
-    each form that reads as a day is read once for the whole file; a block costs as much as
-    its own distinct forms, not the file's."""
+    """The days of a file's date column, read as `datetime.strptime` reads them (dates.py). A
+    trailing time is taken off each written value first (`dates.date_forms`), so a file holds
+    a few thousand forms however many times it writes, and each form that reads as a day is
+    read once for the whole file; a block costs as much as its own distinct forms."""
 
-    def __init__(self, fmt: str) -> None:
+    def __init__(self, fmt: str, rest: str = "time") -> None:
         self.fmt = fmt
+        self.rest = rest
         self.days: list[date] = []  # distinct, in the order first read
         self._day_of_form: dict[str, int] = {}  # a form read as a day, and its day's position
         self._number: dict[date, int] = {}
@@ -147,11 +132,11 @@ class Days:
 
     def codes(self, column: Coded) -> np.ndarray:
         """Each row's day as its position in `days`; MISSING where missing or unreadable."""
-        forms = pc.dictionary_encode(date_parts(column.uniques, self.fmt))
+        forms = pc.dictionary_encode(dates.date_forms(column.uniques, self.fmt))
         distinct = forms.dictionary.to_pylist()
         unread = [form for form in distinct if form not in self._day_of_form]
         if unread:
-            for form, day in zip(unread, parse_days(unread, self.fmt), strict=True):
+            for form, day in zip(unread, dates.read_days(unread, self.fmt, self.rest), strict=True):
                 if day is not None:  # an unreadable form is not kept: it is rejected anyway
                     self._day_of_form[form] = self._numbered(day)
         by_form = np.array([self._day_of_form.get(form, MISSING) for form in distinct], np.int64)
@@ -166,6 +151,15 @@ class Days:
 
 
 # ---------------------------------------------------------------- the parsers, field by field
+
+
+def kept(column: Coded, values: list[str], rejections: Rejections) -> None:
+    """Leave out the rows whose value in the column is not one the mapping keeps (a file of
+    homicides by any weapon, or of victims beside suspects): filtered out, not rejected."""
+    wanted = {value.strip() for value in values}
+    by_value = [value in wanted for value in column.uniques.to_pylist()]
+    keep = np.append(np.asarray(by_value, dtype=bool), "" in wanted)[column.codes]
+    rejections.leave_out(~keep, FILTERED_OUT)
 
 
 def incident_keys(column: Coded, mapping: Mapping, rejections: Rejections) -> pa.Array:
@@ -192,22 +186,10 @@ def occurred_on(
 
 
 def hours(column: Coded, fmt: str) -> np.ndarray:
-    """Each row's hour of the day; MISSING where there is none or it cannot be read."""
-    if fmt.startswith("%H:"):
-        # the usual case, "21:15:00" or "7:05": the hour is the one or two digits before the
-        # first colon (a day has 86,400 distinct times: Arrow reads them all at once)
-        found = pc.extract_regex(column.uniques, r"^ ?(?P<hour>[0-9]{1,2}):")
-        digits = pc.if_else(
-            pc.is_valid(found), pc.struct_field(found, [0]), pa.scalar(None, pa.string())
-        )
-        numbers = pc.cast(digits, pa.int16()).to_numpy(zero_copy_only=False)
-        by_value = np.where(np.isnan(numbers) | (numbers > 23), MISSING, np.nan_to_num(numbers))
-    else:
-        values = pd.Series(column.uniques.to_pylist(), dtype=object)
-        parsed = pd.to_datetime(
-            values.str.slice(0, _rendered_width(fmt)), format=fmt, errors="coerce"
-        )
-        by_value = parsed.dt.hour.fillna(MISSING).to_numpy()
+    """Each row's hour of the day; MISSING where there is none or it cannot be read (each
+    distinct value read once, by `dates.hours`)."""
+    by_value = dates.hours(column.uniques, fmt)
+    by_value = np.where(np.isnan(by_value), MISSING, np.nan_to_num(by_value))
     return np.append(by_value.astype(np.int64), MISSING)[column.codes]
 
 
@@ -240,13 +222,17 @@ def victim_counts(
         for count in numbers:
             bad |= (count < 0) | (count % 1 != 0)
     rejections.reject(bad, "killed and injured must be whole numbers, 0 or more")
-    killed_counts = np.nan_to_num(killed_numbers).astype(np.int64)
-    people = killed_counts + np.nan_to_num(injured_numbers).astype(np.int64)
-    rejections.reject(people == 0, "no one was killed or injured")
+    with np.errstate(invalid="ignore"):
+        too_many = np.nan_to_num(killed_numbers) + np.nan_to_num(injured_numbers)
     rejections.reject(
-        people > MAX_VICTIMS_PER_ROW, f"more than {MAX_VICTIMS_PER_ROW} people in one row"
+        too_many > MAX_PEOPLE_PER_ROW, f"more than {MAX_PEOPLE_PER_ROW:,} people in one row"
     )
-    return np.where(people > MAX_VICTIMS_PER_ROW, 0, people), killed_counts
+    usable = ~bad & (too_many <= MAX_PEOPLE_PER_ROW)
+    killed_counts = np.where(usable, np.nan_to_num(killed_numbers), 0).astype(np.int64)
+    people = killed_counts + np.where(usable, np.nan_to_num(injured_numbers), 0).astype(np.int64)
+    # a row of an incident in which no one was hurt is not an error: it is left out, counted
+    rejections.leave_out(people == 0, NO_VICTIMS)
+    return people, killed_counts
 
 
 def coordinates(column: Coded) -> np.ndarray:
@@ -341,6 +327,11 @@ class Normalized:
     victims: pd.DataFrame  # one row per victim, columns as Victim's
     rejected: pd.DataFrame  # line, key, reason
     rows_read: int
+    # rows left out that are not errors, by kind (rejections.FILTERED_OUT, NO_VICTIMS)
+    set_aside: dict[str, int] = field(default_factory=dict)
+    # a row-per-incident export's incidents of LARGE_INCIDENT people or more: line, key,
+    # killed, injured (kept: listed in the summary so that staff can check them)
+    large: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass
@@ -370,9 +361,24 @@ def normalize(
     state = state if state is not None else ImportState()
     rejections = Rejections(table.num_rows)
     fields = read_fields(table, mapping, state, rejections, today=today)
-    rejected = rejections.table(state.lines(table.num_rows), fields.incident_key)
+    lines = state.lines(table.num_rows)
+    rejected = rejections.table(lines, fields.incident_key)
     victims = _victims(fields, rejections.accepted, state)
-    return Normalized(victims=victims, rejected=rejected, rows_read=table.num_rows)
+    large = rejections.accepted & (fields.people >= LARGE_INCIDENT)
+    return Normalized(
+        victims=victims,
+        rejected=rejected,
+        rows_read=table.num_rows,
+        set_aside=dict(rejections.set_aside),
+        large=pd.DataFrame(
+            {
+                "line": lines[large],
+                "key": pc.take(fields.incident_key, pa.array(np.flatnonzero(large))).to_pandas(),
+                "killed": fields.killed[large],
+                "injured": fields.people[large] - fields.killed[large],
+            }
+        ),
+    )
 
 
 def read_fields(
@@ -381,8 +387,10 @@ def read_fields(
     """Every field of the block through its parser, in the order of their rejections."""
     missing = set(mapping.missing)
     column = {name: coded(table, name, missing) for name in [*mapping.columns(), None]}
+    for name, values in mapping.keep.items():
+        kept(column[name], values, rejections)
     incident_key = incident_keys(column[mapping.incident_key], mapping, rejections)
-    state.days = state.days or Days(mapping.date_format)
+    state.days = state.days or Days(mapping.date_format, mapping.date_rest)
     day = occurred_on(column[mapping.date], mapping, state.days, rejections, today=today)
     fatal = None
     if mapping.shape == "victim":

@@ -22,7 +22,7 @@ from ovp.incidents.importing.columns import EXPORT_FIELDS, victim_schema
 from ovp.incidents.importing.normalizing import ImportState, Normalized, normalize
 from ovp.incidents.importing.placement import Placed, Placer
 from ovp.incidents.importing.reading import read_export_batches
-from ovp.incidents.importing.rejections import RejectedRows
+from ovp.incidents.importing.rejections import FILTERED_OUT, NO_VICTIMS, RejectedRows
 from ovp.incidents.mapping import Mapping
 
 Block = TypeVar("Block")
@@ -42,6 +42,9 @@ class Tally:
     incidents: int = 0
     days: set[date] = field(default_factory=set)
     rejected: RejectedRows = field(default_factory=RejectedRows)
+    filtered_out: int = 0
+    no_victims: int = 0
+    large: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, normalized: Normalized, placed: Placed, state: ImportState) -> None:
         victims = normalized.victims
@@ -54,6 +57,13 @@ class Tally:
         self.days.update(victims["occurred_on"].unique().tolist())
         self.rejected.add(normalized.rejected)
         self.incidents = len(state.incidents)
+        self.filtered_out += normalized.set_aside.get(FILTERED_OUT, 0)
+        self.no_victims += normalized.set_aside.get(NO_VICTIMS, 0)
+        self.large += [
+            {"line": int(row.line), "key": str(row.key), "killed": int(row.killed),
+             "injured": int(row.injured)}
+            for row in normalized.large.itertuples(index=False)
+        ]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -16,24 +16,38 @@ import pyarrow.compute as pc
 
 from ovp.core.exports import spreadsheet_safe
 
+# rows left out that are not errors: not what the mapping keeps, or an incident in which no one
+# was killed or injured
+FILTERED_OUT, NO_VICTIMS = "filtered_out", "no_victims"
+
 
 class Rejections:
-    """The rows of one block refused so far, and why."""
+    """The rows of one block refused so far, and why; and the rows set aside (left out, but
+    not errors: counted by kind, never listed as rejected)."""
 
     def __init__(self, rows: int) -> None:
         self.reasons = np.full(rows, None, dtype=object)
         self.accepted = np.ones(rows, dtype=bool)  # no reason yet
+        self.refused = np.zeros(rows, dtype=bool)
+        self.set_aside: dict[str, int] = {FILTERED_OUT: 0, NO_VICTIMS: 0}
 
     def reject(self, rows: np.ndarray, reason: str) -> None:
-        """Refuse the rows of the mask not refused yet, for this reason."""
+        """Refuse the rows of the mask not refused (or set aside) yet, for this reason."""
         hit = np.asarray(rows, dtype=bool) & self.accepted
         if hit.any():
             self.reasons[hit] = reason
             self.accepted[hit] = False
+            self.refused[hit] = True
+
+    def leave_out(self, rows: np.ndarray, kind: str) -> None:
+        """Leave out the rows of the mask not refused yet, counted as `kind`, not rejected."""
+        hit = np.asarray(rows, dtype=bool) & self.accepted
+        self.accepted[hit] = False
+        self.set_aside[kind] += int(hit.sum())
 
     def table(self, lines: np.ndarray, incident_keys: pa.Array) -> pd.DataFrame:
         """The refused rows: their line in the file, incident key and reason."""
-        refused = ~self.accepted
+        refused = self.refused
         keys = pc.take(incident_keys, pa.array(np.flatnonzero(refused)))
         return pd.DataFrame(
             {
