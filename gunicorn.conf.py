@@ -13,7 +13,7 @@ PAGE_MODULES = (
     "evaluation.charts",
     "evaluation.services",
     "evaluation.estimators",
-    "evaluation.assessment_figures",
+    "evaluation.figures.sections",
     "plotly.colors",  # the maps' colours
     "shapely",  # the maps' outlines
 )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from evaluation.figures.wording import period_text
 from evaluation.models import (
     EDITABLE_STATUSES,
     AssessmentSection,
@@ -135,8 +136,6 @@ def publish_readiness(assessment: NeedsAssessment, today: date | None = None) ->
 
 
 def _check_period(period_start: date, period_end: date) -> None:
-    from evaluation.assessment_figures import period_text
-
     if period_end < period_start:
         raise ValidationError({"period_end": "The period cannot end before it starts."})
     if period_end > timezone.localdate():
@@ -167,7 +166,7 @@ def assessment_draft(
 ) -> NeedsAssessment:
     """Create a needs assessment of a period with every section drafted from the data: the
     figures, and a first paragraph that states their numbers, for staff to edit."""
-    from evaluation.assessment_figures import SECTIONS
+    from evaluation.figures.sections import SECTIONS
 
     title = (title or "").strip()
     if not title:
@@ -200,8 +199,8 @@ def assessment_draft(
                 position=position,
                 key=spec.key,
                 title=spec.title,
-                figures=figures,
-                text=figures["summary"],
+                figures=figures.as_dict(),
+                text=figures.summary,
                 figures_refreshed_at=now,
             )
             section.full_clean()
@@ -226,7 +225,7 @@ def _require_editable(assessment: NeedsAssessment) -> None:
 def assessment_section_refresh(*, section: AssessmentSection, user: Any) -> AssessmentSection:
     """Draft the section's figures again from the data as it is now. The text staff wrote is
     kept; the newly drafted paragraph is in the figures' summary to copy from."""
-    from evaluation.assessment_figures import SECTION_SPECS
+    from evaluation.figures.sections import SECTION_SPECS
 
     with transaction.atomic():
         _require_editable(_locked(section.assessment))
@@ -236,7 +235,7 @@ def assessment_section_refresh(*, section: AssessmentSection, user: Any) -> Asse
             raise ValidationError("This section is not drafted from the data.")
         section.figures = spec.build(
             assessment.period_start, assessment.period_end, assessment.area_kind
-        )
+        ).as_dict()
         section.figures_refreshed_at = timezone.now()
         section.full_clean()
         section.save(update_fields=["figures", "figures_refreshed_at"])
