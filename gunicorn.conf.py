@@ -11,7 +11,7 @@ PAGE_MODULES = (
     "ovp.incidents.dashboard",
     "inventory.selectors",
     "evaluation.charts",
-    "evaluation.services",
+    "evaluation.services.runs",
     "evaluation.estimators",
     "evaluation.figures.sections",
     "plotly.colors",  # the maps' colours

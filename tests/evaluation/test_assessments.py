@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from evaluation.assessments import (
+from evaluation.models import (
+    AssessmentStatus,
+    Decision,
+    NeedsAssessment,
+    VersionKind,
+)
+from evaluation.selectors.assessments import publish_readiness
+from evaluation.services.assessments import (
     assessment_comment,
     assessment_comment_answer,
     assessment_decide,
@@ -16,13 +23,6 @@ from evaluation.assessments import (
     assessment_section_edit,
     assessment_section_refresh,
     assessment_send,
-    publish_readiness,
-)
-from evaluation.models import (
-    AssessmentStatus,
-    Decision,
-    NeedsAssessment,
-    VersionKind,
 )
 from ovp.incidents.models import Period, PeriodCount
 from stakeholders.models import BoardMembership
