@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 
@@ -26,7 +26,7 @@ PAGE_SIZE = 30
 
 
 @office_required
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthedRequest) -> HttpResponse:
     runs = EvaluationRun.objects.select_related("created_by", "program")
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "evaluation/run_list.html", {"page": page})
@@ -126,7 +126,7 @@ def _figures(run: EvaluationRun) -> list[Any]:
 
 
 @office_required
-def run_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def run_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     run = get_object_or_404(
         EvaluationRun.objects.select_related("created_by", "program"), uuid=uuid
     )
@@ -146,7 +146,7 @@ def run_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def run_chart_csv(request: HttpRequest, uuid: str, chart: str) -> HttpResponse:
+def run_chart_csv(request: AuthedRequest, uuid: str, chart: str) -> HttpResponse:
     run = get_object_or_404(EvaluationRun, uuid=uuid)
     found = next((c for c in _figures(run) if c.slug == chart), None)
     if found is None:
@@ -160,7 +160,7 @@ def run_chart_csv(request: HttpRequest, uuid: str, chart: str) -> HttpResponse:
     message=lambda: too_large(settings.OVP_GRANT_UPLOAD_MAX_MB * MB),
 )
 @office_required
-def panel_upload(request: HttpRequest) -> HttpResponse:
+def panel_upload(request: AuthedRequest) -> HttpResponse:
     from evaluation.charts import run_charts
     from evaluation.estimators import PanelError
 
