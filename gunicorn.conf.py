@@ -11,9 +11,9 @@ PAGE_MODULES = (
     "ovp.incidents.dashboard",
     "inventory.selectors",
     "evaluation.charts",
-    "evaluation.services",
+    "evaluation.services.runs",
     "evaluation.estimators",
-    "evaluation.assessment_figures",
+    "evaluation.figures.sections",
     "plotly.colors",  # the maps' colours
     "shapely",  # the maps' outlines
 )

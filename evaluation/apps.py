@@ -7,7 +7,7 @@ from ovp.core.panels import HomePanel
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = "Evaluation"
-    scorecard = "evaluation.selectors.scorecard_figures"
+    scorecard = "evaluation.selectors.runs.scorecard_figures"
     nav_items = (
         NavItem("Impact evaluations", "evaluation:run_list", ("admin", "staff"), "Evaluation"),
         NavItem("Evaluate a panel", "evaluation:panel", ("admin", "staff"), "Evaluation"),
@@ -17,5 +17,9 @@ class EvaluationConfig(AppConfig):
         NavItem("Needs assessments", "evaluation:board_assessment_list", ("board",)),
     )
     home_panels = (
-        HomePanel("evaluation/panels/board.html", "evaluation.selectors.board_panel", ("board",)),
+        HomePanel(
+            "evaluation/panels/board.html",
+            "evaluation.selectors.assessments.board_panel",
+            ("board",),
+        ),
     )

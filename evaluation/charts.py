@@ -12,6 +12,52 @@ def _number(value: Any) -> float | None:
     return None if value is None else round(float(value), 3)
 
 
+# the start (between period -1 and period 0) and no difference
+_START_LINE = {
+    "type": "line",
+    "xref": "x",
+    "yref": "paper",
+    "x0": -0.5,
+    "x1": -0.5,
+    "y0": 0,
+    "y1": 1,
+    "line": {"color": "#666", "dash": "dot"},
+}
+_ZERO_LINE = {
+    "type": "line",
+    "xref": "paper",
+    "yref": "y",
+    "x0": 0,
+    "x1": 1,
+    "y0": 0,
+    "y1": 0,
+    "line": {"color": "#999"},
+}
+
+
+def _estimates_with_intervals(table: pd.DataFrame) -> dict[str, Any]:
+    """The event study's estimates as markers, their 95% intervals as error bars."""
+    x = table["Periods from the start"].tolist()
+    estimates = table["Estimate"].tolist()
+    upper = [
+        (h - e) if h is not None and e is not None else None
+        for e, h in zip(estimates, table["95% CI high"], strict=True)
+    ]
+    lower = [
+        (e - lo) if lo is not None and e is not None else None
+        for e, lo in zip(estimates, table["95% CI low"], strict=True)
+    ]
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": x,
+        "y": estimates,
+        "name": "Estimate with 95% CI",
+        "marker": {"color": PALETTE["bar"], "size": 8},
+        "error_y": {"type": "data", "symmetric": False, "array": upper, "arrayminus": lower},
+    }
+
+
 def event_study_chart(results: dict[str, Any], outcome_label: str) -> Chart | None:
     rows = results.get("event_study") or []
     if not rows:
@@ -24,59 +70,13 @@ def event_study_chart(results: dict[str, Any], outcome_label: str) -> Chart | No
             "95% CI high": [_number(row.get("ci_high")) for row in rows],
         }
     )
-    x = table["Periods from the start"].tolist()
-    estimates = table["Estimate"].tolist()
-    upper = [
-        (h - e) if h is not None and e is not None else None
-        for e, h in zip(estimates, table["95% CI high"], strict=True)
-    ]
-    lower = [
-        (e - lo) if lo is not None and e is not None else None
-        for e, lo in zip(estimates, table["95% CI low"], strict=True)
-    ]
     figure = {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "x": x,
-                "y": estimates,
-                "name": "Estimate with 95% CI",
-                "marker": {"color": PALETTE["bar"], "size": 8},
-                "error_y": {
-                    "type": "data",
-                    "symmetric": False,
-                    "array": upper,
-                    "arrayminus": lower,
-                },
-            }
-        ],
+        "data": [_estimates_with_intervals(table)],
         "layout": {
             **LAYOUT,
             "xaxis": {"title": {"text": "Periods from the start (0 = first period served)"}},
             "yaxis": {"title": {"text": f"Difference in {outcome_label}"}, "zeroline": True},
-            "shapes": [
-                {
-                    "type": "line",
-                    "xref": "x",
-                    "yref": "paper",
-                    "x0": -0.5,
-                    "x1": -0.5,
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"color": "#666", "dash": "dot"},
-                },
-                {
-                    "type": "line",
-                    "xref": "paper",
-                    "yref": "y",
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": 0,
-                    "y1": 0,
-                    "line": {"color": "#999"},
-                },
-            ],
+            "shapes": [_START_LINE, _ZERO_LINE],
         },
     }
     reference = (

@@ -9,15 +9,15 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from evaluation import selectors
-from evaluation.assessments import (
+from evaluation.models import EvaluationRun, NeedsAssessment
+from evaluation.selectors.runs import MONTH, complete_window
+from evaluation.services.assessments import (
     assessment_comment,
     assessment_comment_answer,
     assessment_draft,
     assessment_send,
 )
-from evaluation.models import EvaluationRun, NeedsAssessment
-from evaluation.services import Choice, evaluation_run
+from evaluation.services.runs import Choice, evaluation_run
 from inventory.models import Program
 from ovp.accounts.models import User
 from ovp.areas.models import AreaKind
@@ -33,14 +33,14 @@ DEMO_COMPARISONS = 8
 
 def demo_choice() -> Choice | None:
     program = Program.objects.filter(name=DEMO_PROGRAM).first()
-    window = selectors.complete_window(selectors.MONTH)
+    window = complete_window(MONTH)
     if program is None or window is None:
         return None
     return Choice(
         program=program,
         strategy="",
         area_kind=AreaKind.NEIGHBOURHOOD,
-        period=selectors.MONTH,
+        period=MONTH,
         begin=window[0],
         end=window[1],
         comparisons_per_area=DEMO_COMPARISONS,

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 
 from evaluation.models import Decision, EvaluationMethod
-from evaluation.selectors import MONTH, OUTCOMES, WEEK
-from evaluation.services import AUTO, DEFAULT_COMPARISONS
+from evaluation.selectors.runs import MONTH, OUTCOMES, WEEK
+from evaluation.services.runs import AUTO, DEFAULT_COMPARISONS
 from inventory.models import Program, Strategy
 from ovp.areas.models import Area
 from ovp.core.uploads import MB, too_large

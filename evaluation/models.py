@@ -1,13 +1,16 @@
 """Impact evaluations and needs assessments."""
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from inventory.models import Program, Strategy
+
+if TYPE_CHECKING:
+    from ovp.accounts.models import User
 
 # -- Impact evaluation -------------------------------------------------------------------------
 
@@ -45,7 +48,7 @@ class EvaluationRun(models.Model):
     verdict = models.CharField(
         max_length=16,
         blank=True,
-        help_text="fewer, more, no_effect or inconclusive (evaluation.services.verdict).",
+        help_text="fewer, more, no_effect or inconclusive (evaluation.services.summary.verdict).",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,7 +110,7 @@ class AssessmentStatus(models.TextChoices):
 EDITABLE_STATUSES = (AssessmentStatus.DRAFT, AssessmentStatus.CHANGES_REQUESTED)
 
 
-def display_name(user: Any) -> str:
+def display_name(user: "User | None") -> str:
     """A person's name as others see it in a review: never their email address."""
     if user is None:
         return "Someone no longer in the portal"

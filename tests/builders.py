@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluation import selectors
-from evaluation.services import Choice
+from evaluation.selectors.runs import MONTH
+from evaluation.services.runs import Choice
 from inventory.models import Program
 from ovp.incidents.models import Period, PeriodCount
 
@@ -44,7 +44,7 @@ def choice_for(program: Program, **changes) -> Choice:
         "program": program,
         "strategy": "",
         "area_kind": "neighbourhood",
-        "period": selectors.MONTH,
+        "period": MONTH,
         "begin": date(2021, 1, 1),
         "end": date(2024, 12, 1),
         **changes,

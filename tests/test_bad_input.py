@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.estimators import PanelError
-from evaluation.services import panel_from_csv
+from evaluation.services.runs import panel_from_csv
 from grants.models import (
     REPORT_METRICS,
     Allocation,

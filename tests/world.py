@@ -17,8 +17,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from evaluation.assessments import assessment_comment, assessment_draft, assessment_send
 from evaluation.models import EvaluationMethod, EvaluationRun, NeedsAssessment, SectionComment
+from evaluation.services.assessments import assessment_comment, assessment_draft, assessment_send
 from grants.models import (
     Application,
     ApplicationDocument,

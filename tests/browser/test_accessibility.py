@@ -54,7 +54,7 @@ RUN_AXE = """async (tags) => {
 def add_needs_assessment(world: World) -> None:
     """A needs assessment sent to board X for review, so the staff and board member pages of
     assessments have one to show."""
-    from evaluation.assessments import assessment_draft, assessment_send
+    from evaluation.services.assessments import assessment_draft, assessment_send
 
     assessment = assessment_draft(
         title="Needs assessment 2025",

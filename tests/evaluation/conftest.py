@@ -3,7 +3,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from evaluation import selectors
+from evaluation.selectors.runs import MONTH, period_starts
 from ovp.incidents.models import Period, PeriodCount
 from tests.factories import AreaFactory
 from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
@@ -49,7 +49,7 @@ def small_city(db):
     """Two treated areas from June 2023 whose shootings fall by 40%, and ten never served,
     with a citywide row per week so the data range is known."""
     rng = np.random.default_rng(7)
-    months = selectors.period_starts(date(2021, 1, 1), date(2024, 12, 1), selectors.MONTH)
+    months = period_starts(date(2021, 1, 1), date(2024, 12, 1), MONTH)
     program = ProgramFactory(name="Test Outreach")
     areas = [AreaFactory(code=f"T{i:02d}", name=f"Area {i:02d}") for i in range(12)]
     counts = {}
@@ -99,7 +99,7 @@ def review(board_member):
 
 @pytest.fixture
 def draft(assessment_city, review, staff):
-    from evaluation.assessments import assessment_draft
+    from evaluation.services.assessments import assessment_draft
     from tests.evaluation.assessment_data import PERIOD
 
     return assessment_draft(

@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from evaluation.assessments import (
+from evaluation.models import (
+    AssessmentStatus,
+    Decision,
+    NeedsAssessment,
+    VersionKind,
+)
+from evaluation.selectors.assessments import publish_readiness
+from evaluation.services.assessments import (
     assessment_comment,
     assessment_comment_answer,
     assessment_decide,
@@ -16,13 +23,6 @@ from evaluation.assessments import (
     assessment_section_edit,
     assessment_section_refresh,
     assessment_send,
-    publish_readiness,
-)
-from evaluation.models import (
-    AssessmentStatus,
-    Decision,
-    NeedsAssessment,
-    VersionKind,
 )
 from ovp.incidents.models import Period, PeriodCount
 from stakeholders.models import BoardMembership
@@ -329,7 +329,7 @@ def test_deciding_again_replaces_the_members_decision_on_that_version(draft, rev
 def test_evaluations_section_lists_the_latest_overlapping_run_per_program_or_strategy(
     assessment_city,
 ):
-    from evaluation.assessment_figures import evaluation_figures
+    from evaluation.figures.evaluations import evaluation_figures
     from evaluation.models import EvaluationRun
     from tests.evaluation.assessment_data import PERIOD
 
@@ -357,6 +357,6 @@ def test_evaluations_section_lists_the_latest_overlapping_run_per_program_or_str
     )
     stored("No window", [], strategy="reentry")
 
-    titles = evaluation_figures(*PERIOD)["numbers"]["titles"]
+    titles = evaluation_figures(*PERIOD).numbers.as_dict()["titles"]
     # Bellmont's older run is replaced by the newer one; the week ending 5 Jan 2025 overlaps
     assert sorted(titles) == sorted([newer.title, last_week.title, strategy.title])

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from evaluation.assessments import assessment_comment, assessment_decide, assessment_send
 from evaluation.models import (
     AssessmentStatus,
     Decision,
@@ -15,6 +14,7 @@ from evaluation.models import (
     SectionComment,
     SignOff,
 )
+from evaluation.services.assessments import assessment_comment, assessment_decide, assessment_send
 from tests.factories import BoardMemberFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from evaluation.demo import DEMO_PROGRAM, seed_evaluation
 from evaluation.models import EvaluationRun
-from evaluation.services import evaluation_estimate
+from evaluation.services.runs import evaluation_estimate
 from inventory.demo import seed_programs
 from ovp.accounts.demo import seed_users
 from ovp.areas.demo import seed_areas

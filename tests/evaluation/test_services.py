@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from evaluation import selectors
 from evaluation.models import EvaluationRun
-from evaluation.services import evaluation_estimate, evaluation_plan, evaluation_run
+from evaluation.selectors.runs import complete_window, outcome_counts
+from evaluation.services.runs import evaluation_estimate, evaluation_plan, evaluation_run
 from tests.builders import choice_for
 
 pytestmark = pytest.mark.django_db
@@ -15,19 +15,19 @@ pytestmark = pytest.mark.django_db
 
 def test_month_counts_add_the_weeks_within_months_and_fill_zeros(small_city):
     area = small_city["areas"][0]
-    counts = selectors.outcome_counts(
+    counts = outcome_counts(
         area_ids=[area.pk], begin=date(2021, 1, 1), end=date(2021, 3, 1), period="month"
     )
     assert counts["count"].tolist() == small_city["counts"][area.code][:3]
-    empty = selectors.outcome_counts(
+    empty = outcome_counts(
         area_ids=[area.pk], begin=date(2030, 1, 1), end=date(2030, 2, 1), period="month"
     )
     assert empty["count"].tolist() == [0, 0]
 
 
 def test_the_window_is_the_complete_months_of_the_data(small_city):
-    assert selectors.complete_window("month") == (date(2021, 1, 1), date(2024, 12, 1))
-    assert selectors.complete_window("week") == (date(2021, 1, 4), date(2024, 12, 30))
+    assert complete_window("month") == (date(2021, 1, 1), date(2024, 12, 1))
+    assert complete_window("week") == (date(2021, 1, 4), date(2024, 12, 30))
 
 
 def test_plan_takes_treated_areas_from_service_areas_and_matches_comparisons(small_city):

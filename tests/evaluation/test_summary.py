@@ -3,7 +3,7 @@
 
 from evaluation import estimators
 from evaluation.estimators import prepare_panel
-from evaluation.services import plain_summary
+from evaluation.services.summary import plain_summary
 from tests.evaluation.simulate import its_series, staggered_panel
 
 INPUTS = {

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from evaluation.models import EvaluationRun
-from evaluation.services import evaluation_run
+from evaluation.services.runs import evaluation_run
 from tests.builders import choice_for
 from tests.evaluation.simulate import staggered_panel
 
@@ -202,7 +202,7 @@ def test_a_run_keeps_its_numbers_and_says_so_when_the_aggregates_change(
 ):
     from django.core.cache import cache
 
-    from evaluation.services import evaluation_estimate
+    from evaluation.services.runs import evaluation_estimate
     from ovp.incidents.models import PeriodCount
     from ovp.incidents.selectors import AGGREGATES_VERSION_KEY
 

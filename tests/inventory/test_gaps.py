@@ -176,7 +176,7 @@ def _evaluated(program, low, high, *, created=None, areas=8):
     """A difference-in-differences run whose design stands (its pre-trend test passed) but
     where fewer than 5 areas were served."""
     from evaluation.models import EvaluationMethod, EvaluationRun
-    from evaluation.services import verdict
+    from evaluation.services.summary import verdict
 
     results = {"method": "twfe", "relative": (low + high) / 2, "relative_low": low,
                "relative_high": high, "details": {"pretrend_p": 0.6}, "n_treated": areas}  # fmt: skip

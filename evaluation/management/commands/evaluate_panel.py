@@ -52,7 +52,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         # the estimators need pandas and scipy: imported here, so that --help starts at once
         from evaluation.estimators import PanelError
-        from evaluation.services import panel_estimate, panel_from_csv
+        from evaluation.services.runs import panel_estimate, panel_from_csv
 
         path = Path(options["file"])
         if not path.is_file():

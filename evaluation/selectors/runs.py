@@ -1,6 +1,6 @@
-"""Reads for impact evaluation: the outcome per area and period from the incident
-aggregates, and the treatment table (which areas a program or strategy serves from when);
-and the needs assessments each user may read."""
+"""Reads for impact evaluation: the periods (months or weeks) a window holds, the outcome per
+area and period from the incident aggregates, and the treatment table (which areas a
+program or strategy serves from when)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Min
-from django.http import Http404
-from django.utils import timezone
 
-from evaluation.models import AssessmentStatus, NeedsAssessment
 from inventory.models import ServiceArea
-from ovp.accounts.models import Role
-from ovp.accounts.permissions import can_use_office, has_role
 from ovp.incidents.models import Period, PeriodCount
 from ovp.incidents.selectors import data_range
-from stakeholders.selectors import boards_for_user
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,35 +112,6 @@ def service_starts(*, program_id: int | None, strategy: str, area_kind: str) -> 
     return dict(
         rows.values("area_id").annotate(first=Min("started_on")).values_list("area_id", "first")
     )
-
-
-# -- needs assessments -------------------------------------------------------------------------
-
-
-def assessments_for_user(user: Any, today: date) -> Any:
-    """The needs assessments a user may read: all for the office; for a board member, those
-    of the boards they currently sit on that have been sent to the board (never a draft
-    that was not sent); none for anyone else."""
-    assessments = NeedsAssessment.objects.select_related("board")
-    if can_use_office(user):
-        return assessments
-    if has_role(user, Role.BOARD):
-        return assessments.seen_by_board().filter(board__in=boards_for_user(user, today))
-    return assessments.none()
-
-
-def get_assessment_for_user(user: Any, assessment_uuid: Any, today: date) -> NeedsAssessment:
-    """An assessment the user may read, or 404: another board's is not found, not forbidden."""
-    assessment = assessments_for_user(user, today).filter(uuid=assessment_uuid).first()
-    if assessment is None:
-        raise Http404("No such needs assessment.")
-    return assessment
-
-
-def board_panel(user: Any) -> dict[str, Any]:
-    """The board home's panel: the needs assessments of the member's boards sent for review."""
-    readable = assessments_for_user(user, timezone.localdate())
-    return {"assessments": list(readable.filter(status=AssessmentStatus.UNDER_REVIEW)[:10])}
 
 
 def scorecard_figures(today: date) -> list[Any]:

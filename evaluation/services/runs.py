@@ -5,7 +5,7 @@ a method) into explicit inputs: the treated areas and their start dates from the
 inventory's service areas, and comparison areas matched on their burden before the start.
 `evaluation_run` estimates and stores the run with its panel (area x period outcome);
 `evaluation_estimate` runs stored inputs again from that panel, so a run gives the same
-numbers even after the aggregates are rebuilt.
+numbers even after the aggregates are rebuilt. Its result in words is `summary`'s.
 """
 
 from __future__ import annotations
@@ -19,19 +19,27 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from evaluation import selectors
 from evaluation.models import EvaluationMethod, EvaluationRun
+from evaluation.selectors.runs import (
+    OUTCOMES,
+    WEEK,
+    complete_window,
+    next_period,
+    outcome_counts,
+    period_start,
+    period_starts,
+    service_starts,
+)
+from evaluation.services.summary import plain_summary, verdict
 from inventory.models import Program, Strategy
+from ovp.accounts.models import User
 from ovp.areas.models import Area, AreaKind
 from ovp.incidents.selectors import aggregates_version
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from evaluation.estimators import (
-        Panel,
-        Result,
-    )
+    from evaluation.estimators import Panel, Result
 
 AUTO = "auto"
 DEFAULT_COMPARISONS = 3
@@ -65,26 +73,52 @@ def _label(choice: Choice) -> str:
 def evaluation_plan(*, choice: Choice) -> dict[str, Any]:
     """The inputs of a run, every choice made explicit (JSON-ready). Raises ValidationError
     when the choice cannot be evaluated, saying why."""
+    _check_choice(choice)
+    begin, end = _whole_periods(choice)
+    served = service_starts(
+        program_id=choice.program.pk if choice.program else None,
+        strategy=choice.strategy,
+        area_kind=choice.area_kind,
+    )
+    treated, left_out = _treated_areas(choice, served, begin, end)
+    inputs = _described(choice, begin, end, treated, left_out)
+    if not treated or (choice.method == "its" and choice.citywide_start is not None):
+        return _citywide(inputs, choice, begin, end)
+    method = _method_for(choice, treated)
+    inputs["comparisons"], inputs["matching"] = _comparisons(
+        choice, treated, served, begin, every_candidate=method == "synth"
+    )
+    if not inputs["comparisons"] and choice.method not in ("its",):
+        raise ValidationError(
+            "No comparison area is left: every area of this kind was served at some point. "
+            "Choose the interrupted time series instead."
+        )
+    inputs["method"] = method
+    return inputs
+
+
+def _check_choice(choice: Choice) -> None:
     if choice.program is None and not choice.strategy:
         raise ValidationError("Choose a program or a strategy.")
     if choice.method not in (AUTO, *EvaluationMethod.values):
         raise ValidationError(f"Unknown method {choice.method!r}.")
     if choice.begin >= choice.end:
         raise ValidationError("The window must end after it begins.")
-    begin, end = _whole_periods(choice)
-    served = selectors.service_starts(
-        program_id=choice.program.pk if choice.program else None,
-        strategy=choice.strategy,
-        area_kind=choice.area_kind,
-    )
+
+
+def _treated_areas(
+    choice: Choice, served: dict[int, date], begin: date, end: date
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The areas first served inside the window, with their first period served; and, in
+    words, the ones left out for being served before it or after it."""
     areas = Area.objects.in_bulk(list(served))
     treated: list[dict[str, Any]] = []
     left_out: list[str] = []
     for area_id, started in sorted(served.items(), key=lambda item: areas[item[0]].code):
         area = areas[area_id]
-        first_period = selectors.period_start(started, choice.period)
+        first_period = period_start(started, choice.period)
         if first_period < started:
-            first_period = selectors.next_period(first_period, choice.period)
+            first_period = next_period(first_period, choice.period)
         if first_period <= begin:
             left_out.append(f"{area.name} (served since {started:%d %b %Y}, before the window)")
         elif first_period > end:
@@ -99,7 +133,18 @@ def evaluation_plan(*, choice: Choice) -> dict[str, Any]:
                     "first_period": first_period.isoformat(),
                 }
             )
-    inputs: dict[str, Any] = {
+    return treated, left_out
+
+
+def _described(
+    choice: Choice,
+    begin: date,
+    end: date,
+    treated: list[dict[str, Any]],
+    left_out: list[str],
+) -> dict[str, Any]:
+    """The inputs before the comparison areas and the method are chosen."""
+    return {
         "label": _label(choice),
         "program": str(choice.program.uuid) if choice.program else None,
         "program_name": choice.program.name if choice.program else None,
@@ -110,7 +155,7 @@ def evaluation_plan(*, choice: Choice) -> dict[str, Any]:
         "period": choice.period,
         "window": [begin.isoformat(), end.isoformat()],
         "outcome": choice.outcome,
-        "outcome_label": selectors.OUTCOMES[choice.outcome],
+        "outcome_label": OUTCOMES[choice.outcome],
         "log_outcome": choice.log_outcome,
         "treated": treated,
         "left_out": left_out,
@@ -119,53 +164,50 @@ def evaluation_plan(*, choice: Choice) -> dict[str, Any]:
         "citywide_start": None,
         "aggregates_version": aggregates_version(),
     }
-    citywide = not treated or (choice.method == "its" and choice.citywide_start is not None)
-    if citywide:
-        start = choice.citywide_start
-        if start is None:
-            raise ValidationError(
-                "No area of this kind was first served inside the window. For a citywide "
-                "effort, give its start date (the series is then the whole city's)."
-            )
-        if not begin < start <= end:
-            raise ValidationError("The citywide start date must fall inside the window.")
-        inputs.update(citywide_start=start.isoformat(), method="its", treated=[])
-        inputs["matching"] = "A citywide effort: the city's own series, no comparison areas."
-        return inputs
-    method = choice.method
-    if method == AUTO:
-        if len(treated) == 1:
-            method = "synth"
-        else:
-            method = "staggered" if len({t["first_period"] for t in treated}) > 1 else "twfe"
-    inputs["comparisons"], inputs["matching"] = _comparisons(
-        choice, treated, served, begin, every_candidate=method == "synth"
-    )
-    if not inputs["comparisons"] and choice.method not in ("its",):
+
+
+def _citywide(inputs: dict[str, Any], choice: Choice, begin: date, end: date) -> dict[str, Any]:
+    """A citywide effort (or no area first served in the window): the city's own series, an
+    interrupted time series from the start date staff gave."""
+    start = choice.citywide_start
+    if start is None:
         raise ValidationError(
-            "No comparison area is left: every area of this kind was served at some point. "
-            "Choose the interrupted time series instead."
+            "No area of this kind was first served inside the window. For a citywide "
+            "effort, give its start date (the series is then the whole city's)."
         )
-    inputs["method"] = method
+    if not begin < start <= end:
+        raise ValidationError("The citywide start date must fall inside the window.")
+    inputs.update(citywide_start=start.isoformat(), method="its", treated=[])
+    inputs["matching"] = "A citywide effort: the city's own series, no comparison areas."
     return inputs
+
+
+def _method_for(choice: Choice, treated: list[dict[str, Any]]) -> str:
+    """The method staff chose; for "auto", synthetic control for one treated area, the
+    staggered estimator when start dates differ, two-way fixed effects otherwise."""
+    if choice.method != AUTO:
+        return choice.method
+    if len(treated) == 1:
+        return "synth"
+    return "staggered" if len({t["first_period"] for t in treated}) > 1 else "twfe"
 
 
 def _whole_periods(choice: Choice) -> tuple[date, date]:
     """The first and last period starts of the window: whole periods only (a week from its
     Monday, a month from its 1st, the first on or after `begin`; the last the one holding
     `end`), inside the complete periods of the incident data. Raises ValidationError."""
-    first = selectors.period_start(choice.begin, choice.period)
+    first = period_start(choice.begin, choice.period)
     if first < choice.begin:
-        first = selectors.next_period(first, choice.period)
-    last = selectors.period_start(choice.end, choice.period)
+        first = next_period(first, choice.period)
+    last = period_start(choice.end, choice.period)
     if first > last:
         raise ValidationError("The window holds no whole period: make it longer.")
-    data = selectors.complete_window(choice.period)
+    data = complete_window(choice.period)
     if data is None:
         raise ValidationError("There is no incident data to evaluate with yet.")
     if first < data[0] or last > data[1]:
-        word = "weeks" if choice.period == selectors.WEEK else "months"
-        fmt = "%d %b %Y" if choice.period == selectors.WEEK else "%b %Y"
+        word = "weeks" if choice.period == WEEK else "months"
+        fmt = "%d %b %Y" if choice.period == WEEK else "%b %Y"
         raise ValidationError(
             f"The window must lie inside the incident data: its complete {word} run from "
             f"{data[0]:{fmt}} to {data[1]:{fmt}}."
@@ -190,8 +232,8 @@ def _comparisons(
         for area in Area.objects.of_kind(choice.area_kind).exclude(pk__in=list(served))
     }
     first_start = min(date.fromisoformat(t["first_period"]) for t in treated)
-    pre_end = selectors.period_starts(begin, first_start, choice.period)[-2]
-    period_word = "week" if choice.period == selectors.WEEK else "month"
+    pre_end = period_starts(begin, first_start, choice.period)[-2]
+    period_word = "week" if choice.period == WEEK else "month"
     pre_window = f"{begin:%b %Y} to {pre_end:%b %Y}"
     if choice.comparison_area_ids:
         chosen = [candidates[i] for i in choice.comparison_area_ids if i in candidates]
@@ -203,7 +245,7 @@ def _comparisons(
             )
         rows = [{"id": a.pk, "code": a.code, "name": a.name} for a in chosen]
         return sorted(rows, key=lambda row: row["code"]), "Chosen by staff."
-    counts = selectors.outcome_counts(
+    counts = outcome_counts(
         area_ids=[t["id"] for t in treated] + list(candidates),
         begin=begin,
         end=pre_end,
@@ -242,7 +284,7 @@ def _comparisons(
     matching = (
         f"For each treated area, the {k} area(s) of the same kind never served by this "
         f"{'program' if choice.program else 'strategy'} whose average "
-        f"{selectors.OUTCOMES[choice.outcome]} "
+        f"{OUTCOMES[choice.outcome]} "
         f"per {period_word} before the first start ({pre_window}) was closest to its own."
     )
     return sorted(rows, key=lambda row: row["code"]), matching
@@ -288,7 +330,7 @@ def inputs_counts(inputs: dict[str, Any]) -> pd.DataFrame:
 
     begin, end = (date.fromisoformat(day) for day in inputs["window"])
     if inputs.get("citywide_start"):
-        counts = selectors.outcome_counts(
+        counts = outcome_counts(
             area_ids=None, begin=begin, end=end, period=inputs["period"], outcome=inputs["outcome"]
         )
         counts["unit"] = CITY
@@ -296,7 +338,7 @@ def inputs_counts(inputs: dict[str, Any]) -> pd.DataFrame:
     else:
         starts = {t["id"]: t["first_period"] for t in inputs["treated"]}
         codes = {t["id"]: t["code"] for t in inputs["treated"] + inputs["comparisons"]}
-        counts = selectors.outcome_counts(
+        counts = outcome_counts(
             area_ids=list(codes),
             begin=begin,
             end=end,
@@ -321,7 +363,7 @@ def evaluation_estimate(inputs: dict[str, Any]) -> Result:
         raise ValidationError(str(error)) from error
 
 
-def evaluation_run(*, choice: Choice, user: Any) -> EvaluationRun:
+def evaluation_run(*, choice: Choice, user: User | None) -> EvaluationRun:
     """Plan, estimate and store one evaluation run, with the panel it was estimated on."""
     inputs = evaluation_plan(choice=choice)
     inputs["panel"] = stored_panel(inputs)
@@ -397,139 +439,3 @@ def panel_estimate(panel: Panel, method: str | None) -> Result:
     from evaluation.estimators import default_method, estimate
 
     return estimate(panel, method or default_method(panel))
-
-
-# -- the plain-language summary ---------------------------------------------------------------
-
-
-def _percent(value: float) -> str:
-    return f"{abs(value) * 100:.0f}%"
-
-
-def _month(day: str, period: str) -> str:
-    parsed = date.fromisoformat(day)
-    return f"the week of {parsed:%d %B %Y}" if period == selectors.WEEK else f"{parsed:%B %Y}"
-
-
-class Verdict:
-    FEWER = "fewer"  # the whole 95% interval of the change below no change
-    MORE = "more"  # all above
-    NO_EFFECT = "no_effect"  # it holds no change, and nothing undermines the design
-    INCONCLUSIVE = "inconclusive"  # no interval, or a design limit (pre-trends, few areas)
-
-
-def verdict(results: dict[str, Any]) -> str:
-    """The result in one word, for the program's page and the gaps page: "no effect" only
-    when the interval holds no change and the design stands (a failed or missing pre-trend
-    test, or too few areas served, makes it inconclusive whatever the interval)."""
-    low, high = results.get("relative_low"), results.get("relative_high")
-    if low is None or high is None or _design_limits(results):
-        return Verdict.INCONCLUSIVE
-    if high < 0:
-        return Verdict.FEWER
-    if low > 0:
-        return Verdict.MORE
-    return Verdict.NO_EFFECT
-
-
-def plain_summary(inputs: dict[str, Any], results: dict[str, Any]) -> str:
-    """A few sentences a council member can read, that say how sure the result is and
-    what it does not show."""
-    outcome = inputs["outcome_label"]
-    subject = outcome[0].upper() + outcome[1:]
-    relative = results.get("relative")
-    low, high = results.get("relative_low"), results.get("relative_high")
-    method = results["method"]
-    if method == "its" or inputs.get("citywide_start"):
-        where = (
-            "in the city"
-            if inputs.get("citywide_start")
-            else (f"in the {len(inputs['treated'])} area(s) served")
-        )
-        start = inputs.get("citywide_start") or min(t["first_period"] for t in inputs["treated"])
-        compared = f"compared with the trend before {_month(start, inputs['period'])}"
-    else:
-        count = len(inputs["treated"])
-        where = f"in the {count} area{'s' if count != 1 else ''} served"
-        starts = sorted({t["first_period"] for t in inputs["treated"]})
-        when = _month(starts[0], inputs["period"])
-        when = f"from {when}" if len(starts) == 1 else f"as the program started ({when} onwards)"
-        compared = (
-            f"relative to {len(inputs['comparisons'])} similar areas not served {when}"
-            if method != "synth"
-            else f"relative to a synthetic comparison area {when}"
-        )
-    if relative is None:
-        text = (
-            f"The change in {outcome} {where} could not be expressed as a percentage "
-            f"(estimate {results.get('estimate')})."
-        )
-    else:
-        direction = "fell" if relative < 0 else "rose"
-        text = f"{subject} {where} {direction} by about {_percent(relative)} {compared}"
-        if low is not None and high is not None:
-            if high < 0:
-                interval = f"95% confidence interval: {_percent(high)} to {_percent(low)} fewer"
-            elif low > 0:
-                interval = f"95% confidence interval: {_percent(low)} to {_percent(high)} more"
-            else:
-                interval = (
-                    f"95% confidence interval: from {_percent(low)} fewer to {_percent(high)} "
-                    "more, so the data cannot tell this change from chance"
-                )
-            text += f" ({interval})."
-        else:
-            text += f". {results['warnings'][0] if method == 'synth' else ''}".rstrip() + ""
-            if not text.endswith("."):
-                text += "."
-    significant = low is not None and high is not None and (high < 0 or low > 0)
-    limits = _design_limits(results)
-    if limits:
-        text += " " + " ".join(limits)
-        text += (
-            " So this result cannot be read as evidence that the program had an effect, "
-            "nor that it had none."
-        )
-    elif significant:
-        text += (
-            " This is consistent with an effect of the program but does not prove it: other "
-            "changes in those areas at the same time could explain part of the difference."
-        )
-    else:
-        text += " This result does not show that the program had an effect, nor that it had none."
-    cautions = [w for w in results.get("warnings", []) if not w.startswith("Synthetic control")]
-    if cautions:
-        text += f" Read it with caution: {len(cautions)} warning(s) below say what limits it."
-    return text
-
-
-DID_METHODS = ("twfe", "event-study", "staggered")
-
-
-def _design_limits(results: dict[str, Any]) -> list[str]:
-    """Sentences naming what undermines a difference-in-differences result: a failed or
-    missing pre-trend test, too few treated areas."""
-    from evaluation.estimators import ALPHA, FEW_TREATED
-
-    if results["method"] not in DID_METHODS:
-        return []
-    sentences = []
-    pretrend = (results.get("details") or {}).get("pretrend_p")
-    if pretrend is None:
-        sentences.append(
-            "The pre-trend test could not be run, so it is not known whether the served and "
-            "comparison areas moved alike before the start."
-        )
-    elif pretrend < ALPHA:
-        sentences.append(
-            f"The pre-trend test failed (p = {pretrend:.3f}): the served areas already moved "
-            "differently from the comparison areas before the start, so the difference may "
-            "not be the program's."
-        )
-    treated = int(results.get("n_treated") or 0)
-    if treated < FEW_TREATED:
-        sentences.append(
-            f"Only {treated} area{' was' if treated == 1 else 's were'} served: with fewer than "
-            f"{FEW_TREATED}, the interval is not reliable."
-        )
-    return sentences

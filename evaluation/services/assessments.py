@@ -7,7 +7,6 @@ been signed off by a majority of the board's current members who have a portal a
 and nobody asked for changes on it (asking for changes sets the status to "changes
 requested" at once, so the version can no longer be published)."""
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from evaluation.figures.wording import period_text
 from evaluation.models import (
     EDITABLE_STATUSES,
     AssessmentSection,
@@ -27,9 +27,10 @@ from evaluation.models import (
     SignOff,
     VersionKind,
 )
-from ovp.accounts.models import Role
+from evaluation.selectors.assessments import board_reviewers, publish_readiness
+from ovp.accounts.models import User
 from ovp.incidents.selectors import area_kinds, data_range
-from stakeholders.models import Board, BoardMembership
+from stakeholders.models import Board
 from stakeholders.permissions import is_current_board_member
 
 PUBLISH_RULE = (
@@ -42,101 +43,10 @@ MAX_TEXT = 20_000
 MAX_COMMENT = 4_000
 
 
-# -- reads the services and pages share -------------------------------------------------------
-
-
-def board_reviewers(board: Board, today: date) -> list[Any]:
-    """The users who may review for a board: current members with an active board-role
-    account."""
-    from ovp.accounts.models import User
-
-    seats = BoardMembership.objects.current(today).filter(board=board, person__user__isnull=False)
-    return list(
-        User.objects.filter(
-            pk__in=seats.values("person__user"), role=Role.BOARD, is_active=True
-        ).order_by("full_name", "pk")
-    )
-
-
-@dataclass
-class Readiness:
-    """Where the latest version stands against the publish rule."""
-
-    version: AssessmentVersion | None
-    reviewers: int
-    signed_off: int
-    changes_asked: int
-    needed: int
-    can_publish: bool
-    reason: str
-
-
-def publish_readiness(assessment: NeedsAssessment, today: date | None = None) -> Readiness:
-    today = today or timezone.localdate()
-    version = assessment.latest_review_version
-    reviewers = board_reviewers(assessment.board, today)
-    needed = len(reviewers) // 2 + 1
-    if version is None:
-        return Readiness(
-            None, len(reviewers), 0, 0, needed, False, "It has not been sent for review yet."
-        )
-    decisions = list(version.signoffs.all())
-    current = {user.pk for user in reviewers}
-    signed = sum(1 for d in decisions if d.decision == Decision.SIGN_OFF and d.member_id in current)
-    changes = sum(1 for d in decisions if d.decision == Decision.CHANGES)
-    if assessment.status == AssessmentStatus.PUBLISHED:
-        return Readiness(
-            version, len(reviewers), signed, changes, needed, False, "It is published."
-        )
-    if assessment.status != AssessmentStatus.UNDER_REVIEW:
-        reason = (
-            "The board asked for changes: edit it and send it again."
-            if assessment.status == AssessmentStatus.CHANGES_REQUESTED
-            else "It is not under review."
-        )
-        return Readiness(version, len(reviewers), signed, changes, needed, False, reason)
-    if not reviewers:
-        return Readiness(
-            version,
-            0,
-            signed,
-            changes,
-            needed,
-            False,
-            "The board has no current member with a portal account.",
-        )
-    if changes:
-        return Readiness(
-            version, len(reviewers), signed, changes, needed, False, "A member asked for changes."
-        )
-    if signed < needed:
-        return Readiness(
-            version,
-            len(reviewers),
-            signed,
-            changes,
-            needed,
-            False,
-            f"{signed} of the {len(reviewers)} reviewing members signed off version "
-            f"{version.number}; {needed} {'is' if needed == 1 else 'are'} needed.",
-        )
-    return Readiness(
-        version,
-        len(reviewers),
-        signed,
-        changes,
-        needed,
-        True,
-        f"{signed} of the {len(reviewers)} reviewing members signed off version {version.number}.",
-    )
-
-
 # -- drafting ----------------------------------------------------------------------------------
 
 
 def _check_period(period_start: date, period_end: date) -> None:
-    from evaluation.assessment_figures import period_text
-
     if period_end < period_start:
         raise ValidationError({"period_end": "The period cannot end before it starts."})
     if period_end > timezone.localdate():
@@ -162,12 +72,12 @@ def assessment_draft(
     period_start: date,
     period_end: date,
     board: Board,
-    user: Any,
+    user: User,
     area_kind: str | None = None,
 ) -> NeedsAssessment:
     """Create a needs assessment of a period with every section drafted from the data: the
     figures, and a first paragraph that states their numbers, for staff to edit."""
-    from evaluation.assessment_figures import SECTIONS
+    from evaluation.figures.sections import SECTIONS
 
     title = (title or "").strip()
     if not title:
@@ -200,8 +110,8 @@ def assessment_draft(
                 position=position,
                 key=spec.key,
                 title=spec.title,
-                figures=figures,
-                text=figures["summary"],
+                figures=figures.as_dict(),
+                text=figures.summary,
                 figures_refreshed_at=now,
             )
             section.full_clean()
@@ -223,10 +133,10 @@ def _require_editable(assessment: NeedsAssessment) -> None:
         )
 
 
-def assessment_section_refresh(*, section: AssessmentSection, user: Any) -> AssessmentSection:
+def assessment_section_refresh(*, section: AssessmentSection, user: User) -> AssessmentSection:
     """Draft the section's figures again from the data as it is now. The text staff wrote is
     kept; the newly drafted paragraph is in the figures' summary to copy from."""
-    from evaluation.assessment_figures import SECTION_SPECS
+    from evaluation.figures.sections import SECTION_SPECS
 
     with transaction.atomic():
         _require_editable(_locked(section.assessment))
@@ -236,7 +146,7 @@ def assessment_section_refresh(*, section: AssessmentSection, user: Any) -> Asse
             raise ValidationError("This section is not drafted from the data.")
         section.figures = spec.build(
             assessment.period_start, assessment.period_end, assessment.area_kind
-        )
+        ).as_dict()
         section.figures_refreshed_at = timezone.now()
         section.full_clean()
         section.save(update_fields=["figures", "figures_refreshed_at"])
@@ -244,7 +154,7 @@ def assessment_section_refresh(*, section: AssessmentSection, user: Any) -> Asse
 
 
 def assessment_section_edit(
-    *, section: AssessmentSection, text: str, user: Any
+    *, section: AssessmentSection, text: str, user: User
 ) -> AssessmentSection:
     text = (text or "").strip()
     if not text:
@@ -273,7 +183,7 @@ def _snapshot(assessment: NeedsAssessment) -> list[dict[str, Any]]:
     ]
 
 
-def _new_version(assessment: NeedsAssessment, kind: str, user: Any) -> AssessmentVersion:
+def _new_version(assessment: NeedsAssessment, kind: str, user: User) -> AssessmentVersion:
     number = (assessment.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     version = AssessmentVersion(
         assessment=assessment,
@@ -287,7 +197,7 @@ def _new_version(assessment: NeedsAssessment, kind: str, user: Any) -> Assessmen
     return version
 
 
-def assessment_send(*, assessment: NeedsAssessment, user: Any) -> AssessmentVersion:
+def assessment_send(*, assessment: NeedsAssessment, user: User) -> AssessmentVersion:
     """Send the assessment to its board: a new numbered version, status under review."""
     with transaction.atomic():
         assessment = _locked(assessment)
@@ -305,7 +215,7 @@ def assessment_send(*, assessment: NeedsAssessment, user: Any) -> AssessmentVers
     return version
 
 
-def assessment_publish(*, assessment: NeedsAssessment, user: Any) -> AssessmentVersion:
+def assessment_publish(*, assessment: NeedsAssessment, user: User) -> AssessmentVersion:
     """Publish the version the board signed off (PUBLISH_RULE): a final, read-only version."""
     with transaction.atomic():
         assessment = _locked(assessment)
@@ -323,7 +233,9 @@ def assessment_publish(*, assessment: NeedsAssessment, user: Any) -> AssessmentV
 # -- the board's review ------------------------------------------------------------------------
 
 
-def _require_current_version(assessment: NeedsAssessment, read: int | None) -> Any:
+def _require_current_version(
+    assessment: NeedsAssessment, read: int | None
+) -> AssessmentVersion | None:
     """The version under review; ValidationError when the member read another one."""
     version = assessment.latest_review_version
     if read is not None and (version is None or version.number != read):
@@ -335,7 +247,7 @@ def _require_current_version(assessment: NeedsAssessment, read: int | None) -> A
     return version
 
 
-def _require_reviewer(assessment: NeedsAssessment, user: Any) -> None:
+def _require_reviewer(assessment: NeedsAssessment, user: User) -> None:
     if not is_current_board_member(user, assessment.board):
         raise ValidationError("Only current members of the board can review this assessment.")
     if assessment.status != AssessmentStatus.UNDER_REVIEW:
@@ -346,7 +258,7 @@ def _require_reviewer(assessment: NeedsAssessment, user: Any) -> None:
 
 
 def assessment_comment(
-    *, section: AssessmentSection, user: Any, body: str, version_read: int | None = None
+    *, section: AssessmentSection, user: User, body: str, version_read: int | None = None
 ) -> SectionComment:
     """A board member's comment on a section of the version under review; refused when
     `version_read` (the version the member's page showed) is no longer that version."""
@@ -365,7 +277,7 @@ def assessment_comment(
     return comment
 
 
-def assessment_comment_answer(*, comment: SectionComment, user: Any, reply: str) -> SectionComment:
+def assessment_comment_answer(*, comment: SectionComment, user: User, reply: str) -> SectionComment:
     """The office's answer to a comment (answering again replaces the answer)."""
     reply = (reply or "").strip()
     if not reply:
@@ -387,7 +299,7 @@ def assessment_comment_answer(*, comment: SectionComment, user: Any, reply: str)
 def assessment_decide(
     *,
     assessment: NeedsAssessment,
-    user: Any,
+    user: User,
     decision: str,
     note: str = "",
     version_read: int | None = None,

@@ -1,20 +1,24 @@
+"""Impact evaluations, for the office: the runs kept, a new run of a program or strategy,
+a run's result with its charts (and each chart's numbers as CSV), and an analyst's own panel
+estimated without being kept."""
+
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
 
-from evaluation import selectors
 from evaluation.forms import PanelForm, RunForm
 from evaluation.models import EvaluationMethod, EvaluationRun
-from evaluation.services import Choice, evaluation_run, panel_estimate, panel_from_csv
+from evaluation.selectors.runs import MONTH, complete_window
+from evaluation.services.runs import Choice, evaluation_run, panel_estimate, panel_from_csv
 from ovp.accounts.permissions import office_required
 from ovp.areas.models import AreaKind
+from ovp.core.actions import AuthedRequest, form_action
 from ovp.core.exports import csv_response
-from ovp.core.forms import add_service_errors
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from ovp.incidents.selectors import aggregates_version, area_kinds
 
@@ -22,7 +26,7 @@ PAGE_SIZE = 30
 
 
 @office_required
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: AuthedRequest) -> HttpResponse:
     runs = EvaluationRun.objects.select_related("created_by", "program")
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "evaluation/run_list.html", {"page": page})
@@ -39,8 +43,8 @@ def _kinds() -> list[tuple[str, str]]:
 
 
 @office_required
-def run_create(request: HttpRequest) -> HttpResponse:
-    window = selectors.complete_window(selectors.MONTH)
+def run_create(request: AuthedRequest) -> HttpResponse:
+    window = complete_window(MONTH)
     initial: dict[str, Any] = {}
     if window:
         initial.update(begin=window[0], end=window[1])
@@ -49,29 +53,29 @@ def run_create(request: HttpRequest) -> HttpResponse:
         initial["area_kind"] = AreaKind.NEIGHBOURHOOD
     form = RunForm(request.POST or None, initial=initial, area_kinds=kinds)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        choice = Choice(
-            program=data["program"],
-            strategy=data["strategy"],
-            area_kind=data["area_kind"],
-            period=data["period"],
-            begin=data["begin"],
-            end=data["end"],
-            method=data["method"],
-            outcome=data["outcome"],
-            comparisons_per_area=data["comparisons_per_area"],
-            comparison_area_ids=[area.pk for area in data["comparison_areas"]] or None,
-            log_outcome=data["log_outcome"],
-            citywide_start=data["citywide_start"],
-        )
-        try:
-            run = evaluation_run(choice=choice, user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        choice = _choice(form.cleaned_data)
+        run = form_action(form, lambda: evaluation_run(choice=choice, user=request.user)).value
+        if run is not None:
             messages.success(request, "The evaluation ran and was saved.")
             return redirect("evaluation:run_detail", uuid=run.uuid)
     return render(request, "evaluation/run_form.html", {"form": form, "has_data": bool(window)})
+
+
+def _choice(data: dict[str, Any]) -> Choice:
+    return Choice(
+        program=data["program"],
+        strategy=data["strategy"],
+        area_kind=data["area_kind"],
+        period=data["period"],
+        begin=data["begin"],
+        end=data["end"],
+        method=data["method"],
+        outcome=data["outcome"],
+        comparisons_per_area=data["comparisons_per_area"],
+        comparison_area_ids=[area.pk for area in data["comparison_areas"]] or None,
+        log_outcome=data["log_outcome"],
+        citywide_start=data["citywide_start"],
+    )
 
 
 def _number(value: float | None, digits: int = 3) -> str:
@@ -122,7 +126,7 @@ def _figures(run: EvaluationRun) -> list[Any]:
 
 
 @office_required
-def run_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def run_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     run = get_object_or_404(
         EvaluationRun.objects.select_related("created_by", "program"), uuid=uuid
     )
@@ -142,7 +146,7 @@ def run_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def run_chart_csv(request: HttpRequest, uuid: str, chart: str) -> HttpResponse:
+def run_chart_csv(request: AuthedRequest, uuid: str, chart: str) -> HttpResponse:
     run = get_object_or_404(EvaluationRun, uuid=uuid)
     found = next((c for c in _figures(run) if c.slug == chart), None)
     if found is None:
@@ -156,7 +160,7 @@ def run_chart_csv(request: HttpRequest, uuid: str, chart: str) -> HttpResponse:
     message=lambda: too_large(settings.OVP_GRANT_UPLOAD_MAX_MB * MB),
 )
 @office_required
-def panel_upload(request: HttpRequest) -> HttpResponse:
+def panel_upload(request: AuthedRequest) -> HttpResponse:
     from evaluation.charts import run_charts
     from evaluation.estimators import PanelError
 
@@ -165,6 +169,8 @@ def panel_upload(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # not form_action: the estimators refuse with a PanelError, shown above the result on
+        # this same page (nothing is kept, so there is nowhere to redirect to)
         try:
             panel = panel_from_csv(
                 data["file"].read(),
@@ -191,3 +197,12 @@ def panel_upload(request: HttpRequest) -> HttpResponse:
             "shown": result_display(result) if result else {},
         },
     )
+
+
+routes: list[URLPattern] = [
+    path("", run_list, name="run_list"),
+    path("new/", run_create, name="run_create"),
+    path("panel/", panel_upload, name="panel"),
+    path("runs/<uuid:uuid>/", run_detail, name="run_detail"),
+    path("runs/<uuid:uuid>/<slug:chart>.csv", run_chart_csv, name="run_chart_csv"),
+]
