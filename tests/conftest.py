@@ -45,7 +45,8 @@ def _login_failures_start_at_zero() -> Iterator[None]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "faults: kills workers, cuts Redis, restarts Postgres (tests/test_faults.py)"
+        "markers",
+        "faults: kills workers, cuts Redis, restarts Postgres (tests/core/test_faults.py)",
     )
 
 

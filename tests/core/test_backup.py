@@ -16,7 +16,7 @@ from ovp import backup
 from tests.grants.award_helpers import make_award
 from tests.inventory.factories import ProgramFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 

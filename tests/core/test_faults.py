@@ -53,7 +53,7 @@ pytestmark = pytest.mark.faults
 
 two_precincts = precincts_fixture  # the incident tests' two square precincts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connections are refused
 WAIT_SECONDS = 90
 

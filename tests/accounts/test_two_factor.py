@@ -21,7 +21,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SETUP = "/accounts/two-factor/"
 CODE_STEP = "/accounts/two-factor/code/"
 

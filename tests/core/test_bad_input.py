@@ -447,7 +447,7 @@ def test_every_download_in_the_apps_goes_through_the_spreadsheet_guard():
     """A CSV written another way would skip spreadsheet_safe: each writer must use it."""
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     for path in root.glob("*/**/*.py"):
         if {".venv", "tests", "bench"} & set(path.parts) or path.name in ("exports.py", "demo.py"):
             continue
