@@ -7,7 +7,7 @@ EXPECTED below (and, when its URL takes arguments, an entry in KWARGS).
 Left out, and why:
 - Django admin's own pages (`admin:`): Django guards them itself (`is_staff` and model
   permissions); the admin pages the office relies on, history and revert, are tested in
-  tests/test_history.py.
+  tests/core/test_history.py.
 - Static and media files: they are not in the URL configuration. WhiteNoise serves static
   files as middleware; uploaded files are never served from MEDIA_URL, only through the
   download views below, which check permissions like their pages.

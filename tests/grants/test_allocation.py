@@ -13,15 +13,15 @@ from grants.services.allocation import allocation_record
 from inventory.models import Evidence, Strategy
 from ovp.incidents.models import PeriodCount
 from tests.builders import record_burden
-from tests.factories import AreaFactory
-from tests.grants.factories import (
+from tests.factories import (
     ApplicationFactory,
+    AreaFactory,
     AwardFactory,
     CriterionFactory,
     FundingRoundFactory,
+    ProgramFactory,
     ReviewAssignmentFactory,
 )
-from tests.inventory.factories import ProgramFactory
 
 TODAY = date(2026, 11, 25)
 D = Decimal

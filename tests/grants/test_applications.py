@@ -18,9 +18,14 @@ from grants.services.applications import (
     application_update,
 )
 from inventory.models import Strategy
-from tests.factories import AreaFactory, GranteeFactory, OrganisationFactory
-from tests.grants.factories import ApplicationFactory, FundingRoundFactory
-from tests.inventory.factories import ProgramFactory
+from tests.factories import (
+    ApplicationFactory,
+    AreaFactory,
+    FundingRoundFactory,
+    GranteeFactory,
+    OrganisationFactory,
+    ProgramFactory,
+)
 
 DURING = datetime(2026, 6, 1, 12, tzinfo=UTC)
 AFTER = datetime(2027, 1, 1, 0, 0, 1, tzinfo=UTC)

@@ -20,9 +20,16 @@ from grants.selectors.awards import money_overview
 from grants.services.allocation import allocation_record
 from grants.services.awards import award_close, report_periods, tranche_release
 from grants.services.reports import report_approve
-from tests.factories import AreaFactory, OrganisationFactory
-from tests.grants.award_helpers import D, approve, make_award, submit
-from tests.grants.factories import ApplicationFactory, FundFactory, FundingRoundFactory
+from tests.builders import approve, make_award, submit
+from tests.factories import (
+    ApplicationFactory,
+    AreaFactory,
+    FundFactory,
+    FundingRoundFactory,
+    OrganisationFactory,
+)
+
+D = Decimal
 
 pytestmark = pytest.mark.django_db
 

@@ -15,9 +15,8 @@ from grants.models import ApplicationStatus
 from grants.services.applications import application_document_add
 from grants.services.reports import report_attachment_add
 from grants.urls import urlpatterns
-from tests.factories import BoardMemberFactory
-from tests.grants.award_helpers import make_award
-from tests.grants.factories import ApplicationFactory, ReviewAssignmentFactory
+from tests.builders import make_award
+from tests.factories import ApplicationFactory, BoardMemberFactory, ReviewAssignmentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@
 reminders, and who may reach what."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from smtplib import SMTPException
 
 import pytest
@@ -23,8 +24,10 @@ from grants.services.reports import (
     reports_send_reminders,
 )
 from grants.tasks import reports_send_reminders as reminders_task
+from tests.builders import FULL_METRICS, approve, make_award, submit
 from tests.factories import GranteeFactory
-from tests.grants.award_helpers import FULL_METRICS, D, approve, make_award, submit
+
+D = Decimal
 
 pytestmark = pytest.mark.django_db
 

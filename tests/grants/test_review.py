@@ -19,12 +19,13 @@ from grants.services.review import (
     review_submit,
     reviewers_assign,
 )
-from tests.factories import BoardMemberFactory, StaffFactory
-from tests.grants.factories import (
+from tests.factories import (
     ApplicationFactory,
+    BoardMemberFactory,
     CriterionFactory,
     FundingRoundFactory,
     ReviewAssignmentFactory,
+    StaffFactory,
 )
 
 DURING = datetime(2026, 6, 1, 12, tzinfo=UTC)

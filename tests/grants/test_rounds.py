@@ -8,7 +8,7 @@ import time_machine
 
 from grants.models import ApplicationStatus, Criterion, Fund, FundingRound
 from grants.services.review import conflict_declare, review_submit
-from tests.grants.factories import (
+from tests.factories import (
     ApplicationFactory,
     AwardFactory,
     CriterionFactory,

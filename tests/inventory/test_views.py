@@ -15,8 +15,7 @@ from inventory.models import (
     ServiceArea,
     Strategy,
 )
-from tests.factories import AreaFactory, OrganisationFactory
-from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
+from tests.factories import AreaFactory, OrganisationFactory, ProgramFactory, ServiceAreaFactory
 
 OFFICE_PAGES = [
     "/inventory/",

@@ -19,13 +19,14 @@ from stakeholders.models import (
     Person,
     Sector,
 )
-from tests.factories import BoardMemberFactory, OrganisationFactory
-from tests.stakeholders.factories import (
+from tests.factories import (
     ActionItemFactory,
     BoardFactory,
+    BoardMemberFactory,
     GoalFactory,
     MeetingFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
 )
 
