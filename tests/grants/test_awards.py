@@ -488,7 +488,7 @@ def test_staff_see_the_award_detail_with_tranches_and_reports(client_for, staff)
     assert text.count("Not started") == 4
 
 
-# -------------------------------------------------- an award is tied to the decision (review 1)
+# ----------------------------------------------------------- an award is tied to the decision
 
 
 def approved_application(organisation, *, approved="100000.00", **round_fields):
@@ -623,7 +623,7 @@ def test_the_award_form_from_an_application_ignores_another_fund_and_says_the_ca
     assert Award.objects.get().fund == application.funding_round.fund
 
 
-# --------------------------------------------------------- the award's period is limited (2)
+# -------------------------------------------------------------- the award's period is limited
 
 
 @pytest.mark.parametrize(
@@ -695,7 +695,7 @@ def test_the_award_form_refuses_an_award_ending_late_in_9999_with_a_message(
     assert not Award.objects.exists()
 
 
-# ------------------------------------------- close-out gives unreleased money back (smaller)
+# ------------------------------------------------------ close-out gives unreleased money back
 
 
 def test_closing_out_gives_the_unreleased_money_back_to_the_fund(organisation_a, staff):
@@ -734,7 +734,7 @@ def test_the_award_page_shows_what_close_out_gave_back(client_for, staff, organi
     assert 'data-testid="award-remaining">$0.00' in page
 
 
-# ------------------------------------------------ two releases at once pay once (review 14)
+# -------------------------------------------------------------- two releases at once pay once
 
 
 @pytest.mark.django_db(transaction=True)

@@ -430,7 +430,7 @@ def test_the_daily_task_reminds_as_of_the_office_date(q1, grantee_a):
     assert mail.outbox[0].to == ["grantee.a@example.org"]
 
 
-# ------------------------------------------------------- metrics have a ceiling (review 4)
+# --------------------------------------------------------------------- metrics have a ceiling
 
 
 def test_a_metric_above_the_ceiling_is_refused_by_the_service(q1, grantee_a):
@@ -455,7 +455,7 @@ def test_the_form_says_so_for_a_figure_the_database_could_not_hold(client_for, q
     assert q1.participants_enrolled is None
 
 
-# -------------------------------------------- a quarter not over cannot be submitted (5)
+# ----------------------------------------------------- a quarter not over cannot be submitted
 
 
 def test_a_report_is_submitted_only_once_its_quarter_is_over(q1, grantee_a):
@@ -502,7 +502,7 @@ def test_submitting_early_through_the_form_keeps_the_figures_typed(client_for, a
     assert q2.status == ReportStatus.NOT_STARTED
 
 
-# ------------------------------------------- attachments stay with their versions (6)
+# ------------------------------------------------------- attachments stay with their versions
 
 
 def test_an_attachment_a_version_included_cannot_be_removed(q1, grantee_a, staff):
@@ -570,7 +570,7 @@ def test_the_form_offers_no_remove_button_for_a_submitted_attachment(
     assert ReportAttachment.objects.filter(pk=kept.pk).exists()
 
 
-# ------------------------------------------------------ attachment names and files (12)
+# ----------------------------------------------------------------- attachment names and files
 
 
 def test_a_long_attachment_name_keeps_its_extension(q1, grantee_a):
@@ -605,7 +605,7 @@ def test_an_empty_upload_says_the_file_is_empty(client_for, q1, grantee_a):
     assert not ReportAttachment.objects.exists()
 
 
-# ---------------------------------------------------- reminders survive a mail failure (7)
+# ----------------------------------------------------------- reminders survive a mail failure
 
 
 def test_a_failing_reminder_does_not_stop_the_others(
