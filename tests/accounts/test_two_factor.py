@@ -197,11 +197,6 @@ def test_only_office_accounts_have_a_two_factor_page(request, client_for, person
     assert not TOTPDevice.objects.filter(user=user).exists()
 
 
-def test_anonymous_visitor_is_sent_to_login_from_the_two_factor_pages():
-    assert Client().get(SETUP).url.startswith("/accounts/login/?next=")
-    assert Client().get(CODE_STEP).url == "/accounts/login/"
-
-
 def test_required_two_factor_sends_office_users_without_a_device_to_set_it_up(
     settings, client_for, staff, grantee_a, clock
 ):

@@ -224,12 +224,6 @@ def test_only_office_staff_reach_the_workbench(
     assert client_for(user).get(url + "?download=areas").status_code == 403
 
 
-def test_anonymous_visitors_are_sent_to_login_from_the_workbench(round_with_applications, client):
-    funding_round, *_ = round_with_applications
-    response = client.get(f"/grants/rounds/{funding_round.uuid}/allocation/")
-    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-
-
 def test_workbench_areas_download(round_with_applications, staff, client_for):
     funding_round, *_ = round_with_applications
     body = client_for(staff).get(f"/grants/rounds/{funding_round.uuid}/allocation/?download=areas")

@@ -461,22 +461,6 @@ def test_grantees_and_board_members_get_403_on_office_award_pages(
     assert Award.objects.get().status == AwardStatus.ACTIVE
 
 
-@pytest.mark.parametrize(("method", "path"), [*OFFICE_PAGES, ("get", "/portal/awards/")])
-def test_anonymous_visitors_are_sent_to_login_from_award_pages(
-    client, organisation_a, method, path
-):
-    award = make_award(organisation_a)
-    url = path.format(award=award.uuid, tranche=award.tranches.get(number=1).uuid)
-    response = getattr(client, method)(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
-
-
-@pytest.mark.parametrize("persona", ["staff", "board_member"])
-def test_only_grantees_have_a_my_awards_page(request, client_for, persona):
-    assert client_for(request.getfixturevalue(persona)).get("/portal/awards/").status_code == 403
-
-
 def test_staff_see_the_award_detail_with_tranches_and_reports(client_for, staff):
     award = make_award(OrganisationFactory(name="Northside Peacekeepers"))
     page = client_for(staff).get(f"/grants/awards/{award.uuid}/")
