@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from grants.models import (
+    Application,
     Award,
     Criterion,
     Fund,
@@ -169,42 +170,10 @@ def seed_grants(city: DemoCity) -> None:
             funding_round=past, metric=Metric.objects.get(slug=slug), strategy=strategy,
             position=position,
         )  # fmt: skip
-    criteria = list(past.criteria.all())
     approved = []
     for index, row in enumerate(PAST_APPLICATIONS):
-        title, org_name, program_name, strategy, codes, requested, decision, amount = row
-        organisation = organisations[org_name]
-        applicant = _applicant(organisation)
-        application = application_create(
-            funding_round=past, organisation=organisation, user=applicant, title=title,
-            summary=f"{title}: {programs[program_name].description or program_name}.",
-            strategy=strategy, requested_amount=Decimal(requested),
-            areas=[areas[c] for c in codes], program=programs[program_name],
-            now=_moment(date(2025, 10, 10 + index)),
-        )  # fmt: skip
-        application = application_submit(
-            application=application, user=applicant, now=_moment(date(2025, 11, 20))
-        )
-        reviewers_assign(application=application, reviewers=[staff, board], assigned_by=staff)
-        for assignment in application.assignments.all():
-            # the board member sits on the Interfaith Council's board: a declared conflict
-            conflicted = assignment.reviewer == board and org_name == "Interfaith Council for Peace"
-            conflict_declare(assignment=assignment, user=assignment.reviewer, has_conflict=conflicted,
-                             note="I serve on the Council's board." if conflicted else "",
-                             now=_moment(date(2025, 12, 3)))  # fmt: skip
-            if not conflicted:
-                base = 4 if decision == Decision.APPROVE else 2
-                review_submit(
-                    assignment=assignment, user=assignment.reviewer,
-                    scores={c.pk: (min(c.max_score, base + (c.weight + index) % 2), "") for c in criteria},
-                    now=_moment(date(2025, 12, 8)),
-                )  # fmt: skip
-        application = application_decide(
-            application=application, user=staff, decision=decision,
-            reason="Strong fit with the round's priorities." if amount else "Outside the round's priorities this year.",
-            amount=Decimal(amount) if amount else None, now=_moment(date(2025, 12, 15)),
-        )  # fmt: skip
-        if amount:
+        application = _decided_application(past, index, row, organisations, programs, areas)
+        if row[-1]:  # an amount: approved
             approved.append(application)
 
     workbench = allocation_workbench(past, on=date(2025, 12, 16))
@@ -216,6 +185,65 @@ def seed_grants(city: DemoCity) -> None:
         note="Every approved application funded at the amount approved; within the budget.",
     )
 
+    _award_approved(fund, approved, staff)
+    _open_round(fund, organisations, programs, areas, staff, board)
+    program_data_rebuild()
+    city.log(
+        f"  grants: 2 rounds, {len(PAST_APPLICATIONS) + 2} applications, {len(approved)} awards"
+    )
+
+
+def _decided_application(
+    past: FundingRound,
+    index: int,
+    row: tuple,  # type: ignore[type-arg]
+    organisations: dict[str, Organisation],
+    programs: dict[str, Program],
+    areas: dict[str, Area],
+) -> Application:
+    """One of the past round's applications: made, submitted, reviewed by staff and the board
+    member (who declares a conflict with the Interfaith Council), and decided."""
+    staff = User.objects.get(email="staff@demo.ovp")
+    board = User.objects.get(email="board@demo.ovp")
+    criteria = list(past.criteria.all())
+    title, org_name, program_name, strategy, codes, requested, decision, amount = row
+    organisation = organisations[org_name]
+    applicant = _applicant(organisation)
+    application = application_create(
+        funding_round=past, organisation=organisation, user=applicant, title=title,
+        summary=f"{title}: {programs[program_name].description or program_name}.",
+        strategy=strategy, requested_amount=Decimal(requested),
+        areas=[areas[c] for c in codes], program=programs[program_name],
+        now=_moment(date(2025, 10, 10 + index)),
+    )  # fmt: skip
+    application = application_submit(
+        application=application, user=applicant, now=_moment(date(2025, 11, 20))
+    )
+    reviewers_assign(application=application, reviewers=[staff, board], assigned_by=staff)
+    for assignment in application.assignments.all():
+        # the board member sits on the Interfaith Council's board: a declared conflict
+        conflicted = assignment.reviewer == board and org_name == "Interfaith Council for Peace"
+        conflict_declare(assignment=assignment, user=assignment.reviewer, has_conflict=conflicted,
+                         note="I serve on the Council's board." if conflicted else "",
+                         now=_moment(date(2025, 12, 3)))  # fmt: skip
+        if not conflicted:
+            base = 4 if decision == Decision.APPROVE else 2
+            review_submit(
+                assignment=assignment, user=assignment.reviewer,
+                scores={c.pk: (min(c.max_score, base + (c.weight + index) % 2), "") for c in criteria},
+                now=_moment(date(2025, 12, 8)),
+            )  # fmt: skip
+    application = application_decide(
+        application=application, user=staff, decision=decision,
+        reason="Strong fit with the round's priorities." if amount else "Outside the round's priorities this year.",
+        amount=Decimal(amount) if amount else None, now=_moment(date(2025, 12, 15)),
+    )  # fmt: skip
+    return application
+
+
+def _award_approved(fund: Fund, approved: list[Application], staff: User) -> None:
+    """An award for each approved application of the past round, with targets and a year of
+    reports."""
     for index, application in enumerate(approved):
         amount = application.approved_amount
         assert amount is not None
@@ -234,12 +262,6 @@ def seed_grants(city: DemoCity) -> None:
         )  # fmt: skip
         _targets(award, index)
         _a_year_of_reports(award, index, staff)
-
-    _open_round(fund, organisations, programs, areas, staff, board)
-    program_data_rebuild()
-    city.log(
-        f"  grants: 2 rounds, {len(PAST_APPLICATIONS) + 2} applications, {len(approved)} awards"
-    )
 
 
 def _round(fund: Fund, name: str, budget: Decimal, opens: date, closes: date,

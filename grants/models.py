@@ -8,7 +8,7 @@ sums of those fields in the database, never floats.
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +22,9 @@ from simple_history.models import HistoricalRecords
 from inventory.models import Program, Strategy
 from ovp.areas.models import Area
 from stakeholders.models import Organisation
+
+if TYPE_CHECKING:
+    from ovp.accounts.models import User
 
 ZERO = Decimal("0.00")
 
@@ -157,7 +160,7 @@ class ApplicationStatus(models.TextChoices):
 
 
 class ApplicationQuerySet(models.QuerySet["Application"]):
-    def for_organisations_of(self, user: Any) -> "ApplicationQuerySet":
+    def for_organisations_of(self, user: "User") -> "ApplicationQuerySet":
         return self.filter(organisation__members=user)
 
     def submitted(self) -> "ApplicationQuerySet":
@@ -376,7 +379,7 @@ class AwardStatus(models.TextChoices):
 
 
 class AwardQuerySet(models.QuerySet["Award"]):
-    def for_organisations_of(self, user: Any) -> "AwardQuerySet":
+    def for_organisations_of(self, user: "User") -> "AwardQuerySet":
         return self.filter(organisation__members=user)
 
 
@@ -498,7 +501,7 @@ class ReportStatus(models.TextChoices):
 
 
 class ReportQuerySet(models.QuerySet["QuarterlyReport"]):
-    def for_organisations_of(self, user: Any) -> "ReportQuerySet":
+    def for_organisations_of(self, user: "User") -> "ReportQuerySet":
         return self.filter(award__organisation__members=user)
 
     def awaiting_grantee(self) -> "ReportQuerySet":

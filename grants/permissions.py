@@ -6,25 +6,26 @@ so nobody learns what exists."""
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from grants.models import Application, Award, QuarterlyReport, ReportAttachment, ReviewAssignment
-from ovp.accounts.models import OFFICE_ROLES, Role
+from ovp.accounts.models import OFFICE_ROLES, Role, User
 from ovp.accounts.permissions import can_use_office, has_role
+from ovp.core.actions import AuthedRequest
 
 
-def can_manage_grants(user: Any) -> bool:
+def can_manage_grants(user: User) -> bool:
     """Office staff run rounds, decide, allocate, award, release money and review reports."""
     return can_use_office(user)
 
 
-def can_review(user: Any) -> bool:
+def can_review(user: User) -> bool:
     """Office staff and advisory board members may be asked to score applications."""
     return has_role(user, *OFFICE_ROLES, Role.BOARD)
 
 
-def get_application_for_grantee(request: HttpRequest, uuid: Any) -> Application:
+def get_application_for_grantee(request: AuthedRequest, uuid: Any) -> Application:
     return get_object_or_404(
         Application.objects.for_organisations_of(request.user).select_related(
             "funding_round", "organisation"
@@ -33,14 +34,14 @@ def get_application_for_grantee(request: HttpRequest, uuid: Any) -> Application:
     )
 
 
-def get_award_for_grantee(request: HttpRequest, uuid: Any) -> Award:
+def get_award_for_grantee(request: AuthedRequest, uuid: Any) -> Award:
     return get_object_or_404(
         Award.objects.for_organisations_of(request.user).select_related("organisation", "fund"),
         uuid=uuid,
     )
 
 
-def get_report_for_grantee(request: HttpRequest, uuid: Any) -> QuarterlyReport:
+def get_report_for_grantee(request: AuthedRequest, uuid: Any) -> QuarterlyReport:
     return get_object_or_404(
         QuarterlyReport.objects.for_organisations_of(request.user).select_related(
             "award", "award__organisation"
@@ -49,7 +50,7 @@ def get_report_for_grantee(request: HttpRequest, uuid: Any) -> QuarterlyReport:
     )
 
 
-def get_attachment_for_user(request: HttpRequest, uuid: Any) -> ReportAttachment:
+def get_attachment_for_user(request: AuthedRequest, uuid: Any) -> ReportAttachment:
     """A report's attachment: staff reach any; a grantee only its organisation's (others
     answer 404); views let no other role this far."""
     attachments = ReportAttachment.objects.select_related("report", "report__award")
@@ -58,7 +59,7 @@ def get_attachment_for_user(request: HttpRequest, uuid: Any) -> ReportAttachment
     return get_object_or_404(attachments, uuid=uuid)
 
 
-def get_assignment_for_reviewer(request: HttpRequest, uuid: Any) -> ReviewAssignment:
+def get_assignment_for_reviewer(request: AuthedRequest, uuid: Any) -> ReviewAssignment:
     """A reviewer's own assignment; anyone else's answers 404."""
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related(

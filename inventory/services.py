@@ -25,6 +25,7 @@ from inventory.models import (
     Strategy,
     Tier,
 )
+from ovp.accounts.models import User
 from ovp.areas.models import Area, normalize_area_code
 from ovp.core.exports import FORMULA_STARTS
 from stakeholders.models import Organisation
@@ -144,8 +145,41 @@ def _parse_row(
 ) -> _Row:
     """One survey row, checked; every problem of the row in one ValidationError."""
     cell = {name: (raw.get(name) or "").strip() for name in SURVEY_HEADER}
-    problems: list[str] = []
-    values: dict[str, Any] = {}
+    problems = [f"{name}: required" for name in REQUIRED_COLUMNS if not cell[name]]
+    lead, partners = _row_organisations(cell, organisations, problems)
+    values: dict[str, Any] = {"name": cell["program"], "lead_organisation": lead}
+    values.update(_row_values(cell, problems))
+    served, serving_since = _row_areas(cell, areas, problems)
+    if not problems:
+        problems += _program_problems(Program(**values))
+    if problems:
+        raise ValidationError([f"Row {line}: {problem}" for problem in problems])
+    given = {field for column, field in COLUMN_FIELDS.items() if cell[column]}
+    return _Row(line, values, given, partners, served, serving_since)
+
+
+def _row_organisations(
+    cell: dict[str, str], organisations: dict[str, Organisation], problems: list[str]
+) -> tuple[Organisation | None, list[Organisation]]:
+    """The row's lead organisation and its partners (other than the lead), from the registry."""
+    lead = organisations.get(cell["lead_organisation"].lower())
+    if cell["lead_organisation"] and lead is None:
+        problems.append(
+            f"lead_organisation: '{cell['lead_organisation']}' is not in the registry; "
+            "add the organisation first or correct its name"
+        )
+    partners = []
+    for name in _names(cell["partners"]):
+        partner = organisations.get(name.lower())
+        if partner is None:
+            problems.append(f"partners: '{name}' is not in the registry")
+        elif partner != lead:
+            partners.append(partner)
+    return lead, partners
+
+
+def _row_values(cell: dict[str, str], problems: list[str]) -> dict[str, Any]:
+    """The program's own fields from the row: choices, yes/no, whole numbers and texts."""
 
     def check(function: Any, *args: Any) -> Any:
         try:
@@ -154,24 +188,7 @@ def _parse_row(
             problems.extend(error.messages)
             return None
 
-    for name in REQUIRED_COLUMNS:
-        if not cell[name]:
-            problems.append(f"{name}: required")
-    values["name"] = cell["program"]
-    lead = organisations.get(cell["lead_organisation"].lower())
-    if cell["lead_organisation"] and lead is None:
-        problems.append(
-            f"lead_organisation: '{cell['lead_organisation']}' is not in the registry; "
-            "add the organisation first or correct its name"
-        )
-    values["lead_organisation"] = lead
-    partners = []
-    for name in _names(cell["partners"]):
-        partner = organisations.get(name.lower())
-        if partner is None:
-            problems.append(f"partners: '{name}' is not in the registry")
-        elif partner != lead:
-            partners.append(partner)
+    values: dict[str, Any] = {}
     if cell["strategy"]:
         values["strategy"] = check(_choice, cell["strategy"], Strategy.choices, "strategy")
     if cell["tier"]:
@@ -199,6 +216,13 @@ def _parse_row(
         ("description", "description"),
     ]:
         values[model_field] = cell[column]
+    return values
+
+
+def _row_areas(
+    cell: dict[str, str], areas: dict[str, Area], problems: list[str]
+) -> tuple[list[Area], date | None]:
+    """The areas the row's program serves, by code, and since when."""
     served = []
     for code in _names(cell["areas"]):
         area = areas.get(normalize_area_code(code))
@@ -214,19 +238,20 @@ def _parse_row(
             problems.append(f"serving_since: '{cell['serving_since']}' is not a date (YYYY-MM-DD)")
     elif served:
         problems.append("serving_since: required when areas are given")
-    if not problems:
-        program = Program(**values)
-        try:
-            program.full_clean(validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            problems.extend(
-                f"{name}: {message}" for name, messages in error.message_dict.items()
-                for message in messages
-            )  # fmt: skip
-    if problems:
-        raise ValidationError([f"Row {line}: {problem}" for problem in problems])
-    given = {field for column, field in COLUMN_FIELDS.items() if cell[column]}
-    return _Row(line, values, given, partners, served, serving_since)
+    return served, serving_since
+
+
+def _program_problems(program: Program) -> list[str]:
+    """What the model's own validation says of a row's program, as "field: message"."""
+    try:
+        program.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return [
+            f"{name}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
 
 
 def _read_survey(content: bytes) -> list[tuple[int, dict[str, str]]]:
@@ -398,8 +423,9 @@ def inventory_rows(programs: Any, *, on: date) -> list[list[Any]]:
     return rows
 
 
+@transaction.atomic
 def proposal_submit(
-    *, program: Program, organisation: Organisation, user: Any, changes: dict[str, Any], note: str
+    *, program: Program, organisation: Organisation, user: User, changes: dict[str, Any], note: str
 ) -> ProgramUpdateProposal:
     """An organisation proposes changes to its own program; only fields that differ count."""
     if program.lead_organisation_id != organisation.pk:
@@ -429,7 +455,7 @@ def _json_value(value: Any) -> Any:
 
 @transaction.atomic
 def proposal_decide(
-    *, proposal: ProgramUpdateProposal, user: Any, approve: bool, note: str = ""
+    *, proposal: ProgramUpdateProposal, user: User, approve: bool, note: str = ""
 ) -> ProgramUpdateProposal:
     """Staff approve (the changes apply to the program, recorded in its history) or reject."""
     proposal = ProgramUpdateProposal.objects.select_for_update().get(pk=proposal.pk)

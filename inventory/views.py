@@ -1,11 +1,10 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from inventory import forms as inventory_forms
@@ -38,8 +37,8 @@ from inventory.services import (
 )
 from ovp.accounts.permissions import grantee_required, office_required
 from ovp.areas.models import Area, AreaKind
+from ovp.core.actions import AuthedRequest, form_action, post_action
 from ovp.core.exports import csv_response, xlsx_response
-from ovp.core.forms import add_service_errors
 from ovp.core.jsonscript import script_json
 from ovp.core.uploads import too_large, upload_limit
 from ovp.incidents.selectors import area_kinds
@@ -51,7 +50,7 @@ AREA_HISTORY = {"+": "Service area added", "~": "Service area changed", "-": "Se
 
 
 @office_required
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthedRequest) -> HttpResponse:
     programs = Program.objects.select_related("lead_organisation").order_by("name")
     filters = ProgramFilter(request.GET or None, queryset=programs)
     if filters.is_bound:
@@ -81,7 +80,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def program_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def program_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     program = get_object_or_404(
         Program.objects.select_related("lead_organisation").prefetch_related("partners"), uuid=uuid
     )
@@ -107,7 +106,7 @@ def program_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def program_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+def program_edit(request: AuthedRequest, uuid: str | None = None) -> HttpResponse:
     program = get_object_or_404(Program, uuid=uuid) if uuid else Program()
     form = ProgramForm(request.POST or None, instance=program)
     service_areas = ServiceAreaFormSet(request.POST or None, instance=program, prefix="areas")
@@ -153,7 +152,7 @@ def _shown(field: Any, value: Any) -> str:
 
 
 @office_required
-def program_history(request: HttpRequest, uuid: str) -> HttpResponse:
+def program_history(request: AuthedRequest, uuid: str) -> HttpResponse:
     program = get_object_or_404(Program, uuid=uuid)
     entries = []
     records = list(program.history.select_related("history_user").order_by("history_date"))
@@ -193,7 +192,7 @@ def program_history(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def survey_template(request: HttpRequest) -> HttpResponse:
+def survey_template(request: AuthedRequest) -> HttpResponse:
     """The survey the office sends out: the columns, then a line saying what each holds."""
     return csv_response(
         "ovp-program-survey", SURVEY_HEADER, [[help_text for _, help_text in SURVEY_COLUMNS]]
@@ -210,7 +209,7 @@ def _area_kind_choices() -> list[tuple[str, str]]:
     message=lambda: too_large(inventory_forms.SURVEY_MAX_BYTES, why=inventory_forms.SURVEY_WHY),
 )
 @office_required
-def survey_upload(request: HttpRequest) -> HttpResponse:
+def survey_upload(request: AuthedRequest) -> HttpResponse:
     form = SurveyUploadForm(
         request.POST or None, request.FILES or None, area_kinds=_area_kind_choices()
     )
@@ -234,7 +233,7 @@ def survey_upload(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def proposals(request: HttpRequest) -> HttpResponse:
+def proposals(request: AuthedRequest) -> HttpResponse:
     rows = ProgramUpdateProposal.objects.select_related("program", "organisation", "proposed_by")
     return render(
         request,
@@ -257,25 +256,24 @@ def _proposal_rows(proposal: ProgramUpdateProposal) -> list[dict[str, str]]:
 
 
 @office_required
-def proposal_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def proposal_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     proposal = get_object_or_404(
         ProgramUpdateProposal.objects.select_related("program", "organisation", "proposed_by"),
         uuid=uuid,
     )
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            proposal_decide(
+        return post_action(
+            request,
+            lambda: proposal_decide(
                 proposal=proposal,
                 user=request.user,
                 approve=form.cleaned_data["decision"] == "approve",
                 note=form.cleaned_data["decision_note"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Decision recorded.")
-        return redirect("inventory:proposals")
+            ),
+            done="Decision recorded.",
+            then=reverse("inventory:proposals"),
+        )
     return render(
         request,
         "inventory/proposal_detail.html",
@@ -284,7 +282,7 @@ def proposal_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def gaps(request: HttpRequest) -> HttpResponse:
+def gaps(request: AuthedRequest) -> HttpResponse:
     try:
         years = int(request.GET.get("years") or selectors.DEFAULT_YEARS)
     except ValueError:
@@ -344,7 +342,7 @@ def _matrix_cell(strategy: str, programs: list[selectors.Coverage]) -> dict[str,
 
 
 @grantee_required
-def my_programs(request: HttpRequest) -> HttpResponse:
+def my_programs(request: AuthedRequest) -> HttpResponse:
     organisations = Organisation.objects.for_member(request.user)
     led = Program.objects.filter(lead_organisation__in=organisations).select_related(
         "lead_organisation"
@@ -366,25 +364,23 @@ def my_programs(request: HttpRequest) -> HttpResponse:
 
 
 @grantee_required
-def propose_update(request: HttpRequest, uuid: str) -> HttpResponse:
+def propose_update(request: AuthedRequest, uuid: str) -> HttpResponse:
     program = get_program_for_grantee(request, uuid)
     # the form edits a copy: nothing changes on the program until staff approve
     draft = Program.objects.get(pk=program.pk)
     form = ProposalForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in PROPOSABLE_FIELDS}
-        try:
-            with transaction.atomic():
-                proposal_submit(
-                    program=program,
-                    organisation=program.lead_organisation,
-                    user=request.user,
-                    changes=changes,
-                    note=form.cleaned_data["note"],
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if form_action(
+            form,
+            lambda: proposal_submit(
+                program=program,
+                organisation=program.lead_organisation,
+                user=request.user,
+                changes=changes,
+                note=form.cleaned_data["note"],
+            ),
+        ):
             messages.success(request, "Your update was sent to the office for approval.")
             return redirect("inventory:my_programs")
     return render(request, "inventory/propose_update.html", {"program": program, "form": form})

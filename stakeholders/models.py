@@ -31,7 +31,7 @@ class Sector(models.TextChoices):
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def for_member(self, user: object) -> "OrganisationQuerySet":
+    def for_member(self, user: "User") -> "OrganisationQuerySet":
         """The organisations a user acts for (a grantee's own)."""
         return self.filter(members=user)
 

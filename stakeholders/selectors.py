@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from ovp.accounts.models import Role
+from ovp.accounts.models import Role, User
 from ovp.accounts.permissions import can_use_office, has_role
 from stakeholders.models import (
     ActionItem,
@@ -22,7 +22,7 @@ from stakeholders.models import (
 UPCOMING_DAYS = 30
 
 
-def boards_for_user(user: Any, today: date) -> Any:
+def boards_for_user(user: User, today: date) -> QuerySet[Board]:
     """The boards a user may see: all for the office, those they currently sit on for a
     board member, none for anyone else."""
     boards = Board.objects.annotate(
@@ -42,7 +42,7 @@ def boards_for_user(user: Any, today: date) -> Any:
     return boards.none()
 
 
-def get_board_for_user(user: Any, board_uuid: Any, today: date) -> Board:
+def get_board_for_user(user: User, board_uuid: Any, today: date) -> Board:
     """A board the user may see, or 404 (another board is not found, not forbidden)."""
     board = boards_for_user(user, today).filter(uuid=board_uuid).first()
     if board is None:
@@ -50,7 +50,7 @@ def get_board_for_user(user: Any, board_uuid: Any, today: date) -> Board:
     return board
 
 
-def get_meeting_for_user(user: Any, meeting_uuid: Any, today: date) -> Meeting:
+def get_meeting_for_user(user: User, meeting_uuid: Any, today: date) -> Meeting:
     visible = boards_for_user(user, today)
     meeting = (
         Meeting.objects.select_related("board")
@@ -63,7 +63,7 @@ def get_meeting_for_user(user: Any, meeting_uuid: Any, today: date) -> Meeting:
     return meeting
 
 
-def get_goal_for_user(user: Any, goal_uuid: Any, today: date) -> Goal:
+def get_goal_for_user(user: User, goal_uuid: Any, today: date) -> Goal:
     goals = Goal.objects.select_related("board")
     if not can_use_office(user):
         goals = goals.filter(board__in=boards_for_user(user, today))

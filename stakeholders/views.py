@@ -5,7 +5,6 @@ import uuid as uuid_module
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils import timezone
 
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
-from ovp.core.forms import add_service_errors
+from ovp.core.actions import AuthedRequest, form_action
 from ovp.core.panels import panels_for
 from stakeholders import selectors, services
 from stakeholders.forms import (
@@ -34,7 +33,7 @@ office_or_board_required = role_required(*OFFICE_ROLES, Role.BOARD)
 
 
 @grantee_required
-def grantee_home(request: HttpRequest) -> HttpResponse:
+def grantee_home(request: AuthedRequest) -> HttpResponse:
     organisations = Organisation.objects.for_member(request.user)
     return render(
         request,
@@ -59,16 +58,11 @@ def _form_page(
     )
 
 
-def _saved(request: HttpRequest, message: str, url: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(url)
-
-
 # Organisations and their people
 
 
 @office_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list(request: AuthedRequest) -> HttpResponse:
     found = OrganisationFilter(request.GET, queryset=Organisation.objects.all())
     return render(
         request,
@@ -78,7 +72,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def organisation_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def organisation_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, uuid=uuid)
     return render(
         request,
@@ -93,19 +87,19 @@ def organisation_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthedRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(**form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(
-                request,
-                f"{organisation.name} is in the registry.",
-                organisation_url(organisation),
-            )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            organisation := form_action(
+                form, lambda: services.organisation_create(**form.cleaned_data)
+            ).value
+        )
+    ):
+        messages.success(request, f"{organisation.name} is in the registry.")
+        return redirect(organisation_url(organisation))
     return _form_page(
         request,
         form,
@@ -116,18 +110,20 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def organisation_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def organisation_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, uuid=uuid)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         members = data.pop("members")
-        try:
-            services.organisation_update(organisation=organisation, data=data, members=members)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(request, f"{organisation.name} is saved.", organisation_url(organisation))
+        if form_action(
+            form,
+            lambda: services.organisation_update(
+                organisation=organisation, data=data, members=members
+            ),
+        ):
+            messages.success(request, f"{organisation.name} is saved.")
+            return redirect(organisation_url(organisation))
     return _form_page(
         request,
         form,
@@ -142,19 +138,17 @@ def organisation_url(organisation: Organisation) -> str:
 
 
 @office_required
-def person_create(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+def person_create(request: AuthedRequest, uuid: str | None = None) -> HttpResponse:
     """A new contact at an organisation (or, without one, someone in their own right)."""
     organisation = get_object_or_404(Organisation, uuid=uuid) if uuid else None
     form = PersonForm(request.POST or None, initial={"organisation": organisation})
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(**form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            where = person.organisation
-            url = organisation_url(where) if where else reverse("stakeholders:organisation_list")
-            return _saved(request, f"{person.full_name} is saved.", url)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (person := form_action(form, lambda: services.person_create(**form.cleaned_data)).value)
+    ):
+        messages.success(request, f"{person.full_name} is saved.")
+        return redirect(_person_back_url(person))
     if organisation:
         back_url, back_label = organisation_url(organisation), organisation.name
     else:
@@ -169,18 +163,16 @@ def person_create(request: HttpRequest, uuid: str | None = None) -> HttpResponse
 
 
 @office_required
-def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def person_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organisation"), uuid=uuid)
     form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(person=person, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            where = person.organisation
-            url = organisation_url(where) if where else reverse("stakeholders:organisation_list")
-            return _saved(request, f"{person.full_name} is saved.", url)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_action(form, lambda: services.person_update(person=person, data=form.cleaned_data))
+    ):
+        messages.success(request, f"{person.full_name} is saved.")
+        return redirect(_person_back_url(person))
     if person.organisation:
         back_url, back_label = organisation_url(person.organisation), person.organisation.name
     else:
@@ -188,6 +180,12 @@ def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     return _form_page(
         request, form, title=f"Edit {person.full_name}", back_url=back_url, back_label=back_label
     )
+
+
+def _person_back_url(person: Person) -> str:
+    """Where a saved person is seen: their organisation, or the registry for someone alone."""
+    where = person.organisation
+    return organisation_url(where) if where else reverse("stakeholders:organisation_list")
 
 
 # Boards, their members, meetings and goals
@@ -198,7 +196,7 @@ def board_url(board: Board) -> str:
 
 
 @office_or_board_required
-def board_list(request: HttpRequest) -> HttpResponse:
+def board_list(request: AuthedRequest) -> HttpResponse:
     """All boards for the office; "My boards" for a board member (those they sit on now)."""
     today = timezone.localdate()
     return render(
@@ -213,15 +211,15 @@ def board_list(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def board_create(request: HttpRequest) -> HttpResponse:
+def board_create(request: AuthedRequest) -> HttpResponse:
     form = BoardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            board = services.board_create(**form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(request, f"{board.name} is set up.", board_url(board))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (board := form_action(form, lambda: services.board_create(**form.cleaned_data)).value)
+    ):
+        messages.success(request, f"{board.name} is set up.")
+        return redirect(board_url(board))
     return _form_page(
         request,
         form,
@@ -232,7 +230,7 @@ def board_create(request: HttpRequest) -> HttpResponse:
 
 
 @office_or_board_required
-def board_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def board_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     today = timezone.localdate()
     board = selectors.get_board_for_user(request.user, uuid, today)
     return render(
@@ -249,18 +247,20 @@ def board_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
+def membership_add(request: AuthedRequest, uuid: str) -> HttpResponse:
     board = get_object_or_404(Board, uuid=uuid)
     form = MembershipForm(request.POST or None, instance=BoardMembership(board=board))
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.membership_add(board=board, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(
-                request, f"{membership.person} is a member of {board.name}.", board_url(board)
-            )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            membership := form_action(
+                form, lambda: services.membership_add(board=board, **form.cleaned_data)
+            ).value
+        )
+    ):
+        messages.success(request, f"{membership.person} is a member of {board.name}.")
+        return redirect(board_url(board))
     return _form_page(
         request,
         form,
@@ -271,20 +271,20 @@ def membership_add(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def meeting_create(request: HttpRequest, uuid: str) -> HttpResponse:
+def meeting_create(request: AuthedRequest, uuid: str) -> HttpResponse:
     board = get_object_or_404(Board, uuid=uuid)
     form = MeetingForm(request.POST or None, board=board)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_record(board=board, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(
-                request,
-                "The meeting is recorded.",
-                reverse("stakeholders:meeting_detail", kwargs={"uuid": meeting.uuid}),
-            )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            meeting := form_action(
+                form, lambda: services.meeting_record(board=board, **form.cleaned_data)
+            ).value
+        )
+    ):
+        messages.success(request, "The meeting is recorded.")
+        return redirect("stakeholders:meeting_detail", uuid=meeting.uuid)
     return _form_page(
         request,
         form,
@@ -295,22 +295,22 @@ def meeting_create(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_or_board_required
-def meeting_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def meeting_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for_user(request.user, uuid, timezone.localdate())
     return render(request, "stakeholders/meeting_detail.html", {"meeting": meeting})
 
 
 @office_required
-def goal_create(request: HttpRequest) -> HttpResponse:
+def goal_create(request: AuthedRequest) -> HttpResponse:
     board = _board_from_query(request.GET.get("board", ""))
     form = GoalForm(request.POST or None, initial={"board": board})
-    if request.method == "POST" and form.is_valid():
-        try:
-            goal = services.goal_create(**form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(request, f"The goal “{goal.title}” is set.", goal_url(goal))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (goal := form_action(form, lambda: services.goal_create(**form.cleaned_data)).value)
+    ):
+        messages.success(request, f"The goal “{goal.title}” is set.")
+        return redirect(goal_url(goal))
     return _form_page(
         request,
         form,
@@ -333,7 +333,7 @@ def goal_url(goal: Goal) -> str:
 
 
 @office_or_board_required
-def goal_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def goal_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     goal = selectors.get_goal_for_user(request.user, uuid, timezone.localdate())
     return render(
         request,
@@ -348,16 +348,20 @@ def goal_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def action_item_create(request: HttpRequest, uuid: str) -> HttpResponse:
+def action_item_create(request: AuthedRequest, uuid: str) -> HttpResponse:
     goal = get_object_or_404(Goal, uuid=uuid)
     form = ActionItemForm(request.POST or None, instance=ActionItem(goal=goal))
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_item = services.action_item_create(goal=goal, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(request, f"“{action_item.title}” is added.", goal_url(goal))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            action_item := form_action(
+                form, lambda: services.action_item_create(goal=goal, **form.cleaned_data)
+            ).value
+        )
+    ):
+        messages.success(request, f"“{action_item.title}” is added.")
+        return redirect(goal_url(goal))
     return _form_page(
         request,
         form,
@@ -368,16 +372,19 @@ def action_item_create(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def action_item_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def action_item_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     action_item = get_object_or_404(ActionItem.objects.select_related("goal"), uuid=uuid)
     form = ActionItemForm(request.POST or None, instance=action_item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_item_update(action_item=action_item, data=form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _saved(request, f"“{action_item.title}” is saved.", goal_url(action_item.goal))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_action(
+            form,
+            lambda: services.action_item_update(action_item=action_item, data=form.cleaned_data),
+        )
+    ):
+        messages.success(request, f"“{action_item.title}” is saved.")
+        return redirect(goal_url(action_item.goal))
     return _form_page(
         request,
         form,
@@ -388,7 +395,7 @@ def action_item_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def accountability(request: HttpRequest) -> HttpResponse:
+def accountability(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "stakeholders/accountability.html",

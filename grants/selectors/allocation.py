@@ -159,7 +159,38 @@ def allocation_workbench(funding_round: FundingRound, *, on: date) -> Workbench:
     kind = _kind_for(applications)
     areas = list(Area.objects.of_kind(kind).order_by("code"))
     begin, end = _window()
-    burden = area_totals_between(areas, begin or on, end or on)
+    needs = _area_needs(areas, begin or on, end or on, on)
+    lines = {}
+    if hasattr(funding_round, "allocation"):
+        lines = {
+            line.application_id: line.final_amount for line in funding_round.allocation.lines.all()
+        }
+    candidates = _candidates(funding_round, applications, kind, needs, lines)
+    share_budget(candidates, funding_round.budget)
+    candidates.sort(key=lambda c: (-c.weight, c.application.title))
+    workbench = Workbench(
+        funding_round, kind, begin, end, needs, candidates, settings.OVP_FUNDING_PER_HOMICIDE
+    )
+    workbench.areas.sort(key=lambda need: (-need.people_shot, need.area.code))
+    proposed = sum((c.proposed for c in candidates), ZERO)
+    final = sum((c.final or ZERO for c in candidates), ZERO)
+    workbench.totals = {
+        "budget": funding_round.budget,
+        "approved": sum((c.cap for c in candidates), ZERO),
+        "proposed": proposed,
+        "final": final,
+        "unallocated": funding_round.budget - (final if lines else proposed),
+        "benchmark": sum((n.benchmark for n in needs), ZERO),
+        "funded": sum((n.funded for n in needs), ZERO),
+        "gap": sum((n.gap for n in needs), ZERO),
+    }
+    return workbench
+
+
+def _area_needs(areas: list[Area], begin: date, end: date, on: date) -> list[AreaNeed]:
+    """Each area's people shot and homicides in the window, its benchmark (homicides x the
+    per-homicide figure), what the office funds there on `on`, and the gap between them."""
+    burden = area_totals_between(areas, begin, end)
     funded = annual_funding_by_area(areas, on)
     per_homicide = Decimal(settings.OVP_FUNDING_PER_HOMICIDE)
     by_id = {area.pk: area for area in areas}
@@ -177,6 +208,18 @@ def allocation_workbench(funding_round: FundingRound, *, on: date) -> Workbench:
                 gap=max(benchmark - already, ZERO),
             )
         )
+    return needs
+
+
+def _candidates(
+    funding_round: FundingRound,
+    applications: list[Application],
+    kind: str,
+    needs: list[AreaNeed],
+    lines: dict[int, Decimal],
+) -> list[Candidate]:
+    """Each approved application with its weight: need of the areas it serves x evidence x
+    review score x priority."""
     # an area funded at or beyond the benchmark still counts, at half: the money there does
     # not stop shootings on its own, but an area with no funding at all needs it more
     need_of = {
@@ -184,11 +227,6 @@ def allocation_workbench(funding_round: FundingRound, *, on: date) -> Workbench:
         for need in needs
     }
     scores = application_scores(applications)
-    lines = {}
-    if hasattr(funding_round, "allocation"):
-        lines = {
-            line.application_id: line.final_amount for line in funding_round.allocation.lines.all()
-        }
     candidates = []
     for application in applications:
         served = [a for a in application.areas.all() if a.kind == kind]
@@ -214,22 +252,4 @@ def allocation_workbench(funding_round: FundingRound, *, on: date) -> Workbench:
             * (PRIORITY_FACTOR if priority else Decimal(1))
         )
         candidates.append(candidate)
-    share_budget(candidates, funding_round.budget)
-    candidates.sort(key=lambda c: (-c.weight, c.application.title))
-    workbench = Workbench(
-        funding_round, kind, begin, end, needs, candidates, settings.OVP_FUNDING_PER_HOMICIDE
-    )
-    workbench.areas.sort(key=lambda need: (-need.people_shot, need.area.code))
-    proposed = sum((c.proposed for c in candidates), ZERO)
-    final = sum((c.final or ZERO for c in candidates), ZERO)
-    workbench.totals = {
-        "budget": funding_round.budget,
-        "approved": sum((c.cap for c in candidates), ZERO),
-        "proposed": proposed,
-        "final": final,
-        "unallocated": funding_round.budget - (final if lines else proposed),
-        "benchmark": sum((n.benchmark for n in needs), ZERO),
-        "funded": sum((n.funded for n in needs), ZERO),
-        "gap": sum((n.gap for n in needs), ZERO),
-    }
-    return workbench
+    return candidates

@@ -16,12 +16,13 @@ from grants.models import (
     ReviewAssignment,
 )
 from grants.services.review import UNDER_REVIEW
+from ovp.accounts.models import User
 from stakeholders.models import Organisation
 
 DUE_SOON_DAYS = 14
 
 
-def grantee_panel(user: Any) -> dict[str, Any] | None:
+def grantee_panel(user: User) -> dict[str, Any] | None:
     """The reports of the user's organisations' active awards that wait for them (late,
     returned for revision, open to submit or due within two weeks) and their applications
     still being written (drafts, more information requested). None for a user with no
@@ -60,7 +61,7 @@ def grantee_panel(user: Any) -> dict[str, Any] | None:
     }
 
 
-def board_panel(user: Any) -> dict[str, Any]:
+def board_panel(user: User) -> dict[str, Any]:
     """The user's review assignments still to do: not declared yet, or declared without a
     conflict and not scored, on applications still under review."""
     assignments = list(

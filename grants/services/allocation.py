@@ -1,7 +1,6 @@
 """Recording a round's allocation: the amounts staff settle on, with who decided."""
 
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +16,7 @@ from grants.models import (
     FundingRound,
 )
 from grants.selectors.allocation import METHOD
+from ovp.accounts.models import User
 
 
 @transaction.atomic
@@ -25,7 +25,7 @@ def allocation_record(
     funding_round: FundingRound,
     amounts: dict[int, Decimal],
     proposed: dict[int, Decimal],
-    user: Any,
+    user: User,
     note: str = "",
 ) -> Allocation:
     """Record the final amount for each approved application of the round (0 for none).

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +32,7 @@ from grants.uploads import (
     too_large,
 )
 from inventory.models import Program
+from ovp.accounts.models import User
 from ovp.areas.models import Area
 from ovp.core.uploads import MB
 from ovp.core.uploads import too_large as too_large_message
@@ -60,7 +60,7 @@ def upload_check(upload: UploadedFile) -> str:
     return kept_name(name)
 
 
-def _check_member(user: Any, organisation: Organisation) -> None:
+def _check_member(user: User, organisation: Organisation) -> None:
     if not organisation.members.filter(pk=user.pk).exists():
         raise ValidationError("You can only apply for your own organisation.")
 
@@ -101,7 +101,7 @@ def application_create(
     *,
     funding_round: FundingRound,
     organisation: Organisation,
-    user: Any,
+    user: User,
     title: str,
     summary: str,
     strategy: str,
@@ -141,7 +141,7 @@ def application_create(
 def application_update(
     *,
     application: Application,
-    user: Any,
+    user: User,
     title: str,
     summary: str,
     strategy: str,
@@ -175,7 +175,7 @@ def application_update(
 def application_document_add(
     *,
     application: Application,
-    user: Any,
+    user: User,
     kind: str,
     upload: UploadedFile,
     now: datetime | None = None,
@@ -204,7 +204,7 @@ def application_document_add(
 
 @transaction.atomic
 def application_document_remove(
-    *, document: ApplicationDocument, user: Any, now: datetime | None = None
+    *, document: ApplicationDocument, user: User, now: datetime | None = None
 ) -> None:
     """Take a document off an application that is still editable."""
     now = now or timezone.now()
@@ -219,7 +219,7 @@ def application_document_remove(
 
 @transaction.atomic
 def application_submit(
-    *, application: Application, user: Any, now: datetime | None = None
+    *, application: Application, user: User, now: datetime | None = None
 ) -> Application:
     """Submit a draft before the round's deadline, or resubmit after the office asked for
     more information (the deadline no longer applies then). The application is then locked."""
@@ -252,7 +252,7 @@ def application_submit(
 
 @transaction.atomic
 def application_message_post(
-    *, application: Application, author: Any, body: str, from_office: bool
+    *, application: Application, author: User, body: str, from_office: bool
 ) -> ApplicationMessage:
     """A message on an application, from the office or from the applying organisation."""
     if not from_office:

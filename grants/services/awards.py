@@ -4,7 +4,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +26,7 @@ from grants.models import (
     total,
 )
 from inventory.models import Program
+from ovp.accounts.models import User
 from ovp.areas.models import Area
 from stakeholders.models import Organisation
 
@@ -206,7 +206,7 @@ def award_create(
     areas: Iterable[Area],
     budget_lines: Sequence[tuple[str, Decimal]],
     tranches: Sequence[tuple[Decimal, date, int | None]],
-    user: Any,
+    user: User,
 ) -> Award:
     """Make an award: its budget lines, its tranches and its quarterly reports (one for each
     calendar quarter the award overlaps). A tranche given a report number (1 for the first
@@ -219,27 +219,76 @@ def award_create(
     allocation's final amount for it (or the amount approved, before an allocation), the
     round's largest award and what is left of the round's budget; the fund is always the
     round's (whatever `fund` says)."""
+    fund, application = _lock_for_award(application, fund)
+    periods = _award_checked(
+        application=application,
+        fund=fund,
+        organisation=organisation,
+        texts=[title, conditions, *(name for name, _ in budget_lines)],
+        amount=amount,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        budget_lines=budget_lines,
+        tranches=tranches,
+    )
+    award = Award(
+        application=application,
+        fund=fund,
+        organisation=organisation,
+        program=program,
+        title=title,
+        amount=amount,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        conditions=conditions,
+        created_by=user,
+    )
+    award.full_clean()
+    award.save()
+    award.areas.set(areas)
+    _award_parts_save(award, budget_lines, periods, tranches)
+    return award
+
+
+def _lock_for_award(application: Application | None, fund: Fund) -> tuple[Fund, Application | None]:
+    """Lock what an award takes money from: the round first (as allocation_record locks it, so
+    the allocation cannot drop below this award while it is made, and two awards cannot both
+    take the round's last money), whose fund is the award's; then the fund (one award at a time
+    per fund); then the application."""
     if application is not None:
-        # the round first, as allocation_record locks it: the allocation cannot drop below
-        # this award while it is made, and two awards cannot both take the round's last money
         funding_round = FundingRound.objects.select_for_update().get(
             pk=Application.objects.values("funding_round_id").get(pk=application.pk)[
                 "funding_round_id"
             ]
         )
         fund = funding_round.fund
-    # one award at a time per fund, so two awards cannot both take the last of its money
     fund = Fund.objects.select_for_update().get(pk=fund.pk)
-    problems: list[str] = []
-    texts = [title, conditions, *(name for name, _ in budget_lines)]
-    if any("\x00" in text for text in texts if isinstance(text, str)):
-        problems.append("The title, conditions and budget lines cannot hold a NUL character.")
     if application is not None:
         application = (
             Application.objects.select_for_update(of=("self",))
             .select_related("funding_round")
             .get(pk=application.pk)
         )
+    return fund, application
+
+
+def _award_checked(
+    *,
+    application: Application | None,
+    fund: Fund,
+    organisation: Organisation,
+    texts: Sequence[str],
+    amount: Decimal,
+    starts_on: date,
+    ends_on: date,
+    budget_lines: Sequence[tuple[str, Decimal]],
+    tranches: Sequence[tuple[Decimal, date, int | None]],
+) -> list[ReportPeriod]:
+    """Every problem with an award in one ValidationError; else its report periods."""
+    problems: list[str] = []
+    if any("\x00" in text for text in texts if isinstance(text, str)):
+        problems.append("The title, conditions and budget lines cannot hold a NUL character.")
+    if application is not None:
         problems += _application_problems(application, organisation, amount)
     if amount is None or amount <= ZERO:
         problems.append("The award's amount must be above $0.00.")
@@ -257,22 +306,17 @@ def award_create(
         problems += _check_lines(amount, budget_lines, tranches, len(periods))
     if problems:
         raise ValidationError(problems)
+    return periods
 
-    award = Award(
-        application=application,
-        fund=fund,
-        organisation=organisation,
-        program=program,
-        title=title,
-        amount=amount,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        conditions=conditions,
-        created_by=user,
-    )
-    award.full_clean()
-    award.save()
-    award.areas.set(areas)
+
+def _award_parts_save(
+    award: Award,
+    budget_lines: Sequence[tuple[str, Decimal]],
+    periods: Sequence[ReportPeriod],
+    tranches: Sequence[tuple[Decimal, date, int | None]],
+) -> None:
+    """An award's budget lines, its quarterly reports and its tranches (a tranche given a
+    report number waits for that report's approval)."""
     for name, line_amount in budget_lines:
         line = BudgetLine(award=award, name=name.strip(), amount=line_amount)
         line.full_clean()
@@ -295,11 +339,10 @@ def award_create(
         )
         tranche.full_clean()
         tranche.save()
-    return award
 
 
 @transaction.atomic
-def tranche_release(*, tranche: Tranche, user: Any) -> Tranche:
+def tranche_release(*, tranche: Tranche, user: User) -> Tranche:
     """Release (disburse) a tranche, recording who and when. Refused unless the award is
     active and the report the tranche requires, if any, is approved. Releasing a tranche
     already released changes nothing (the row is locked, so two clicks pay once)."""
@@ -326,7 +369,7 @@ def tranche_release(*, tranche: Tranche, user: Any) -> Tranche:
 
 
 @transaction.atomic
-def award_close(*, award: Award, user: Any) -> Award:
+def award_close(*, award: Award, user: User) -> Award:
     """Close out an award: no more releases, no more reports. Refused while a submitted
     report waits for review. Money not released goes back to the fund: the award keeps its
     amount as made and records the unreleased part in `deobligated`, so the fund's obligated

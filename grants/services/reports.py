@@ -31,6 +31,7 @@ from grants.models import (
 )
 from grants.selectors.metrics import AskedMetric, award_metrics, report_values
 from grants.uploads import ALLOWED_UPLOADS, content_matches, extension_of, kept_name, too_large
+from ovp.accounts.models import User
 from ovp.core.uploads import MB
 from ovp.core.uploads import too_large as too_large_message
 
@@ -205,7 +206,7 @@ def report_save_draft(
     metrics: dict[str, int | None],
     spending: dict[int, Decimal | None],
     narrative: str,
-    user: Any,
+    user: User,
 ) -> QuarterlyReport:
     """Keep what the grantee has filled in so far; blanks are allowed, inconsistent figures
     are not. A returned report stays returned until it is submitted again."""
@@ -240,7 +241,7 @@ def report_submit(
     metrics: dict[str, int | None],
     spending: dict[int, Decimal | None],
     narrative: str,
-    user: Any,
+    user: User,
     today: date | None = None,
 ) -> ReportVersion:
     """Submit a report to the office: every metric and the narrative are required, and the
@@ -279,7 +280,7 @@ def report_submit(
     return version
 
 
-def _review(report: QuarterlyReport, user: Any, outcome: str, comment: str) -> QuarterlyReport:
+def _review(report: QuarterlyReport, user: User, outcome: str, comment: str) -> QuarterlyReport:
     report = QuarterlyReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(
@@ -299,7 +300,7 @@ def _review(report: QuarterlyReport, user: Any, outcome: str, comment: str) -> Q
 
 
 @transaction.atomic
-def report_approve(*, report: QuarterlyReport, user: Any, comment: str = "") -> QuarterlyReport:
+def report_approve(*, report: QuarterlyReport, user: User, comment: str = "") -> QuarterlyReport:
     """Approve a submitted report: its metrics count as program data (on the performance
     page at once; in ProgramQuarter at the nightly job), and tranches waiting for it may be
     released."""
@@ -311,7 +312,7 @@ def report_approve(*, report: QuarterlyReport, user: Any, comment: str = "") -> 
 
 
 @transaction.atomic
-def report_return(*, report: QuarterlyReport, user: Any, comment: str) -> QuarterlyReport:
+def report_return(*, report: QuarterlyReport, user: User, comment: str) -> QuarterlyReport:
     """Return a submitted report to the grantee for revision, saying what to change."""
     if not comment.strip():
         raise ValidationError({"comment": "Say what the grantee should change."})
@@ -341,7 +342,7 @@ def upload_problem(upload: UploadedFile) -> str | None:
 
 @transaction.atomic
 def report_attachment_add(
-    *, report: QuarterlyReport, upload: UploadedFile, user: Any
+    *, report: QuarterlyReport, upload: UploadedFile, user: User
 ) -> ReportAttachment:
     """Attach a file to a report the grantee may still change (allowed types, size limit)."""
     report = _lock(report)
@@ -363,7 +364,7 @@ def report_attachment_add(
 
 
 @transaction.atomic
-def report_attachment_remove(*, attachment: ReportAttachment, user: Any) -> None:
+def report_attachment_remove(*, attachment: ReportAttachment, user: User) -> None:
     """Remove an attachment from a report the grantee may still change. An attachment that a
     submitted version included is kept, as the office reviewed it: the grantee adds a
     corrected file instead."""

@@ -5,7 +5,6 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from smtplib import SMTPException
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +22,7 @@ from grants.models import (
     Score,
 )
 from grants.permissions import can_manage_grants, can_review
+from ovp.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class Decision:
 
 @transaction.atomic
 def reviewers_assign(
-    *, application: Application, reviewers: Iterable[Any], assigned_by: Any
+    *, application: Application, reviewers: Iterable[User], assigned_by: User
 ) -> list[ReviewAssignment]:
     """Ask office staff or board members to review a submitted application. A reviewer
     already assigned is left as is; the new assignments are returned."""
@@ -109,7 +109,7 @@ def reviewers_notify(*, assignment_ids: list[int]) -> int:
 
 
 @transaction.atomic
-def assignment_remove(*, assignment: ReviewAssignment, user: Any) -> None:
+def assignment_remove(*, assignment: ReviewAssignment, user: User) -> None:
     """Take a reviewer off an application, as long as they have not submitted scores."""
     if not can_manage_grants(user):
         raise ValidationError("Only office staff change reviewers.")
@@ -118,7 +118,7 @@ def assignment_remove(*, assignment: ReviewAssignment, user: Any) -> None:
     assignment.delete()
 
 
-def _check_reviewer(assignment: ReviewAssignment, user: Any) -> None:
+def _check_reviewer(assignment: ReviewAssignment, user: User) -> None:
     if assignment.reviewer_id != user.pk or not can_review(user):
         raise ValidationError("This review is assigned to someone else.")
     if assignment.submitted_at:
@@ -131,7 +131,7 @@ def _check_reviewer(assignment: ReviewAssignment, user: Any) -> None:
 def conflict_declare(
     *,
     assignment: ReviewAssignment,
-    user: Any,
+    user: User,
     has_conflict: bool,
     note: str = "",
     now: datetime | None = None,
@@ -160,7 +160,7 @@ def conflict_declare(
 def review_submit(
     *,
     assignment: ReviewAssignment,
-    user: Any,
+    user: User,
     scores: Mapping[int, tuple[int, str]],
     now: datetime | None = None,
 ) -> ReviewAssignment:
@@ -206,7 +206,7 @@ def review_submit(
 def application_decide(
     *,
     application: Application,
-    user: Any,
+    user: User,
     decision: str,
     reason: str,
     amount: Decimal | None = None,

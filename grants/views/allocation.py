@@ -14,6 +14,7 @@ from grants.selectors.allocation import METHOD, allocation_workbench
 from grants.services.allocation import allocation_record
 from ovp.accounts.permissions import office_required
 from ovp.areas.models import AreaKind
+from ovp.core.actions import AuthedRequest
 from ovp.core.exports import csv_response
 
 # money fields hold 14 digits, 2 of them cents
@@ -54,7 +55,7 @@ def _amounts(
 
 
 @office_required
-def allocation(request: HttpRequest, uuid: str) -> HttpResponse:
+def allocation(request: AuthedRequest, uuid: str) -> HttpResponse:
     funding_round = get_object_or_404(FundingRound.objects.select_related("fund"), uuid=uuid)
     workbench = allocation_workbench(funding_round, on=timezone.localdate())
     errors: list[str] = []
@@ -72,6 +73,7 @@ def allocation(request: HttpRequest, uuid: str) -> HttpResponse:
                     user=request.user,
                     note=request.POST.get("note", ""),
                 )
+            # not form_action: no form; the page lists the refusals beside the typed amounts
             except ValidationError as error:
                 errors = error.messages
             else:

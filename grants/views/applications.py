@@ -6,11 +6,10 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -33,7 +32,7 @@ from grants.services.applications import (
     application_update,
 )
 from ovp.accounts.permissions import grantee_required, office_required
-from ovp.core.forms import add_service_errors
+from ovp.core.actions import AuthedRequest, form_action, post_action
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from stakeholders.models import Organisation
 
@@ -52,7 +51,7 @@ def download(document: ApplicationDocument) -> HttpResponse:
 
 
 @grantee_required
-def my_applications(request: HttpRequest) -> HttpResponse:
+def my_applications(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
     applications = (
         Application.objects.for_organisations_of(request.user)
@@ -81,7 +80,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 
 @grantee_required
-def application_create_view(request: HttpRequest, round_uuid: str) -> HttpResponse:
+def application_create_view(request: AuthedRequest, round_uuid: str) -> HttpResponse:
     funding_round = get_object_or_404(FundingRound, uuid=round_uuid)
     if not funding_round.is_open():
         messages.error(request, f"{funding_round} is not open for applications.")
@@ -95,18 +94,17 @@ def application_create_view(request: HttpRequest, round_uuid: str) -> HttpRespon
     )
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"] or organisations.first()
-        try:
-            if organisation is None:
-                raise ValidationError("Your account is not linked to an organisation yet.")
-            application = application_create(
+        if organisation is None:
+            form.add_error(None, "Your account is not linked to an organisation yet.")
+        elif application := form_action(
+            form,
+            lambda: application_create(
                 funding_round=funding_round,
                 organisation=organisation,
                 user=request.user,
                 **_content(form),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        ).value:
             messages.success(
                 request,
                 "Your draft is saved. Attach your documents, then submit it before the deadline.",
@@ -127,7 +125,7 @@ def _content(form: ApplicationForm) -> dict[str, Any]:
 
 
 @grantee_required
-def application_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     return render(
         request,
@@ -144,7 +142,7 @@ def application_view(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @grantee_required
-def application_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     if not application.is_editable:
         messages.error(request, "This application is submitted: it can no longer be changed.")
@@ -163,14 +161,18 @@ def application_edit(request: HttpRequest, uuid: str) -> HttpResponse:
             "program": application.program,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_update(application=application, user=request.user, **_content(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("grants:application_view", uuid=application.uuid)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_action(
+            form,
+            lambda: application_update(
+                application=application, user=request.user, **_content(form)
+            ),
+        )
+    ):
+        messages.success(request, "Saved.")
+        return redirect("grants:application_view", uuid=application.uuid)
     return render(
         request,
         "grants/application_form.html",
@@ -185,33 +187,32 @@ def application_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 )
 @grantee_required
 @require_POST
-def application_document_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_document_add_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     form = DocumentForm(request.POST, request.FILES, limit_mb=settings.OVP_GRANT_UPLOAD_MAX_MB)
     if form.is_valid():
-        try:
-            document = application_document_add(
+        return post_action(
+            request,
+            lambda: application_document_add(
                 application=application,
                 user=request.user,
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Attached {document.name}.")
-    else:
-        problems = [
-            f"{form.fields[f].label}: {' '.join(str(e) for e in errors)}"
-            for f, errors in form.errors.items()
-        ]
-        messages.error(request, "The document was not attached. " + " ".join(problems))
+            ),
+            done=lambda document: f"Attached {document.name}.",
+            then=reverse("grants:application_view", kwargs={"uuid": application.uuid}),
+        )
+    problems = [
+        f"{form.fields[f].label}: {' '.join(str(e) for e in errors)}"
+        for f, errors in form.errors.items()
+    ]
+    messages.error(request, "The document was not attached. " + " ".join(problems))
     return redirect("grants:application_view", uuid=application.uuid)
 
 
 @grantee_required
 def application_document_download(
-    request: HttpRequest, uuid: str, document_uuid: str
+    request: AuthedRequest, uuid: str, document_uuid: str
 ) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     return download(get_object_or_404(application.documents, uuid=document_uuid))
@@ -220,53 +221,48 @@ def application_document_download(
 @grantee_required
 @require_POST
 def application_document_remove_view(
-    request: HttpRequest, uuid: str, document_uuid: str
+    request: AuthedRequest, uuid: str, document_uuid: str
 ) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     document = get_object_or_404(application.documents, uuid=document_uuid)
-    try:
-        application_document_remove(document=document, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Removed {document.name}.")
-    return redirect("grants:application_view", uuid=application.uuid)
+    return post_action(
+        request,
+        lambda: application_document_remove(document=document, user=request.user),
+        done=f"Removed {document.name}.",
+        then=reverse("grants:application_view", kwargs={"uuid": application.uuid}),
+    )
 
 
 @grantee_required
 @require_POST
-def application_submit_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_submit_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
-    try:
-        application_submit(application=application, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, "Your application is submitted. The office will tell you its decision."
-        )
-    return redirect("grants:application_view", uuid=application.uuid)
+    return post_action(
+        request,
+        lambda: application_submit(application=application, user=request.user),
+        done="Your application is submitted. The office will tell you its decision.",
+        then=reverse("grants:application_view", kwargs={"uuid": application.uuid}),
+    )
 
 
 @grantee_required
 @require_POST
-def application_message_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_message_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = get_application_for_grantee(request, uuid)
     form = MessageForm(request.POST)
     if form.is_valid():
-        try:
-            application_message_post(
+        return post_action(
+            request,
+            lambda: application_message_post(
                 application=application,
                 author=request.user,
                 body=form.cleaned_data["body"],
                 from_office=False,
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Message sent to the office.")
-    else:
-        messages.error(request, "Write a message first.")
+            ),
+            done="Message sent to the office.",
+            then=reverse("grants:application_view", kwargs={"uuid": application.uuid}),
+        )
+    messages.error(request, "Write a message first.")
     return redirect("grants:application_view", uuid=application.uuid)
 
 
@@ -284,7 +280,7 @@ def _submitted_application(uuid: str) -> Application:
 
 
 @office_required
-def application_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = _submitted_application(uuid)
     return render(
         request,
@@ -303,7 +299,7 @@ def application_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @office_required
 def application_document_office(
-    request: HttpRequest, uuid: str, document_uuid: str
+    request: AuthedRequest, uuid: str, document_uuid: str
 ) -> HttpResponse:
     application = _submitted_application(uuid)
     return download(get_object_or_404(application.documents, uuid=document_uuid))
@@ -311,7 +307,7 @@ def application_document_office(
 
 @office_required
 @require_POST
-def application_message_office(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_message_office(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = _submitted_application(uuid)
     form = MessageForm(request.POST)
     if form.is_valid():

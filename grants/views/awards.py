@@ -7,9 +7,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -25,10 +25,11 @@ from grants.models import (
 from grants.selectors.awards import awards_with_money, money_overview
 from grants.services.awards import award_cap, award_close, award_create, tranche_release
 from ovp.accounts.permissions import grantee_required, office_required
+from ovp.core.actions import AuthedRequest, post_action
 
 
 @office_required
-def award_list(request: HttpRequest) -> HttpResponse:
+def award_list(request: AuthedRequest) -> HttpResponse:
     overview = money_overview()
     awaiting_review = (
         QuarterlyReport.objects.filter(status=ReportStatus.SUBMITTED)
@@ -67,7 +68,7 @@ def _filled(formset: Any) -> list[dict[str, Any]]:
 
 
 @office_required
-def award_create_view(request: HttpRequest) -> HttpResponse:
+def award_create_view(request: AuthedRequest) -> HttpResponse:
     """Make an award, from an approved application (`?application=<uuid>`) or without one."""
     application = None
     if "application" in request.GET:
@@ -110,6 +111,7 @@ def award_create_view(request: HttpRequest) -> HttpResponse:
                 ],
                 user=request.user,
             )
+        # not form_action: the page lists the service's refusals above the award and its rows
         except ValidationError as error:
             errors = error.messages
         else:
@@ -158,7 +160,7 @@ def _award_for_page(awards: Any, uuid: str) -> Award:
 
 
 @office_required
-def award_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def award_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     award = _award_for_page(Award.objects.all(), uuid)
     lines = award.budget_lines.annotate(
         reported=Sum(
@@ -182,9 +184,10 @@ def award_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @office_required
 @require_POST
-def tranche_release_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def tranche_release_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     tranche = get_object_or_404(Tranche.objects.select_related("award"), uuid=uuid)
     was_released = tranche.is_released
+    # not post_action: releasing twice is information, not a success
     try:
         tranche = tranche_release(tranche=tranche, user=request.user)
     except ValidationError as error:
@@ -199,19 +202,18 @@ def tranche_release_view(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @office_required
 @require_POST
-def award_close_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def award_close_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     award = get_object_or_404(Award, uuid=uuid)
-    try:
-        award_close(award=award, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"{award.title} is closed out.")
-    return redirect("grants:award_detail", uuid=award.uuid)
+    return post_action(
+        request,
+        lambda: award_close(award=award, user=request.user),
+        done=f"{award.title} is closed out.",
+        then=reverse("grants:award_detail", kwargs={"uuid": award.uuid}),
+    )
 
 
 @grantee_required
-def my_awards(request: HttpRequest) -> HttpResponse:
+def my_awards(request: AuthedRequest) -> HttpResponse:
     awards = awards_with_money(Award.objects.for_organisations_of(request.user)).prefetch_related(
         Prefetch("tranches", queryset=Tranche.objects.select_related("requires_report")),
         Prefetch("reports", queryset=QuarterlyReport.objects.order_by("period_start")),

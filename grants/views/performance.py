@@ -17,11 +17,12 @@ from grants.services.metrics import award_targets_save, metric_save, round_metri
 from inventory.models import Program, Strategy
 from ovp.accounts.permissions import grantee_required, office_required
 from ovp.areas.models import Area
+from ovp.core.actions import AuthedRequest
 from ovp.core.exports import csv_response
 
 
 @office_required
-def metric_library(request: HttpRequest) -> HttpResponse:
+def metric_library(request: AuthedRequest) -> HttpResponse:
     form = MetricForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         metric = metric_save(form=form)
@@ -35,7 +36,7 @@ def metric_library(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def round_metrics(request: HttpRequest, uuid: str) -> HttpResponse:
+def round_metrics(request: AuthedRequest, uuid: str) -> HttpResponse:
     funding_round = get_object_or_404(FundingRound, uuid=uuid)
     formset = RoundMetricFormSet(request.POST or None, instance=funding_round, prefix="metrics")
     if request.method == "POST" and formset.is_valid():
@@ -48,7 +49,7 @@ def round_metrics(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def award_targets(request: HttpRequest, uuid: str) -> HttpResponse:
+def award_targets(request: AuthedRequest, uuid: str) -> HttpResponse:
     award = get_object_or_404(Award.objects.select_related("application"), uuid=uuid)
     form = AwardTargetsForm(request.POST or None, award=award)
     if request.method == "POST" and form.is_valid():
@@ -128,12 +129,12 @@ def _page(request: HttpRequest, awards: QuerySet[Award], *, mine: bool) -> HttpR
 
 
 @office_required
-def performance_view(request: HttpRequest) -> HttpResponse:
+def performance_view(request: AuthedRequest) -> HttpResponse:
     return _page(request, Award.objects.all(), mine=False)
 
 
 @grantee_required
-def my_performance(request: HttpRequest) -> HttpResponse:
+def my_performance(request: AuthedRequest) -> HttpResponse:
     return _page(request, Award.objects.for_organisations_of(request.user), mine=True)
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -36,6 +36,7 @@ from grants.services.reports import (
 )
 from ovp.accounts.models import Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
+from ovp.core.actions import AuthedRequest, form_action, post_action
 from ovp.core.exports import csv_response
 from ovp.core.forms import add_service_errors
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
@@ -93,7 +94,7 @@ def _attachments(report: QuarterlyReport) -> list[ReportAttachment]:
 
 
 @grantee_required
-def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_edit(request: AuthedRequest, uuid: str) -> HttpResponse:
     """The grantee's report: a form while it may be changed, the submitted text otherwise."""
     report = get_report_for_grantee(request, uuid)
     form = _report_form(request, report)
@@ -102,6 +103,7 @@ def report_edit(request: HttpRequest, uuid: str) -> HttpResponse:
         service = report_submit if submit else report_save_draft
         try:
             service(report=report, user=request.user, **form.values())
+        # not form_action: a refusal with nothing to correct in the form is a message instead
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 # nothing to correct in the form: the report is locked
@@ -155,7 +157,7 @@ def _edit_page(
 )
 @grantee_required
 @require_POST
-def report_attachment_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_attachment_add_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     """Attach a file. The upload button is the report form's, so what the grantee typed
     comes along: it is saved as a draft first (an upload never throws figures away), and
     when it cannot be, the page comes back with them and their errors, the file unattached."""
@@ -165,28 +167,28 @@ def report_attachment_add_view(request: HttpRequest, uuid: str) -> HttpResponse:
         if instead is not None:
             return instead
     form = AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        problems = [str(problem) for problem in form.errors.get("file", [])]
-        messages.error(request, " ".join(problems or ["Choose a file to attach."]))
-    else:
-        try:
-            attachment = report_attachment_add(
+    if form.is_valid():
+        return post_action(
+            request,
+            lambda: report_attachment_add(
                 report=report, upload=form.cleaned_data["file"], user=request.user
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Attached {attachment.name}.")
+            ),
+            done=lambda attachment: f"Attached {attachment.name}.",
+            then=reverse("grants:report_edit", kwargs={"uuid": report.uuid}),
+        )
+    problems = [str(problem) for problem in form.errors.get("file", [])]
+    messages.error(request, " ".join(problems or ["Choose a file to attach."]))
     return redirect("grants:report_edit", uuid=report.uuid)
 
 
 def _save_typed(
-    request: HttpRequest, report: QuarterlyReport, typed: QuarterlyReportForm
+    request: AuthedRequest, report: QuarterlyReport, typed: QuarterlyReportForm
 ) -> HttpResponse | None:
     """Save what the grantee typed as a draft; the page to show instead when it cannot be."""
     if typed.is_valid():
         try:
             report_save_draft(report=report, user=request.user, **typed.values())
+        # not form_action: a refusal with nothing to correct in the form is a message instead
         except ValidationError as error:
             if not hasattr(error, "error_dict"):  # nothing to correct: the report is locked
                 messages.error(request, " ".join(error.messages))
@@ -200,19 +202,18 @@ def _save_typed(
 
 @grantee_required
 @require_POST
-def report_attachment_remove_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_attachment_remove_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     attachment = get_attachment_for_user(request, uuid)
-    try:
-        report_attachment_remove(attachment=attachment, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Removed {attachment.name}.")
-    return redirect("grants:report_edit", uuid=attachment.report.uuid)
+    return post_action(
+        request,
+        lambda: report_attachment_remove(attachment=attachment, user=request.user),
+        done=f"Removed {attachment.name}.",
+        then=reverse("grants:report_edit", kwargs={"uuid": attachment.report.uuid}),
+    )
 
 
 @role_required(Role.ADMIN, Role.STAFF, Role.GRANTEE)
-def report_attachment_download(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_attachment_download(request: AuthedRequest, uuid: str) -> HttpResponse:
     """An attachment, for the office or the report's own organisation; never a public URL."""
     attachment: ReportAttachment = get_attachment_for_user(request, uuid)
     try:
@@ -233,7 +234,7 @@ def report_attachment_download(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def report_review(request: HttpRequest, uuid: str) -> HttpResponse:
+def report_review(request: AuthedRequest, uuid: str) -> HttpResponse:
     report = get_object_or_404(
         QuarterlyReport.objects.select_related("award", "award__organisation", "submitted_by"),
         uuid=uuid,
@@ -241,18 +242,11 @@ def report_review(request: HttpRequest, uuid: str) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        try:
-            if approve:
-                report_approve(
-                    report=report, user=request.user, comment=form.cleaned_data["comment"]
-                )
-            else:
-                report_return(
-                    report=report, user=request.user, comment=form.cleaned_data["comment"]
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        decide = report_approve if approve else report_return
+        if form_action(
+            form,
+            lambda: decide(report=report, user=request.user, comment=form.cleaned_data["comment"]),
+        ):
             messages.success(
                 request,
                 f"Report {report.quarter_label} "
@@ -274,7 +268,7 @@ def report_review(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def compliance_view(request: HttpRequest) -> HttpResponse:
+def compliance_view(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     result = compliance(today=today)
     if request.GET.get("format") == "csv":

@@ -24,7 +24,7 @@ from grants.services.review import (
 from grants.views.applications import _submitted_application, download
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import office_required, role_required
-from ovp.core.actions import form_action, post_action
+from ovp.core.actions import AuthedRequest, form_action, post_action
 
 reviewer_required = role_required(*OFFICE_ROLES, Role.BOARD)
 
@@ -34,7 +34,7 @@ reviewer_required = role_required(*OFFICE_ROLES, Role.BOARD)
 
 @office_required
 @require_POST
-def application_assign(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_assign(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = _submitted_application(uuid)
     form = AssignReviewersForm(request.POST, application=application)
     if form.is_valid():
@@ -58,7 +58,7 @@ def application_detail_url(uuid: object) -> str:
 
 @office_required
 @require_POST
-def assignment_remove_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def assignment_remove_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     assignment = get_object_or_404(
         ReviewAssignment.objects.select_related("application", "reviewer"), uuid=uuid
     )
@@ -71,7 +71,7 @@ def assignment_remove_view(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def application_decide_view(request: HttpRequest, uuid: str) -> HttpResponse:
+def application_decide_view(request: AuthedRequest, uuid: str) -> HttpResponse:
     application = _submitted_application(uuid)
     criteria, reviews = application_reviews(application)
     form = DecisionForm(request.POST or None, initial={"amount": application.requested_amount})
@@ -110,7 +110,7 @@ def application_decide_view(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @reviewer_required
-def my_reviews(request: HttpRequest) -> HttpResponse:
+def my_reviews(request: AuthedRequest) -> HttpResponse:
     assignments = ReviewAssignment.objects.filter(reviewer_id=request.user.pk).select_related(
         "application", "application__funding_round", "application__organisation"
     )
@@ -125,7 +125,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
 
 
 @reviewer_required
-def review_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def review_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     assignment = get_assignment_for_reviewer(request, uuid)
     return _review_page(request, assignment)
 
@@ -166,7 +166,7 @@ def _review_page(
 
 @reviewer_required
 @require_POST
-def review_conflict(request: HttpRequest, uuid: str) -> HttpResponse:
+def review_conflict(request: AuthedRequest, uuid: str) -> HttpResponse:
     assignment = get_assignment_for_reviewer(request, uuid)
     form = ConflictForm(request.POST)
     if form.is_valid() and form_action(
@@ -190,7 +190,7 @@ def review_conflict(request: HttpRequest, uuid: str) -> HttpResponse:
 
 @reviewer_required
 @require_POST
-def review_score(request: HttpRequest, uuid: str) -> HttpResponse:
+def review_score(request: AuthedRequest, uuid: str) -> HttpResponse:
     assignment = get_assignment_for_reviewer(request, uuid)
     criteria = list(assignment.application.funding_round.criteria.all())
     form = ScoreForm(request.POST, criteria=criteria)
@@ -210,7 +210,7 @@ def review_score(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @reviewer_required
-def review_document(request: HttpRequest, uuid: str, document_uuid: str) -> HttpResponse:
+def review_document(request: AuthedRequest, uuid: str, document_uuid: str) -> HttpResponse:
     assignment = get_assignment_for_reviewer(request, uuid)
     if not assignment.may_score:
         # declared a conflict, or not declared yet: the documents open only after a "no"

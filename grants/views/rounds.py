@@ -3,9 +3,8 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -16,7 +15,7 @@ from grants.selectors.review import EMPTY, application_scores
 from grants.services.rounds import fund_save, round_save
 from inventory.models import Strategy
 from ovp.accounts.permissions import office_required
-from ovp.core.forms import add_service_errors
+from ovp.core.actions import AuthedRequest, form_action
 
 
 def _round_state(funding_round: FundingRound) -> str:
@@ -55,29 +54,28 @@ def _uuid_or_none(value: str) -> UUID | None:
 
 
 @office_required
-def fund_list(request: HttpRequest) -> HttpResponse:
+def fund_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "grants/round_funds.html", {"funds": Fund.objects.all()})
 
 
 @office_required
-def fund_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+def fund_edit(request: AuthedRequest, uuid: str | None = None) -> HttpResponse:
     fund = get_object_or_404(Fund, uuid=uuid) if uuid else Fund()
     form = FundForm(request.POST or None, instance=fund)
-    if request.method == "POST" and form.is_valid():
-        try:
-            fund = fund_save(form=form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Saved {fund.name}.")
-            return redirect("grants:fund_list")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (saved := form_action(form, lambda: fund_save(form=form)).value)
+    ):
+        messages.success(request, f"Saved {saved.name}.")
+        return redirect("grants:fund_list")
     return render(
         request, "grants/round_fund_form.html", {"form": form, "fund": fund if uuid else None}
     )
 
 
 @office_required
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "grants/round_list.html",
@@ -86,7 +84,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def round_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+def round_edit(request: AuthedRequest, uuid: str | None = None) -> HttpResponse:
     funding_round = (
         get_object_or_404(FundingRound.objects.select_related("fund"), uuid=uuid)
         if uuid
@@ -98,14 +96,14 @@ def round_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
         initial = {"fund": Fund.objects.filter(uuid=fund_uuid).first() if fund_uuid else None}
     form = RoundForm(request.POST or None, instance=funding_round, initial=initial)
     criteria = CriterionFormSet(request.POST or None, instance=funding_round, prefix="criteria")
-    if request.method == "POST" and form.is_valid() and criteria.is_valid():
-        try:
-            funding_round = round_save(form=form, criteria=criteria)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Saved {funding_round.name}.")
-            return redirect("grants:round_detail", uuid=funding_round.uuid)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and criteria.is_valid()
+        and (saved := form_action(form, lambda: round_save(form=form, criteria=criteria)).value)
+    ):
+        messages.success(request, f"Saved {saved.name}.")
+        return redirect("grants:round_detail", uuid=saved.uuid)
     return render(
         request,
         "grants/round_form.html",
@@ -114,7 +112,7 @@ def round_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
 
 
 @office_required
-def round_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def round_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     funding_round = get_object_or_404(
         FundingRound.objects.select_related("fund").prefetch_related("priority_areas"), uuid=uuid
     )

@@ -1,6 +1,10 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import AppConfig
+from django.http import HttpRequest
+
+if TYPE_CHECKING:  # apps.py is read before the models are ready
+    from ovp.accounts.models import User
 
 
 class AccountsConfig(AppConfig):
@@ -17,7 +21,9 @@ class AccountsConfig(AppConfig):
         user_login_failed.connect(account_failed, dispatch_uid="ovp-account-failures")
 
 
-def _two_factor_login_started(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _two_factor_login_started(
+    sender: Any, request: HttpRequest | None, user: "User", **kwargs: Any
+) -> None:
     # every login (ours, the admin's, a test client's) passes through here, so none skips
     # the code step; the rule itself lives in the service
     from ovp.accounts.services import two_factor_login_started

@@ -4,24 +4,26 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from ovp.accounts.models import OFFICE_ROLES, Role
+from ovp.accounts.models import OFFICE_ROLES, Role, User
 
 View = Callable[..., HttpResponse]
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def has_role(user: User | AnonymousUser, *roles: str) -> bool:
+    """Anyone may be asked about, signed in or not: an anonymous visitor has no role."""
     return bool(user.is_authenticated and user.is_active and user.role in roles)
 
 
-def can_use_office(user: Any) -> bool:
+def can_use_office(user: User | AnonymousUser) -> bool:
     return has_role(user, *OFFICE_ROLES)
 
 
-def can_administer(user: Any) -> bool:
+def can_administer(user: User | AnonymousUser) -> bool:
     return has_role(user, Role.ADMIN)
 
 

@@ -7,11 +7,16 @@ tries."""
 
 import ipaddress
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ovp.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +117,8 @@ class KnownDeviceMiddleware:
 
     def __call__(self, request: HttpRequest) -> Any:
         response = self.get_response(request)
-        user: Any = getattr(request, "user", None)
-        if getattr(user, "is_authenticated", False) and not known_device(request, user.email):
+        user: User | AnonymousUser | None = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not known_device(request, user.email):
             from django.core import signing
 
             response.set_cookie(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from ovp.accounts import services
 from ovp.accounts.forms import EmailAuthenticationForm, TwoFactorCodeForm
 from ovp.accounts.permissions import office_required
+from ovp.core.actions import AuthedRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -43,9 +44,9 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each role to its own home page."""
-    return redirect(settings.OVP_ROLE_HOMES[request.user.role])  # type: ignore[union-attr]
+def home(request: AuthedRequest) -> HttpResponse:
+    """Send each role to its own home page (LoginRequiredMiddleware signs the visitor in first)."""
+    return redirect(settings.OVP_ROLE_HOMES[request.user.role])
 
 
 @login_not_required  # the session is not logged in until the code is given
@@ -61,7 +62,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     form = TwoFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.two_factor_verify(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+            device = services.two_factor_verify(user=user, code=form.cleaned_data["code"])
+        # not form_action: a wrong code belongs on the code field, not above the form
         except ValidationError as error:
             form.add_error("code", error)
         else:
@@ -79,7 +81,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @office_required
 @require_http_methods(["GET", "POST"])
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthedRequest) -> HttpResponse:
     """An office user's own two-factor page: set up, confirm, or turn off."""
     user = request.user
     form = TwoFactorCodeForm(request.POST or None)
@@ -87,14 +89,14 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "start":
-                services.two_factor_enrol_start(user=user)  # type: ignore[arg-type]
+                services.two_factor_enrol_start(user=user)
                 return redirect("accounts:two_factor")
             if action == "cancel":
-                services.two_factor_enrol_cancel(user=user)  # type: ignore[arg-type]
+                services.two_factor_enrol_cancel(user=user)
                 return redirect("accounts:two_factor")
             if form.is_valid() and action == "confirm":
                 device = services.two_factor_enrol_confirm(
-                    user=user,  # type: ignore[arg-type]
+                    user=user,
                     code=form.cleaned_data["code"],
                 )
                 django_otp.login(request, device)
@@ -103,16 +105,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                     _next_url(request) if request.GET.get("next") else "accounts:two_factor"
                 )
             if form.is_valid() and action == "disable":
-                services.two_factor_disable(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+                services.two_factor_disable(user=user, code=form.cleaned_data["code"])
                 messages.success(request, "Two-factor login is off.")
                 return redirect("accounts:two_factor")
+        # not post_action or form_action: one form, four buttons; two answer as messages
         except ValidationError as error:
             if action in ("start", "cancel"):
                 messages.error(request, error.messages[0])
                 return redirect("accounts:two_factor")
             form.add_error("code", error)
-    device = services.two_factor_device_for(user)  # type: ignore[arg-type]
-    pending = None if device else services.two_factor_device_for(user, confirmed=False)  # type: ignore[arg-type]
+    device = services.two_factor_device_for(user)
+    pending = None if device else services.two_factor_device_for(user, confirmed=False)
     context = {
         "device": device,
         "pending": pending,

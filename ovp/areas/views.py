@@ -1,15 +1,16 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from ovp.accounts.permissions import office_required
 from ovp.areas import selectors
 from ovp.areas.maps import area_map
 from ovp.areas.models import AreaKind
+from ovp.core.actions import AuthedRequest
 from ovp.core.jsonscript import script_json
 
 
 @office_required
-def area_list(request: HttpRequest) -> HttpResponse:
+def area_list(request: AuthedRequest) -> HttpResponse:
     kinds_present = list(
         selectors.areas_for_list(None).values_list("kind", flat=True).distinct().order_by("kind")
     )

@@ -34,7 +34,7 @@ T = TypeVar("T")
 class AuthedRequest(HttpRequest):
     """For type checkers only: a request whose user the role decorators have signed in."""
 
-    user: "User"  # type: ignore[assignment]
+    user: "User"
 
 
 def post_action(

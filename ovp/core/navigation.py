@@ -4,10 +4,15 @@ The bar only mirrors permissions; every view checks them again on the server.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.urls import reverse
+
+if TYPE_CHECKING:  # read by the apps' AppConfig, before the models are ready
+    from django.contrib.auth.models import AnonymousUser
+
+    from ovp.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -21,9 +26,9 @@ class NavItem:
     also: tuple[str, ...] = ()
 
 
-def nav_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+def nav_for(user: "User | AnonymousUser", current_path: str) -> list[dict[str, Any]]:
     """The bar's entries for a user: links, and menus of grouped links (by first appearance)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:  # an anonymous visitor sees no bar
         return []
     entries: list[dict[str, Any]] = []
     menus: dict[str, dict[str, Any]] = {}

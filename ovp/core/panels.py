@@ -9,12 +9,18 @@ user: the home pages only render what it returns.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
+
+if TYPE_CHECKING:  # read by the apps' AppConfig, before the models are ready
+    from django.contrib.auth.models import AnonymousUser
+
+    from ovp.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -24,10 +30,12 @@ class HomePanel:
     roles: tuple[str, ...]
 
 
-def panels_for(user: Any, request: Any = None) -> list[SafeString]:
+def panels_for(
+    user: "User | AnonymousUser", request: HttpRequest | None = None
+) -> list[SafeString]:
     """The rendered panels for a user's home page, in the order of INSTALLED_APPS then of
     each app's list; a panel whose function returns None is skipped."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return []
     rendered = []
     for config in apps.get_app_configs():

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ovp.accounts.permissions import board_required, office_required
 from ovp.core import selectors
+from ovp.core.actions import AuthedRequest
 from ovp.core.panels import panels_for
 
 
@@ -36,7 +37,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @office_required
-def office_home(request: HttpRequest) -> HttpResponse:
+def office_home(request: AuthedRequest) -> HttpResponse:
     """The director's scorecard: each figure from the app that owns it (ovp/core/scorecard.py),
     each linking to the page it comes from."""
     from ovp.core.scorecard import grouped, scorecard
@@ -51,14 +52,14 @@ def office_home(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def scorecard_json(request: HttpRequest) -> JsonResponse:
+def scorecard_json(request: AuthedRequest) -> JsonResponse:
     from ovp.core.scorecard import scorecard_json as figures
 
     return JsonResponse(figures(timezone.localdate()))
 
 
 @board_required
-def board_home(request: HttpRequest) -> HttpResponse:
+def board_home(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "core/board_home.html",
@@ -67,5 +68,5 @@ def board_home(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def schedule(request: HttpRequest) -> HttpResponse:
+def schedule(request: AuthedRequest) -> HttpResponse:
     return render(request, "core/schedule.html", {"jobs": selectors.scheduled_jobs()})

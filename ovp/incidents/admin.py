@@ -1,5 +1,6 @@
-"""Django admin: the public releases, to withdraw one published in error (see the README's
-"The public page's guarantee": anyone who kept the old copy can compare the two)."""
+"""Django admin: the public releases, to withdraw one published in error (see
+docs/incidents.md, "The public page's guarantee": anyone who kept the old copy can compare
+the two)."""
 
 from typing import Any
 
