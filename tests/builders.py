@@ -1,15 +1,22 @@
-"""Builders the tests share: data written the way the app would leave it. Fixtures live in the
-conftest.py files; what a test calls by hand lives here."""
+"""Builders the tests share: data written the way the app would leave it (an award made through
+the service, the aggregates the nightly job writes). Fixtures live in the conftest.py files,
+one model's factory in tests/factories.py; what a test calls by hand lives here."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from evaluation.selectors.runs import MONTH
 from evaluation.services.runs import Choice
+from grants.models import REPORT_METRICS, Award, QuarterlyReport
+from grants.services.awards import award_create
+from grants.services.reports import report_approve, report_submit
 from inventory.models import Program
+from ovp.areas.models import Area
 from ovp.incidents.models import Period, PeriodCount
+from tests.factories import FundFactory, StaffFactory
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 LAST_WEEK = date(2026, 11, 16)  # a Monday: the last week of incident data in these tests
@@ -50,3 +57,119 @@ def choice_for(program: Program, **changes) -> Choice:
         **changes,
     }
     return Choice(**options)
+
+
+def write_counts(area: Area | None, months: list[date], counts: list[int]) -> None:
+    """Month counts as the nightly job stores them: weeks within months (Period.PART),
+    here split in two parts per month so the selector has to add them up."""
+    rows = []
+    for month, count in zip(months, counts, strict=True):
+        first, second = count // 2, count - count // 2
+        rows.append(
+            PeriodCount(
+                period=Period.PART,
+                period_start=month,
+                area=area,
+                area_kind=area.kind if area else "",
+                victims=first,
+                fatal=0,
+                nonfatal=first,
+                incidents=first,
+            )
+        )
+        rows.append(
+            PeriodCount(
+                period=Period.PART,
+                period_start=month.replace(day=15),
+                area=area,
+                area_kind=area.kind if area else "",
+                victims=second,
+                fatal=0,
+                nonfatal=second,
+                incidents=second,
+            )
+        )
+    PeriodCount.objects.bulk_create(rows)
+
+
+# ------------------------------------------------------------------ awards and their reports
+
+FULL_METRICS = {
+    "participants_enrolled": 40,
+    "participants_active": 30,
+    "outreach_contacts": 250,
+    "conflicts_mediated": 12,
+    "referrals_made": 20,
+    "referrals_completed": 15,
+    "participants_reinjured": 1,
+    "staff_caseload": 10,
+}
+assert set(FULL_METRICS) == {name for name, _ in REPORT_METRICS}
+
+
+def make_award(
+    organisation,
+    *,
+    fund=None,
+    amount: str = "120000.00",
+    starts_on: date = date(2026, 1, 1),
+    ends_on: date = date(2026, 12, 31),
+    lines: list[tuple[str, str]] | None = None,
+    tranches: list[tuple[str, date, int | None]] | None = None,
+    areas=(),
+    program=None,
+    application=None,
+    user=None,
+    title: str = "Street outreach 2026",
+) -> Award:
+    """An award made through the service, as staff would make it. By default $120,000 for
+    2026: two budget lines, three tranches of $40,000 (the second waiting for the Q1 report,
+    the third for Q2)."""
+    return award_create(
+        application=application,
+        fund=fund or FundFactory(),
+        organisation=organisation,
+        program=program,
+        title=title,
+        amount=Decimal(amount),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        conditions="",
+        areas=list(areas),
+        budget_lines=[
+            (name, Decimal(value))
+            for name, value in (
+                lines or [("Outreach workers", "80000.00"), ("Supplies", "40000.00")]
+            )
+        ],
+        tranches=[
+            (Decimal(value), planned, report)
+            for value, planned, report in (
+                tranches
+                or [
+                    ("40000.00", date(2026, 1, 15), None),
+                    ("40000.00", date(2026, 5, 15), 1),
+                    ("40000.00", date(2026, 8, 15), 2),
+                ]
+            )
+        ],
+        user=user or StaffFactory(),
+    )
+
+
+def submit(
+    report: QuarterlyReport, user, *, spending=None, narrative="A quarter of work.", **metrics
+):
+    """Submit a report with every metric filled in (overridable)."""
+    return report_submit(
+        report=report,
+        metrics={**FULL_METRICS, **metrics},
+        spending=spending or {},
+        narrative=narrative,
+        user=user,
+    )
+
+
+def approve(report: QuarterlyReport, grantee, staff, **kwargs) -> QuarterlyReport:
+    submit(report, grantee, **kwargs)
+    return report_approve(report=report, user=staff)

@@ -1,17 +1,27 @@
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from evaluation import selectors
+from ovp.incidents.models import Period, PeriodCount
+from ovp.incidents.services import source_for
+from tests.builders import write_counts
 from tests.factories import (
     AdminFactory,
+    AreaFactory,
     BoardMemberFactory,
     GranteeFactory,
     OrganisationFactory,
+    ProgramFactory,
+    ServiceAreaFactory,
     StaffFactory,
+    square,
 )
 
 CHROMIUM_ARGS = [
@@ -45,7 +55,8 @@ def _login_failures_start_at_zero() -> Iterator[None]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "faults: kills workers, cuts Redis, restarts Postgres (tests/test_faults.py)"
+        "markers",
+        "faults: kills workers, cuts Redis, restarts Postgres (tests/core/test_faults.py)",
     )
 
 
@@ -102,6 +113,59 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def two_precincts(db):
+    """Precinct 1 at -75.00..-74.99, precinct 2 at -74.99..-74.98 (latitude 40.00..40.01)."""
+    return [
+        AreaFactory(kind="precinct", code="1", name="First", population=50_000, min_lon=-75.0,
+                    max_lon=-74.99, boundary=square(-75.0, 40.0)),
+        AreaFactory(kind="precinct", code="2", name="Second", population=25_000, min_lon=-74.99,
+                    max_lon=-74.98, boundary=square(-74.99, 40.0)),
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def nypd_source(db):
+    return source_for(name="nypd-test", preset="nypd")
+
+
+@pytest.fixture
+def small_city(db):
+    """Two treated areas from June 2023 whose shootings fall by 40%, and ten never served,
+    with a citywide row per week so the data range is known."""
+    start = date(2023, 6, 1)
+    rng = np.random.default_rng(7)
+    months = selectors.period_starts(date(2021, 1, 1), date(2024, 12, 1), selectors.MONTH)
+    program = ProgramFactory(name="Test Outreach")
+    areas = [AreaFactory(code=f"T{i:02d}", name=f"Area {i:02d}") for i in range(12)]
+    counts = {}
+    for i, area in enumerate(areas):
+        level = 6 if i < 6 else 3
+        effect = [0.6 if (i < 2 and m >= start) else 1.0 for m in months]
+        counts[area.code] = rng.poisson(np.array(effect) * level).tolist()
+        write_counts(area, months, counts[area.code])
+        if i < 2:
+            ServiceAreaFactory(program=program, area=area, started_on=start)
+    # the city's own rows: the sum of its areas; they also tell the data's first and last days
+    city = np.sum(list(counts.values()), axis=0).tolist()
+    write_counts(None, months, city)
+    PeriodCount.objects.bulk_create(
+        [
+            PeriodCount(
+                period=Period.PART,
+                period_start=date(2024, 12, 30),
+                area=None,
+                area_kind="",
+                victims=0,
+                fatal=0,
+                nonfatal=0,
+                incidents=0,
+            )
+        ]
+    )
+    return {"program": program, "areas": areas, "counts": counts, "months": months}
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ EXPECTED below (and, when its URL takes arguments, an entry in KWARGS).
 Left out, and why:
 - Django admin's own pages (`admin:`): Django guards them itself (`is_staff` and model
   permissions); the admin pages the office relies on, history and revert, are tested in
-  tests/test_history.py.
+  tests/core/test_history.py.
 - Static and media files: they are not in the URL configuration. WhiteNoise serves static
   files as middleware; uploaded files are never served from MEDIA_URL, only through the
   download views below, which check permissions like their pages.
@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.conf import settings
@@ -37,14 +37,16 @@ from tests.world import World, build_world
 
 PERSONAS = ["anonymous", "grantee_a", "grantee_b", "board", "staff", "admin"]
 
-# Answers: `login` is a redirect to the login page; `302` a redirect anywhere else (the
-# page's own rule: an action done, or a signed-in user sent on); other numbers are statuses.
+# Answers: `login` is a redirect to the login page with ?next= back to the page asked for (to
+# sign in first); `to-login` a plain redirect to the login page, the page's own rule; `302` a
+# redirect anywhere else (an action done, or a signed-in user sent on); other numbers are
+# statuses.
 # POST rows are actions (most refuse GET with 405): they are sent an empty POST.
 # A name with [A]/[B] is the page for organisation A's or B's object; [X]/[Y] for board X
 # (where the board member sits) or board Y (where they sat until last year).
 EXPECTED_TABLE = """
 page                                            method anonymous grantee_a grantee_b board staff admin
-core:root                                         GET   login     302       302     302   302   302
+core:root                                         GET   to-login  302       302     302   302   302
 core:healthz                                      GET   200       200       200     200   200   200
 core:office_home                                  GET   login     403       403     403   200   200
 core:scorecard_json                               GET   login     403       403     403   200   200
@@ -52,7 +54,7 @@ core:schedule                                     GET   login     403       403 
 core:board_home                                   GET   login     403       403     200   403   403
 
 accounts:login                                    GET   200       302       302     302   302   302
-accounts:logout                                   POST  login     login     login   login login login
+accounts:logout                                   POST  login     to-login  to-login to-login to-login to-login
 accounts:home                                     GET   login     302       302     302   302   302
 accounts:password_change                          GET   login     200       200     200   200   200
 accounts:password_change_done                     GET   login     200       200     200   200   200
@@ -62,7 +64,7 @@ accounts:password_reset_confirm                   GET   200       200       200 
 accounts:password_reset_complete                  GET   200       200       200     200   200   200
 accounts:two_factor                               GET   login     403       403     403   200   200
 # the code step of login: with no password given first, back to login (or on, if signed in)
-accounts:two_factor_verify                        GET   login     302       302     302   302   302
+accounts:two_factor_verify                        GET   to-login  302       302     302   302   302
 
 areas:list                                        GET   login     403       403     403   200   200
 
@@ -431,7 +433,7 @@ def _parse(table: str) -> dict[str, Row]:
         assert case not in rows, f"{case} has two rows"
         assert method in ("GET", "POST"), f"{case}: method {method}"
         assert len(answers) == len(PERSONAS), f"{case}: {len(answers)} answers"
-        assert set(answers) <= {"login", "200", "302", "403", "404", "405"}, case
+        assert set(answers) <= {"login", "to-login", "200", "302", "403", "404", "405"}, case
         rows[case] = Row(method, dict(zip(PERSONAS, answers, strict=True)))
     return rows
 
@@ -557,10 +559,16 @@ def _client(clients: dict[str, Client], persona: str) -> Client:
     return client
 
 
-def _answer(response: Any) -> str:
+def _answer(response: Any, url: str) -> str:
+    """The answer as the table writes it, for a response to `url`; a redirect to the login page
+    that is neither plain nor back to `url` answers its address, which no row expects."""
     if response.status_code == 302:
-        login = reverse(settings.LOGIN_URL)
-        return "login" if urlparse(response["Location"]).path == login else "302"
+        location = urlparse(response["Location"])
+        if location.netloc or location.path != reverse(settings.LOGIN_URL):
+            return "302"
+        if not location.query:
+            return "to-login"
+        return "login" if parse_qs(location.query) == {"next": [url]} else response["Location"]
     return str(response.status_code)
 
 
@@ -588,7 +596,9 @@ def test_every_page_answers_each_persona_as_expected(
         # read to the end: the test client then closes the file (and fires request_finished
         # without closing the database connection, as response.close() would)
         b"".join(response.streaming_content)
-    assert _answer(response) == row.answers[persona], f"{persona} on {row.method} {url} ({case})"
+    assert _answer(response, url) == row.answers[persona], (
+        f"{persona} on {row.method} {url} ({case})"
+    )
 
 
 def test_every_row_of_the_table_is_a_page_that_exists() -> None:

@@ -42,25 +42,23 @@ from ovp.accounts.models import User
 from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource, ViolenceTarget
 from ovp.incidents.services import source_for
 from stakeholders.models import ActionItem, Board, Goal, Meeting, Organisation, Person
-from tests.builders import record_burden
+from tests.builders import make_award, record_burden
 from tests.factories import (
+    ActionItemFactory,
     AdminFactory,
     AreaFactory,
-    BoardMemberFactory,
-    GranteeFactory,
-    OrganisationFactory,
-    StaffFactory,
-)
-from tests.grants.award_helpers import make_award
-from tests.grants.factories import FundFactory
-from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
-from tests.stakeholders.factories import (
-    ActionItemFactory,
     BoardFactory,
+    BoardMemberFactory,
+    FundFactory,
     GoalFactory,
+    GranteeFactory,
     MeetingFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
+    ProgramFactory,
+    ServiceAreaFactory,
+    StaffFactory,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

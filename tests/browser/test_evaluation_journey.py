@@ -6,13 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_login_journeys import log_in, open_from_menu
-from tests.evaluation.conftest import small_city  # noqa: F401 - the fixture, shared
+from tests.browser.steps import log_in, open_from_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_run_an_impact_evaluation_of_a_program(page, staff, small_city):  # noqa: F811
+def test_staff_run_an_impact_evaluation_of_a_program(page, staff, small_city):
     log_in(page, staff.email)
     open_from_menu(page, "Evaluation", "Impact evaluations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Impact evaluations")

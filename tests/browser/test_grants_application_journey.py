@@ -10,10 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from grants.models import Application, ApplicationStatus
-from tests.browser.test_login_journeys import log_in, open_from_menu
-from tests.factories import AreaFactory
-from tests.grants.factories import (
+from tests.browser.steps import log_in, open_from_menu
+from tests.factories import (
     ApplicationFactory,
+    AreaFactory,
     CriterionFactory,
     FundingRoundFactory,
     ReviewAssignmentFactory,

@@ -8,19 +8,10 @@ from playwright.sync_api import expect
 
 from grants.models import ReportStatus
 from grants.services.awards import tranche_release
-from tests.browser.test_login_journeys import log_in, open_from_menu
-from tests.grants.award_helpers import make_award
+from tests.browser.steps import fill_report, log_in, log_out, open_from_menu
+from tests.builders import make_award
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_out(page) -> None:
-    page.context.clear_cookies()
-
-
-def fill_report(page, **figures: str) -> None:
-    for label, value in figures.items():
-        page.get_by_label(label, exact=True).fill(value)
 
 
 def test_grantee_reports_staff_return_then_approve_and_release_the_tranche(

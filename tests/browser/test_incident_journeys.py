@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import expect
 
 from ovp.celery import app
-from tests.browser.test_login_journeys import log_in, open_from_menu
+from tests.browser.steps import log_in, open_from_menu
 from tests.factories import AreaFactory, square
 from tests.incidents.helpers import nypd_csv, nypd_row
 

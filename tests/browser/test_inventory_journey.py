@@ -7,10 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from inventory.models import Evidence, Program, Strategy
-from tests.browser.test_login_journeys import log_in, open_from_menu
+from tests.browser.steps import log_in, open_from_menu
 from tests.builders import record_burden
-from tests.factories import AreaFactory, OrganisationFactory
-from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
+from tests.factories import AreaFactory, OrganisationFactory, ProgramFactory, ServiceAreaFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,23 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
+from tests.browser.steps import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-def open_from_menu(page, menu: str, link: str) -> None:
-    """Open a page from one of the main navigation bar's menus."""
-    bar = page.get_by_role("navigation", name="Main")
-    bar.get_by_role("button", name=menu).click()
-    bar.get_by_role("link", name=link).click()
 
 
 @pytest.mark.parametrize(

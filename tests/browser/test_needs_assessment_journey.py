@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_login_journeys import log_in, open_from_menu
+from tests.browser.steps import log_in, open_from_menu
 from tests.evaluation.assessment_data import build_city
-from tests.stakeholders.factories import BoardFactory, MembershipFactory, PersonFactory
+from tests.factories import BoardFactory, MembershipFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,9 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.test_login_journeys import log_in, open_from_menu
-from tests.factories import OrganisationFactory
-from tests.stakeholders.factories import ActionItemFactory, BoardFactory, GoalFactory
+from tests.browser.steps import log_in, open_from_menu
+from tests.factories import ActionItemFactory, BoardFactory, GoalFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,20 +8,19 @@ from playwright.sync_api import expect
 from grants.models import ApplicationStatus, ReportStatus
 from grants.tasks import program_data_rebuild as program_data_task
 from inventory.models import Strategy
-from tests.browser.test_grants_report_journey import fill_report, log_out
-from tests.browser.test_login_journeys import log_in, open_from_menu
-from tests.grants.award_helpers import make_award
-from tests.grants.factories import ApplicationFactory, FundingRoundFactory
-from tests.incidents.conftest import nypd_source, two_precincts  # noqa: F401 (fixtures)
+from tests.browser.steps import fill_report, log_in, log_out, open_from_menu
+from tests.builders import make_award
+from tests.factories import ApplicationFactory, FundingRoundFactory
 from tests.incidents.test_dashboard import load
 from tests.incidents.test_targets import city, rows_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_set_the_citys_target_and_the_dashboard_draws_it(page, staff, request):
-    request.getfixturevalue("two_precincts")
-    load(rows_of(city()), request.getfixturevalue("nypd_source"))
+def test_staff_set_the_citys_target_and_the_dashboard_draws_it(
+    page, staff, two_precincts, nypd_source
+):
+    load(rows_of(city()), nypd_source)
     log_in(page, staff.email)
     page.goto("/incidents/targets/")
     page.get_by_label("Measure").select_option("homicides")

@@ -13,11 +13,15 @@ from playwright.sync_api import Page, expect
 
 from grants.models import ApplicationStatus
 from inventory.models import Evidence
-from tests.browser.test_login_journeys import log_in
+from tests.browser.steps import log_in
 from tests.builders import record_burden
-from tests.factories import AreaFactory, OrganisationFactory
-from tests.grants.factories import ApplicationFactory, FundingRoundFactory
-from tests.inventory.factories import ProgramFactory
+from tests.factories import (
+    ApplicationFactory,
+    AreaFactory,
+    FundingRoundFactory,
+    OrganisationFactory,
+    ProgramFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

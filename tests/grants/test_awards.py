@@ -20,9 +20,16 @@ from grants.selectors.awards import money_overview
 from grants.services.allocation import allocation_record
 from grants.services.awards import award_close, report_periods, tranche_release
 from grants.services.reports import report_approve
-from tests.factories import AreaFactory, OrganisationFactory
-from tests.grants.award_helpers import D, approve, make_award, submit
-from tests.grants.factories import ApplicationFactory, FundFactory, FundingRoundFactory
+from tests.builders import approve, make_award, submit
+from tests.factories import (
+    ApplicationFactory,
+    AreaFactory,
+    FundFactory,
+    FundingRoundFactory,
+    OrganisationFactory,
+)
+
+D = Decimal
 
 pytestmark = pytest.mark.django_db
 
@@ -454,22 +461,6 @@ def test_grantees_and_board_members_get_403_on_office_award_pages(
     assert Award.objects.get().status == AwardStatus.ACTIVE
 
 
-@pytest.mark.parametrize(("method", "path"), [*OFFICE_PAGES, ("get", "/portal/awards/")])
-def test_anonymous_visitors_are_sent_to_login_from_award_pages(
-    client, organisation_a, method, path
-):
-    award = make_award(organisation_a)
-    url = path.format(award=award.uuid, tranche=award.tranches.get(number=1).uuid)
-    response = getattr(client, method)(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
-
-
-@pytest.mark.parametrize("persona", ["staff", "board_member"])
-def test_only_grantees_have_a_my_awards_page(request, client_for, persona):
-    assert client_for(request.getfixturevalue(persona)).get("/portal/awards/").status_code == 403
-
-
 def test_staff_see_the_award_detail_with_tranches_and_reports(client_for, staff):
     award = make_award(OrganisationFactory(name="Northside Peacekeepers"))
     page = client_for(staff).get(f"/grants/awards/{award.uuid}/")
@@ -481,7 +472,7 @@ def test_staff_see_the_award_detail_with_tranches_and_reports(client_for, staff)
     assert text.count("Not started") == 4
 
 
-# -------------------------------------------------- an award is tied to the decision (review 1)
+# ----------------------------------------------------------- an award is tied to the decision
 
 
 def approved_application(organisation, *, approved="100000.00", **round_fields):
@@ -616,7 +607,7 @@ def test_the_award_form_from_an_application_ignores_another_fund_and_says_the_ca
     assert Award.objects.get().fund == application.funding_round.fund
 
 
-# --------------------------------------------------------- the award's period is limited (2)
+# -------------------------------------------------------------- the award's period is limited
 
 
 @pytest.mark.parametrize(
@@ -688,7 +679,7 @@ def test_the_award_form_refuses_an_award_ending_late_in_9999_with_a_message(
     assert not Award.objects.exists()
 
 
-# ------------------------------------------- close-out gives unreleased money back (smaller)
+# ------------------------------------------------------ close-out gives unreleased money back
 
 
 def test_closing_out_gives_the_unreleased_money_back_to_the_fund(organisation_a, staff):
@@ -727,7 +718,7 @@ def test_the_award_page_shows_what_close_out_gave_back(client_for, staff, organi
     assert 'data-testid="award-remaining">$0.00' in page
 
 
-# ------------------------------------------------ two releases at once pay once (review 14)
+# -------------------------------------------------------------- two releases at once pay once
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,8 +10,8 @@ import time_machine
 from grants.selectors.compliance import compliance
 from grants.services.awards import award_close
 from grants.services.reports import report_return
+from tests.builders import approve, make_award, submit
 from tests.factories import OrganisationFactory
-from tests.grants.award_helpers import approve, make_award, submit
 
 pytestmark = pytest.mark.django_db
 

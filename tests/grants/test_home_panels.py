@@ -13,9 +13,13 @@ from grants.models import ApplicationStatus
 from grants.services.reports import report_return
 from grants.services.review import conflict_declare, reviewers_assign
 from ovp.core.panels import HomePanel, panels_for
-from tests.factories import BoardMemberFactory, GranteeFactory
-from tests.grants.award_helpers import make_award, submit
-from tests.grants.factories import ApplicationFactory, ReviewAssignmentFactory
+from tests.builders import make_award, submit
+from tests.factories import (
+    ApplicationFactory,
+    BoardMemberFactory,
+    GranteeFactory,
+    ReviewAssignmentFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -26,9 +26,8 @@ from grants.selectors.performance import performance
 from grants.services.program_data import program_data_rebuild
 from grants.services.reports import report_approve, report_submit
 from inventory.models import Strategy
-from tests.factories import StaffFactory
-from tests.grants.award_helpers import make_award
-from tests.grants.factories import ApplicationFactory, FundingRoundFactory
+from tests.builders import make_award
+from tests.factories import ApplicationFactory, FundingRoundFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -310,7 +309,7 @@ def test_a_grantee_filters_by_its_own_programs_and_areas_only(
     hospital_award, grantee_a, client_for
 ):
     from inventory.models import Program
-    from tests.inventory.factories import ProgramFactory
+    from tests.factories import ProgramFactory
 
     ProgramFactory(name="Someone else's patrols")
     page = client_for(grantee_a).get("/portal/performance/").content.decode()

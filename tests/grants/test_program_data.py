@@ -14,9 +14,10 @@ from grants.services.reports import report_save_draft
 from grants.tasks import program_data_rebuild as rebuild_task
 from inventory.models import Strategy
 from ovp.celery import app
-from tests.factories import AreaFactory
-from tests.grants.award_helpers import D, approve, make_award, submit
-from tests.inventory.factories import ProgramFactory
+from tests.builders import approve, make_award, submit
+from tests.factories import AreaFactory, ProgramFactory
+
+D = Decimal
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 reminders, and who may reach what."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from smtplib import SMTPException
 
 import pytest
@@ -23,8 +24,10 @@ from grants.services.reports import (
     reports_send_reminders,
 )
 from grants.tasks import reports_send_reminders as reminders_task
+from tests.builders import FULL_METRICS, approve, make_award, submit
 from tests.factories import GranteeFactory
-from tests.grants.award_helpers import FULL_METRICS, D, approve, make_award, submit
+
+D = Decimal
 
 pytestmark = pytest.mark.django_db
 
@@ -358,26 +361,6 @@ def test_grantees_and_board_members_get_403_on_the_review_page(request, client_f
     assert client.post(f"/grants/reports/{q1.uuid}/", {"decision": "approve"}).status_code == 403
 
 
-@pytest.mark.parametrize("persona", ["staff", "board_member"])
-def test_only_grantees_fill_in_reports(request, client_for, q1, persona):
-    client = client_for(request.getfixturevalue(persona))
-    assert client.get(f"/portal/reports/{q1.uuid}/").status_code == 403
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/grants/reports/{report}/",
-        "/portal/reports/{report}/",
-        "/grants/compliance/",
-    ],
-)
-def test_anonymous_visitors_are_sent_to_login_from_report_pages(client, q1, path):
-    response = client.get(path.format(report=q1.uuid))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
-
-
 # -------------------------------------------------------------------------------- reminders
 
 
@@ -427,7 +410,7 @@ def test_the_daily_task_reminds_as_of_the_office_date(q1, grantee_a):
     assert mail.outbox[0].to == ["grantee.a@example.org"]
 
 
-# ------------------------------------------------------- metrics have a ceiling (review 4)
+# --------------------------------------------------------------------- metrics have a ceiling
 
 
 def test_a_metric_above_the_ceiling_is_refused_by_the_service(q1, grantee_a):
@@ -452,7 +435,7 @@ def test_the_form_says_so_for_a_figure_the_database_could_not_hold(client_for, q
     assert q1.participants_enrolled is None
 
 
-# -------------------------------------------- a quarter not over cannot be submitted (5)
+# ----------------------------------------------------- a quarter not over cannot be submitted
 
 
 def test_a_report_is_submitted_only_once_its_quarter_is_over(q1, grantee_a):
@@ -499,7 +482,7 @@ def test_submitting_early_through_the_form_keeps_the_figures_typed(client_for, a
     assert q2.status == ReportStatus.NOT_STARTED
 
 
-# ------------------------------------------- attachments stay with their versions (6)
+# ------------------------------------------------------- attachments stay with their versions
 
 
 def test_an_attachment_a_version_included_cannot_be_removed(q1, grantee_a, staff):
@@ -567,7 +550,7 @@ def test_the_form_offers_no_remove_button_for_a_submitted_attachment(
     assert ReportAttachment.objects.filter(pk=kept.pk).exists()
 
 
-# ------------------------------------------------------ attachment names and files (12)
+# ----------------------------------------------------------------- attachment names and files
 
 
 def test_a_long_attachment_name_keeps_its_extension(q1, grantee_a):
@@ -602,7 +585,7 @@ def test_an_empty_upload_says_the_file_is_empty(client_for, q1, grantee_a):
     assert not ReportAttachment.objects.exists()
 
 
-# ---------------------------------------------------- reminders survive a mail failure (7)
+# ----------------------------------------------------------- reminders survive a mail failure
 
 
 def test_a_failing_reminder_does_not_stop_the_others(

@@ -1,27 +1,6 @@
-from datetime import date
+"""The inventory factories live in tests/factories.py; tests/evaluation still imports them from
+here (remove this module once it imports tests.factories)."""
 
-import factory
+from tests.factories import ProgramFactory, ServiceAreaFactory
 
-from inventory.models import Evidence, Program, ProgramStatus, ServiceArea, Strategy, Tier
-from tests.factories import AreaFactory, OrganisationFactory
-
-
-class ProgramFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Program
-
-    name = factory.Sequence(lambda n: f"Program {n}")
-    lead_organisation = factory.SubFactory(OrganisationFactory)
-    strategy = Strategy.STREET_OUTREACH
-    tier = Tier.INTERVENTION
-    evidence = Evidence.PROMISING
-    status = ProgramStatus.ACTIVE
-
-
-class ServiceAreaFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ServiceArea
-
-    program = factory.SubFactory(ProgramFactory)
-    area = factory.SubFactory(AreaFactory)
-    started_on = date(2024, 1, 1)
+__all__ = ["ProgramFactory", "ServiceAreaFactory"]

@@ -9,7 +9,7 @@ import pytest
 from inventory.models import Evidence, ProgramStatus, Strategy
 from inventory.selectors import gaps_analysis
 from tests.builders import record_burden
-from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
+from tests.factories import ProgramFactory, ServiceAreaFactory
 
 TODAY = date(2026, 11, 25)
 

@@ -8,8 +8,7 @@ import pytest
 
 from inventory.models import Evidence, Program, ServiceArea, Strategy
 from inventory.services import SURVEY_HEADER, survey_import
-from tests.factories import OrganisationFactory
-from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
+from tests.factories import OrganisationFactory, ProgramFactory, ServiceAreaFactory
 
 
 def survey(*rows: dict, header: list[str] = SURVEY_HEADER) -> bytes:

@@ -7,11 +7,11 @@ import time_machine
 from django.db import IntegrityError
 
 from stakeholders.models import ActionItem, ActionStatus, BoardMembership
-from tests.factories import OrganisationFactory
-from tests.stakeholders.factories import (
+from tests.factories import (
     ActionItemFactory,
     BoardFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
 )
 

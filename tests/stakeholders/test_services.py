@@ -20,12 +20,12 @@ from stakeholders.models import (
     Person,
     Sector,
 )
-from tests.factories import OrganisationFactory
-from tests.stakeholders.factories import (
+from tests.factories import (
     ActionItemFactory,
     BoardFactory,
     GoalFactory,
     MembershipFactory,
+    OrganisationFactory,
     PersonFactory,
 )
 

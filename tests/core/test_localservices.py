@@ -11,7 +11,7 @@ import redis
 
 from ovp import localservices
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def services_env(folder: Path, **extra: str) -> dict[str, str]:

@@ -16,8 +16,8 @@ from ovp.incidents.models import TargetMeasure
 from ovp.incidents.services import source_for
 from ovp.incidents.targets import target_set
 from stakeholders.models import ActionItem
+from tests.builders import make_award, submit
 from tests.factories import AreaFactory, square
-from tests.grants.award_helpers import make_award, submit
 from tests.incidents.test_dashboard import load
 from tests.incidents.test_targets import city, rows_of
 
@@ -106,7 +106,7 @@ def test_the_money_and_lateness_figures_recount_the_grants(
 def test_other_funding_counts_programs_the_office_does_not_fund(
     two_precincts, organisation_a, client_for, staff
 ):
-    from tests.inventory.factories import ProgramFactory
+    from tests.factories import ProgramFactory
 
     ProgramFactory(lead_organisation=organisation_a, annual_budget=100_000, funded_by_office=False)
     ProgramFactory(lead_organisation=organisation_a, annual_budget=70_000, funded_by_office=True)

@@ -1,5 +1,6 @@
-"""Login throttling (django-axes) behind the production proxy: counted by the address the
-trusted proxy saw, and by the email whatever its case."""
+"""Login throttling (django-axes): repeated failures lock one email out, not another; behind the
+production proxy, counted by the address the trusted proxy saw, and by the email whatever its
+case."""
 
 import json
 import os
@@ -14,7 +15,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
     "ALLOWED_HOSTS": "ovp.example.org",
@@ -37,7 +38,7 @@ def production_throttling() -> dict:
     return json.loads(done.stdout)
 
 
-def login(client: Client, email: str, password: str, **headers: str):
+def login(client: Client, email: str, password: str = PASSWORD, **headers: str):
     return client.post(
         reverse("accounts:login"), {"username": email, "password": password}, **headers
     )
@@ -47,6 +48,25 @@ def login(client: Client, email: str, password: str, **headers: str):
 def behind_the_proxy():
     with override_settings(**production_throttling()):
         yield
+
+
+@pytest.mark.django_db
+def test_login_is_throttled_after_repeated_failures(staff):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, staff.email, "wrong")
+    response = login(client, staff.email)  # now even the right password is refused
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_throttling_one_email_does_not_lock_out_another(staff, office_admin):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, staff.email, "wrong")
+    assert login(client, office_admin.email).status_code == 302
 
 
 def test_production_counts_one_trusted_proxy():

@@ -13,9 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from grants.models import ApplicationStatus, ReportAttachment
 from inventory.models import Program
 from ovp.incidents.models import ImportRun
-from tests.factories import AreaFactory
-from tests.grants.award_helpers import make_award
-from tests.grants.factories import ApplicationFactory, FundingRoundFactory
+from tests.builders import make_award
+from tests.factories import ApplicationFactory, AreaFactory, FundingRoundFactory
 
 pytestmark = pytest.mark.django_db
 

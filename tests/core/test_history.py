@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from grants.models import Award, QuarterlyReport, ReportStatus, Spending, Tranche
 from inventory.models import Program
-from tests.grants.award_helpers import FULL_METRICS, make_award
-from tests.inventory.factories import ProgramFactory
+from tests.builders import FULL_METRICS, make_award
+from tests.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 

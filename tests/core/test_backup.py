@@ -13,10 +13,10 @@ from grants.models import Award, ReportAttachment, Tranche
 from grants.services.reports import report_attachment_add
 from inventory.models import Program
 from ovp import backup
-from tests.grants.award_helpers import make_award
-from tests.inventory.factories import ProgramFactory
+from tests.builders import make_award
+from tests.factories import ProgramFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
 

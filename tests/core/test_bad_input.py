@@ -41,9 +41,13 @@ from ovp.incidents.models import ImportRun, Victim
 from ovp.incidents.services import incidents_import, source_for
 from stakeholders.forms import ActionItemForm, OrganisationForm, PersonForm
 from stakeholders.models import ActionItem, Organisation, Person
-from tests.factories import OrganisationFactory
-from tests.grants.award_helpers import FULL_METRICS, make_award
-from tests.grants.factories import ApplicationFactory, FundFactory, FundingRoundFactory
+from tests.builders import FULL_METRICS, make_award
+from tests.factories import (
+    ApplicationFactory,
+    FundFactory,
+    FundingRoundFactory,
+    OrganisationFactory,
+)
 from tests.incidents.helpers import NYPD_HEADER, nypd_csv, nypd_row
 
 pytestmark = pytest.mark.django_db
@@ -447,7 +451,7 @@ def test_every_download_in_the_apps_goes_through_the_spreadsheet_guard():
     """A CSV written another way would skip spreadsheet_safe: each writer must use it."""
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     for path in root.glob("*/**/*.py"):
         if {".venv", "tests", "bench"} & set(path.parts) or path.name in ("exports.py", "demo.py"):
             continue
@@ -457,7 +461,7 @@ def test_every_download_in_the_apps_goes_through_the_spreadsheet_guard():
 
 
 def test_inventory_export_quotes_a_program_named_like_a_formula(client_for, staff):
-    from tests.inventory.factories import ProgramFactory
+    from tests.factories import ProgramFactory
 
     ProgramFactory(name='=HYPERLINK("http://evil","click")')
     text = client_for(staff).get("/inventory/?format=csv").content.decode("utf-8-sig")

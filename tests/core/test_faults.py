@@ -45,15 +45,12 @@ from ovp.incidents.models import (
     Victim,
 )
 from ovp.incidents.services import incidents_import, source_for
-from tests.grants.award_helpers import FULL_METRICS, make_award
-from tests.incidents.conftest import two_precincts as precincts_fixture
+from tests.builders import FULL_METRICS, make_award
 from tests.incidents.helpers import nypd_csv, nypd_row
 
 pytestmark = pytest.mark.faults
 
-two_precincts = precincts_fixture  # the incident tests' two square precincts
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1: connections are refused
 WAIT_SECONDS = 90
 
