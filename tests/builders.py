@@ -2,11 +2,15 @@
 the service, the aggregates the nightly job writes). Fixtures live in the conftest.py files,
 one model's factory in tests/factories.py; what a test calls by hand lives here."""
 
+import csv
+import io
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from evaluation.selectors.runs import MONTH
 from evaluation.services.runs import Choice
@@ -15,7 +19,10 @@ from grants.services.awards import award_create
 from grants.services.reports import report_approve, report_submit
 from inventory.models import Program
 from ovp.areas.models import Area
+from ovp.incidents.aggregation import incidents_aggregate
+from ovp.incidents.mapping import PRESETS
 from ovp.incidents.models import Period, PeriodCount
+from ovp.incidents.services import incidents_import
 from tests.factories import FundFactory, StaffFactory
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -173,3 +180,80 @@ def submit(
 def approve(report: QuarterlyReport, grantee, staff, **kwargs) -> QuarterlyReport:
     submit(report, grantee, **kwargs)
     return report_approve(report=report, user=staff)
+
+
+# ------------------------------------------------------------------------------ incident data
+# small exports in the NYPD layout, written by the tests themselves
+
+NYPD_HEADER = [
+    "INCIDENT_KEY", "OCCUR_DATE", "OCCUR_TIME", "BORO", "PRECINCT", "JURISDICTION_CODE",
+    "LOCATION_DESC", "STATISTICAL_MURDER_FLAG", "PERP_AGE_GROUP", "PERP_SEX", "PERP_RACE",
+    "VIC_AGE_GROUP", "VIC_SEX", "VIC_RACE", "X_COORD_CD", "Y_COORD_CD", "Latitude",
+    "Longitude", "Lon_Lat",
+]  # fmt: skip
+
+
+def nypd_row(
+    key,
+    day,
+    *,
+    fatal="FALSE",
+    precinct="1",
+    lat="40.005",
+    lon="-74.995",
+    time="21:15:00",
+    age="25-44",
+    sex="M",
+    race="BLACK",
+) -> dict:
+    return {
+        "INCIDENT_KEY": key, "OCCUR_DATE": day, "OCCUR_TIME": time, "BORO": "BROOKLYN",
+        "PRECINCT": precinct, "JURISDICTION_CODE": "0", "LOCATION_DESC": "",
+        "STATISTICAL_MURDER_FLAG": fatal, "PERP_AGE_GROUP": "", "PERP_SEX": "", "PERP_RACE": "",
+        "VIC_AGE_GROUP": age, "VIC_SEX": sex, "VIC_RACE": race, "X_COORD_CD": "0",
+        "Y_COORD_CD": "0", "Latitude": lat, "Longitude": lon, "Lon_Lat": "",
+    }  # fmt: skip
+
+
+def nypd_csv(
+    rows: list[dict], path: Path | None = None, header: list[str] = NYPD_HEADER
+) -> Path | io.BytesIO:
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=header, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    if path is None:
+        return io.BytesIO(text.getvalue().encode())
+    path.write_text(text.getvalue())
+    return path
+
+
+def load(rows, source, today=date(2026, 7, 1)):
+    incidents_import(location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source, today=today)
+    incidents_aggregate(full=True)
+    cache.clear()
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+# a city's shootings over five and a half years, for targets and the scorecard
+FIRST, LAST = date(2019, 1, 1), date(2024, 6, 30)
+
+
+def city(seed: int = 3, count: int = 1500) -> list[tuple[date, bool]]:
+    """Shootings with a season (more in summer), each (day, killed)."""
+    rng = random.Random(seed)
+    days = [FIRST + timedelta(n) for n in range((LAST - FIRST).days + 1)]
+    weights = [1.0 + 0.8 * (5 <= day.month <= 9) for day in days]
+    return [(day, rng.random() < 0.3) for day in rng.choices(days, weights=weights, k=count)]
+
+
+def rows_of(shootings: list[tuple[date, bool]]) -> list[dict]:
+    """Every third shooting in precinct 2, the others in precinct 1."""
+    return [
+        nypd_row(str(n), day.strftime("%m/%d/%Y"), fatal="TRUE" if killed else "FALSE",
+                 lon="-74.985" if n % 3 == 0 else "-74.995")
+        for n, (day, killed) in enumerate(shootings)
+    ]  # fmt: skip

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from evaluation import selectors
+from evaluation.selectors.runs import MONTH, period_starts
 from ovp.incidents.models import Period, PeriodCount
 from ovp.incidents.services import source_for
 from tests.builders import write_counts
@@ -137,7 +137,7 @@ def small_city(db):
     with a citywide row per week so the data range is known."""
     start = date(2023, 6, 1)
     rng = np.random.default_rng(7)
-    months = selectors.period_starts(date(2021, 1, 1), date(2024, 12, 1), selectors.MONTH)
+    months = period_starts(date(2021, 1, 1), date(2024, 12, 1), MONTH)
     program = ProgramFactory(name="Test Outreach")
     areas = [AreaFactory(code=f"T{i:02d}", name=f"Area {i:02d}") for i in range(12)]
     counts = {}

@@ -1,4 +1,4 @@
-"""A pause point for the fault tests (tests/test_faults.py), and nothing else.
+"""A pause point for the fault tests (tests/core/test_faults.py), and nothing else.
 
 `pause_for_fault_tests("aggregate")` does nothing unless the environment variable
 OVP_FAULT_TEST_PAUSE_AT names that point: then it touches the file named by

@@ -14,7 +14,7 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="ovp-test")
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # uploads made by tests stay out of the checkout
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "ovp-test-media"
-# tests/test_faults.py starts workers that must see a killed worker's task again in seconds
+# tests/core/test_faults.py starts workers that must see a killed worker's task again in seconds
 if env.int("CELERY_VISIBILITY_TIMEOUT", default=0):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT"),

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from ovp.celery import app
 from tests.browser.steps import log_in, open_from_menu
+from tests.builders import nypd_csv, nypd_row
 from tests.factories import AreaFactory, square
-from tests.incidents.helpers import nypd_csv, nypd_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,10 +9,8 @@ from grants.models import ApplicationStatus, ReportStatus
 from grants.tasks import program_data_rebuild as program_data_task
 from inventory.models import Strategy
 from tests.browser.steps import fill_report, log_in, log_out, open_from_menu
-from tests.builders import make_award
+from tests.builders import city, load, make_award, rows_of
 from tests.factories import ApplicationFactory, FundingRoundFactory
-from tests.incidents.test_dashboard import load
-from tests.incidents.test_targets import city, rows_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

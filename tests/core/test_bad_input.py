@@ -41,14 +41,13 @@ from ovp.incidents.models import ImportRun, Victim
 from ovp.incidents.services import incidents_import, source_for
 from stakeholders.forms import ActionItemForm, OrganisationForm, PersonForm
 from stakeholders.models import ActionItem, Organisation, Person
-from tests.builders import FULL_METRICS, make_award
+from tests.builders import FULL_METRICS, NYPD_HEADER, make_award, nypd_csv, nypd_row
 from tests.factories import (
     ApplicationFactory,
     FundFactory,
     FundingRoundFactory,
     OrganisationFactory,
 )
-from tests.incidents.helpers import NYPD_HEADER, nypd_csv, nypd_row
 
 pytestmark = pytest.mark.django_db
 

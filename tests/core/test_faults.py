@@ -45,8 +45,7 @@ from ovp.incidents.models import (
     Victim,
 )
 from ovp.incidents.services import incidents_import, source_for
-from tests.builders import FULL_METRICS, make_award
-from tests.incidents.helpers import nypd_csv, nypd_row
+from tests.builders import FULL_METRICS, make_award, nypd_csv, nypd_row
 
 pytestmark = pytest.mark.faults
 

@@ -16,10 +16,8 @@ from ovp.incidents.models import TargetMeasure
 from ovp.incidents.services import source_for
 from ovp.incidents.targets import target_set
 from stakeholders.models import ActionItem
-from tests.builders import make_award, submit
+from tests.builders import city, load, make_award, rows_of, submit
 from tests.factories import AreaFactory, square
-from tests.incidents.test_dashboard import load
-from tests.incidents.test_targets import city, rows_of
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,16 @@ from inventory.models import Evidence, Strategy
 from ovp.incidents.aggregation import BREAKDOWN_SLOTS
 from ovp.incidents.models import Breakdown, Period, PeriodCount
 from stakeholders.models import Board, BoardMembership
-from tests.factories import AreaFactory, BoardMemberFactory
-from tests.grants.factories import AwardFactory
-from tests.inventory.factories import ProgramFactory, ServiceAreaFactory
-from tests.stakeholders.factories import BoardFactory, MembershipFactory, PersonFactory
+from tests.factories import (
+    AreaFactory,
+    AwardFactory,
+    BoardFactory,
+    BoardMemberFactory,
+    MembershipFactory,
+    PersonFactory,
+    ProgramFactory,
+    ServiceAreaFactory,
+)
 
 PERIOD = (date(2025, 1, 1), date(2025, 12, 31))
 

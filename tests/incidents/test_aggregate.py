@@ -23,8 +23,8 @@ from ovp.incidents.models import (
     kind_of_marker,
 )
 from ovp.incidents.services import incidents_import, source_for
+from tests.builders import nypd_csv, nypd_row
 from tests.factories import AreaFactory, square
-from tests.incidents.helpers import nypd_csv, nypd_row
 
 pytestmark = pytest.mark.django_db
 

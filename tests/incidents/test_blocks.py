@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ovp.incidents.importing import ImportState, normalize, read_export_batches
 from ovp.incidents.mapping import PRESETS
-from tests.incidents.helpers import nypd_csv, nypd_row
+from tests.builders import nypd_csv, nypd_row
 
 MAPPING = PRESETS["nypd"]
 TODAY = date(2025, 6, 30)

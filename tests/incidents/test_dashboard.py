@@ -1,19 +1,13 @@
-import csv
-import io
 import random
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ovp.incidents.aggregation import incidents_aggregate
-from ovp.incidents.mapping import PRESETS
-from ovp.incidents.services import incidents_import
+from tests.builders import csv_rows, load, nypd_row
 from tests.factories import AreaFactory, square
-from tests.incidents.helpers import nypd_csv, nypd_row
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +23,6 @@ def shootings(
                  lon=rng.choice(["-74.995", "-74.995", "-74.985"]))
         for number in range(count)
     ]  # fmt: skip
-
-
-def load(rows, source, today=date(2026, 7, 1)):
-    incidents_import(location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source, today=today)
-    incidents_aggregate(full=True)
-    cache.clear()
-
-
-def csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ovp.incidents import services
 from ovp.incidents.importing import reading
 from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource, Victim
-from tests.incidents.helpers import nypd_csv, nypd_row
+from tests.builders import nypd_csv, nypd_row
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from ovp.incidents.aggregation import incidents_aggregate
 from ovp.incidents.mapping import PRESETS, mapping_from_json
 from ovp.incidents.models import IncidentSource, Victim
 from ovp.incidents.services import incidents_import, source_for
+from tests.builders import nypd_csv, nypd_row
 from tests.factories import AreaFactory, square
-from tests.incidents.helpers import nypd_csv, nypd_row
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from ovp.incidents.importing import columns, merging, reading
 from ovp.incidents.mapping import PRESETS, mapping_from_json
 from ovp.incidents.models import DirtyDay, ImportRun, ImportStatus, Victim, VictimChange
 from ovp.incidents.services import incidents_import, source_for
-from tests.builders import shared_data
-from tests.incidents.helpers import NYPD_HEADER, nypd_csv, nypd_row
+from tests.builders import NYPD_HEADER, nypd_csv, nypd_row, shared_data
 
 pytestmark = pytest.mark.django_db
 SUMMARY_KEYS = {

@@ -254,7 +254,7 @@ def _load(rows, source):
     from ovp.incidents.aggregation import incidents_aggregate
     from ovp.incidents.mapping import PRESETS
     from ovp.incidents.services import incidents_import
-    from tests.incidents.helpers import nypd_csv
+    from tests.builders import nypd_csv
 
     incidents_import(
         location=nypd_csv(rows), mapping=PRESETS["nypd"], source=source,
@@ -265,7 +265,7 @@ def _load(rows, source):
 
 
 def _people(prefix, count, day, **fields):
-    from tests.incidents.helpers import nypd_row
+    from tests.builders import nypd_row
 
     return [nypd_row(f"{prefix}{n}", day, **fields) for n in range(count)]
 

@@ -1,7 +1,6 @@
 """The city's target path: set by staff, drawn on the dashboard, each figure recounted from
 the raw rows the test wrote."""
 
-import random
 from datetime import date, timedelta
 
 import pytest
@@ -10,29 +9,9 @@ from django.core.management import CommandError, call_command
 
 from ovp.incidents.models import TargetMeasure, ViolenceTarget
 from ovp.incidents.targets import target_progress, target_set
-from tests.incidents.helpers import nypd_row
-from tests.incidents.test_dashboard import csv_rows, load
+from tests.builders import city, csv_rows, load, rows_of
 
 pytestmark = pytest.mark.django_db
-
-FIRST, LAST = date(2019, 1, 1), date(2024, 6, 30)
-
-
-def city(seed: int = 3, count: int = 1500) -> list[tuple[date, bool]]:
-    """Shootings with a season (more in summer), each (day, killed)."""
-    rng = random.Random(seed)
-    days = [FIRST + timedelta(n) for n in range((LAST - FIRST).days + 1)]
-    weights = [1.0 + 0.8 * (5 <= day.month <= 9) for day in days]
-    return [(day, rng.random() < 0.3) for day in rng.choices(days, weights=weights, k=count)]
-
-
-def rows_of(shootings: list[tuple[date, bool]]) -> list[dict]:
-    """Every third shooting in precinct 2, the others in precinct 1."""
-    return [
-        nypd_row(str(n), day.strftime("%m/%d/%Y"), fatal="TRUE" if killed else "FALSE",
-                 lon="-74.985" if n % 3 == 0 else "-74.995")
-        for n, (day, killed) in enumerate(shootings)
-    ]  # fmt: skip
 
 
 def part_start(day: date) -> date:
