@@ -55,10 +55,17 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported {summary['victims']:,} victims in {summary['incidents']:,} incidents "
-                f"from {summary['rows_read']:,} rows ({summary['rejected']:,} rejected) "
+                f"from {summary['rows_read']:,} rows ({_left_out(summary)}) "
                 f"in {summary['seconds']} s."
             )
         )
+        for incident in summary.get("large_incidents", []):
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Check line {incident['line']:,} ({incident['key']}): "
+                    f"{incident['killed']:,} killed and {incident['injured']:,} injured."
+                )
+            )
         self.stdout.write(
             f"Placed by point {summary['placed_by_point']:,}, "
             f"by area code {summary['placed_by_code']:,}, "
@@ -66,3 +73,13 @@ class Command(BaseCommand):
             f"Added {summary['added']:,}, changed {summary['changed']:,}, "
             f"removed {summary['removed']:,}."
         )
+
+
+def _left_out(summary: dict[str, Any]) -> str:
+    """The rows not imported: rejected (errors), and those left out that are not errors."""
+    parts = [f"{summary['rejected']:,} rejected"]
+    if summary.get("filtered_out"):
+        parts.append(f"{summary['filtered_out']:,} filtered out")
+    if summary.get("no_victims"):
+        parts.append(f"{summary['no_victims']:,} with no one hurt")
+    return ", ".join(parts)
