@@ -45,6 +45,8 @@ class Panel:
     period_dates: list[pd.Timestamp] | None  # when the periods are dates
     weighted: bool = False
     log_outcome: bool = False
+    # the outcome is already a logarithm (given so): the estimate reads as exp(estimate) - 1
+    outcome_is_log: bool = False
     notes: list[str] = field(default_factory=list)  # warnings found while reading
 
     @property
@@ -191,7 +193,7 @@ def relative_from_counterfactual(panel: Panel, result: Result, post_mask: np.nda
     way, which ignores the uncertainty of that baseline."""
     if result.estimate is None:
         return
-    if panel.log_outcome:
+    if panel.log_outcome or panel.outcome_is_log:
         result.scale = "log"
         result.relative = math.expm1(result.estimate)
         if result.ci_low is not None and result.ci_high is not None:

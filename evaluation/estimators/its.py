@@ -37,7 +37,7 @@ def its(panel: Panel) -> Result:
         raise PanelError("No unit is ever treated: an interrupted time series needs a start.")
     if panel.weighted:
         warnings.append("Weights are not used by the interrupted time series.")
-    if panel.log_outcome:
+    if panel.log_outcome or panel.outcome_is_log:
         warnings.append("The series is modelled as counts; the log option is not used.")
     rows = panel.frame[panel.frame["unit"].isin(treated)]
     series = _series(panel, rows)

@@ -4,6 +4,8 @@ line and the column."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -25,8 +27,14 @@ def prepare_panel(
     treated_from: str,
     weights: str | None = None,
     log_outcome: bool = False,
+    outcome_is_log: bool = False,
 ) -> Panel:
     """Check and standardise a panel; raise PanelError with a plain message when it cannot."""
+    if log_outcome and outcome_is_log:
+        raise PanelError(
+            "Give either log_outcome (take the log of the outcome) or outcome_is_log (it is "
+            "already a log), not both."
+        )
     _check_columns(frame, [unit, time, outcome, treated_from] + ([weights] if weights else []))
     data = pd.DataFrame(
         {
@@ -43,6 +51,12 @@ def prepare_panel(
     data["g"] = _read_first_treated(data, labels, dates, treated_from, notes)
     data = _without_always_treated(data, notes)
     data["y"] = _modelled_outcome(data, log_outcome)
+    if not (log_outcome or outcome_is_log) and _looks_logged(data["y_raw"], outcome):
+        notes.append(
+            f"The outcome {outcome!r} looks like a logarithm (small values that are not whole "
+            "numbers): if it is, give --outcome-is-log so that the change is read as "
+            "exp(estimate) - 1, not as the estimate over the mean of the logs."
+        )
     data = data.sort_values(["unit", "t"]).reset_index(drop=True)
     if data["unit"].nunique() == 0:
         raise PanelError("No unit is left to estimate with.")
@@ -54,6 +68,7 @@ def prepare_panel(
         period_dates=dates,
         weighted=bool(weights),
         log_outcome=log_outcome,
+        outcome_is_log=outcome_is_log,
         notes=notes,
     )
 
@@ -151,6 +166,19 @@ def _modelled_outcome(data: pd.DataFrame, log_outcome: bool) -> pd.Series:
     return np.log(data["y_raw"])
 
 
+def _looks_logged(values: pd.Series, name: str) -> bool:
+    """Named as a log ("log_rate", "lnsales"), or most values fractional, some below zero and
+    none above the log of a large count: what logs of counts and rates look like (a rate per
+    100,000 is fractional too, but not below zero)."""
+    numbers = values.astype(float)
+    if numbers.empty or (numbers % 1 == 0).all():
+        return False
+    if re.search(r"log|^ln", name.lower()):
+        return True
+    fractional = float((numbers % 1 != 0).mean())
+    return fractional > 0.5 and bool((numbers < 0).any()) and bool((numbers < 25).all())
+
+
 def _first_bad_line(mask: pd.Series) -> int | None:
     """The file line of the first True (line 1 is the header)."""
     positions = np.flatnonzero(mask.to_numpy(dtype=bool))
@@ -189,6 +217,14 @@ def _read_first_treated(
     """The position of each unit's first treated period (the first period on or after the
     value given), NaN for never treated; one value per unit."""
     raw = data["first"].astype("string").str.strip().replace("", pd.NA)
+    # 0 is how R's did, csdid and Stata mark a unit never treated: read it so, as empty
+    zero = pd.to_numeric(raw, errors="coerce") == 0
+    if zero.any():
+        notes.append(
+            f"{data.loc[zero.to_numpy(), 'unit'].nunique()} unit(s) with 0 in column {name!r} "
+            "count as never treated (as R's did, csdid and Stata mark them)."
+        )
+        raw = raw.mask(zero.fillna(False))
     if dates is None:
         values = pd.to_numeric(raw, errors="coerce")
         axis = np.array([float(label) for label in labels])

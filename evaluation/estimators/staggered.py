@@ -46,6 +46,9 @@ def staggered(panel: Panel) -> Result:
     low, high, p = interval(estimate, se, None)
     rows, pre_estimates, pre_psi = _event_rows(cells)
     details = _details(panel, cells)
+    details["periods_averaged"] = [panel.periods[min(cells.cohorts)], panel.periods[-1]]
+    details["aggregation"] = "simple"
+    details.update(_all_pre_cells_test(cells))
     if pre_estimates:
         psi = np.column_stack(pre_psi)
         covariance = psi.T @ psi / cells.n**2
@@ -176,6 +179,26 @@ def _details(panel: Panel, cells: _Cells) -> dict[str, Any]:
             {"group": panel.periods[g], "period": panel.periods[t], "att": a}
             for (g, t), a in zip(cells.cells, cells.att.tolist(), strict=True)
         ],
+    }
+
+
+def _all_pre_cells_test(cells: _Cells) -> dict[str, Any]:
+    """The pre-test R's did and csdid print: a Wald test that every group-time effect before
+    its group's start is zero (all of them, where the project's own test takes the nearest
+    leads of the event study); None where the cells outnumber what the units can test."""
+    pre = [k for k, (g, t) in enumerate(cells.cells) if t < g]
+    if not pre:
+        return {"pretrend_all_p": None}
+    psi = cells.inf[:, pre]
+    covariance = psi.T @ psi / cells.n**2
+    if len(pre) >= cells.n or np.linalg.matrix_rank(covariance) < len(pre):
+        return {"pretrend_all_p": None, "pretrend_all_df": len(pre)}
+    estimates = cells.att[pre]
+    statistic = float(estimates @ np.linalg.solve(covariance, estimates))
+    return {
+        "pretrend_all_chi2": statistic,
+        "pretrend_all_p": float(stats.chi2.sf(statistic, len(pre))),
+        "pretrend_all_df": len(pre),
     }
 
 

@@ -76,9 +76,10 @@ def synth(panel: Panel) -> Result:
             "placebo_rank": rank,
             "placebo_ratios": dict(zip(design.names, placebo_ratios, strict=True)),
             "counterfactual_mean": baseline,
+            "periods_averaged": [panel.periods[start], panel.periods[-1]],
         },
     )
-    if panel.log_outcome:
+    if panel.log_outcome or panel.outcome_is_log:
         result.scale = "log"
         result.relative = math.expm1(estimate)
     elif baseline > 0:

@@ -400,6 +400,7 @@ def panel_from_csv(
     treated_from: str,
     weights: str | None = None,
     log_outcome: bool = False,
+    outcome_is_log: bool = False,
 ) -> Panel:
     """Read an analyst's panel CSV (the command and the upload page). Raises PanelError
     with a plain message for a file that is not a readable CSV or lacks the columns."""
@@ -431,6 +432,7 @@ def panel_from_csv(
         treated_from=treated_from,
         weights=weights or None,
         log_outcome=log_outcome,
+        outcome_is_log=outcome_is_log,
     )
 
 

@@ -1,6 +1,8 @@
 import json
+import math
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -151,3 +153,73 @@ def test_log_outcome_is_refused_when_the_outcome_has_zeros(tmp_path):
     with pytest.raises(CommandError, match=r"cannot be logged.*count model"):
         run(str(path), *COLUMNS, "--log-outcome")
     assert "Method:" in run(str(path), *COLUMNS)  # without the option it runs
+
+
+# ------------------------------------------------------------------------------ as R's did, csdid and Stata write panels
+
+
+def test_zero_in_the_first_treated_column_means_never_treated(tmp_path, panel_file):
+    """R's did, csdid and Stata write 0 for never treated: not a period before the data."""
+    frame = staggered_panel().drop(columns="treat")
+    frame["first"] = frame["first"].fillna(0).astype(int)
+    path = tmp_path / "zeros.csv"
+    frame.to_csv(path, index=False)
+    with_zeros = json.loads(run(str(path), *COLUMNS, "--json"))
+    with_blanks = json.loads(run(str(panel_file), *COLUMNS, "--json"))
+    assert with_zeros["method"] == "staggered"
+    assert with_zeros["estimate"] == pytest.approx(with_blanks["estimate"], rel=1e-9)
+    assert any("0 in column 'first' count as never treated" in w for w in with_zeros["warnings"])
+    assert "0 for never treated" in " ".join(CommandHelp.text())
+
+
+class CommandHelp:
+    @staticmethod
+    def text() -> list[str]:
+        from evaluation.management.commands.evaluate_panel import Command
+
+        parser = Command().create_parser("manage.py", "evaluate_panel")
+        return parser.format_help().split()
+
+
+def test_an_outcome_already_in_logs_reads_as_exp_minus_one(tmp_path):
+    frame = staggered_panel(effect=-0.2).drop(columns="treat")
+    frame["y"] = (frame["y"] - 5) / 10  # small fractional values, some below 0: logs
+    path = tmp_path / "logs.csv"
+    frame.to_csv(path, index=False)
+    plain = json.loads(run(str(path), *COLUMNS, "--json"))
+    assert any("--outcome-is-log" in w for w in plain["warnings"])
+    logged = json.loads(run(str(path), *COLUMNS, "--outcome-is-log", "--json"))
+    assert logged["estimate"] == pytest.approx(plain["estimate"], rel=1e-9)
+    assert logged["relative"] == pytest.approx(math.expm1(logged["estimate"]), rel=1e-9)
+    assert logged["scale"] == "log"
+    assert not any("--outcome-is-log" in w for w in logged["warnings"])
+    with pytest.raises(CommandError):
+        run(str(path), *COLUMNS, "--outcome-is-log", "--log-outcome")
+
+
+def test_the_text_names_the_headline_the_periods_and_both_pretrend_tests(tmp_path):
+    # enough units for every pre-period cell to be tested (R's did refuses a singular one too)
+    panel_file = tmp_path / "large.csv"
+    staggered_panel(units=200, never=50).drop(columns="treat").to_csv(panel_file, index=False)
+    text = run(str(panel_file), *COLUMNS)
+    assert "Headline: the simple overall ATT" in text
+    assert "not the dynamic" in text
+    assert "Periods averaged: 13 to 36" in text
+    assert "Pre-trend test, nearest periods before the start: p = " in text
+    assert "every group-time effect before its start (as R's did and csdid print): p = " in text
+    result = json.loads(run(str(panel_file), *COLUMNS, "--json"))
+    assert 0 < result["details"]["pretrend_all_p"] < 1
+    # 3 cohorts, each with a group-time effect in every period before its start but the first
+    assert result["details"]["pretrend_all_df"] == (13 - 2) + (19 - 2) + (25 - 2)
+
+
+def test_the_synthetic_controls_text_lists_the_donor_weights(tmp_path):
+    frame = staggered_panel(cohorts=(np.nan,), never=39).drop(columns="treat")
+    frame.loc[frame["unit"] == "u00", "first"] = 25
+    path = tmp_path / "one.csv"
+    frame.to_csv(path, index=False)
+    text = run(str(path), *COLUMNS, "--method", "synth")
+    assert "Headline: the mean gap between the treated unit and its synthetic control" in text
+    assert "Periods averaged: 25 to 36" in text
+    weights = text.split("Donor weights: ")[1].splitlines()[0]
+    assert weights.startswith("u") and float(weights.split(", ")[0].split(" ")[1]) > 0

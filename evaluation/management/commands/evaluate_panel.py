@@ -22,8 +22,8 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []  # data commands: the URLconf need not load
     help = (
         "Estimate the effect of a treatment on a panel CSV (one row per unit and period). "
-        "--treated-from names the column holding the period a unit is first treated, empty "
-        "for never treated."
+        "--treated-from names the column holding the period a unit is first treated; empty "
+        "or 0 for never treated (0 is how R's did, csdid and Stata mark them)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,13 +34,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--treated-from",
             required=True,
-            help="Column of the first treated period; empty for never treated.",
+            help="Column of the first treated period; empty or 0 for never treated (as R's did, "
+            "csdid and Stata write them).",
         )
         parser.add_argument("--weights", help="Column of weights (e.g. population).")
-        parser.add_argument(
+        logs = parser.add_mutually_exclusive_group()
+        logs.add_argument(
             "--log-outcome",
             action="store_true",
             help="Model log(outcome); refused when the outcome has zeros.",
+        )
+        logs.add_argument(
+            "--outcome-is-log",
+            action="store_true",
+            help="The outcome is already a log (e.g. log sales): the change is reported as "
+            "exp(estimate) - 1.",
         )
         parser.add_argument(
             "--method",
@@ -68,6 +76,7 @@ class Command(BaseCommand):
                 treated_from=options["treated_from"],
                 weights=options.get("weights"),
                 log_outcome=options["log_outcome"],
+                outcome_is_log=options["outcome_is_log"],
             )
             result = panel_estimate(panel, options.get("method"))
         except PanelError as error:
@@ -87,10 +96,31 @@ def _se_scale(plain: dict[str, Any]) -> str:
     return f" (on the {scale} scale)" if scale else ""
 
 
+# what each method's headline estimate is
+HEADLINES = {
+    "staggered": "the simple overall ATT: every cohort's effect in every period from its start "
+    "on, averaged with cohort-size weights (did's and csdid's `simple` aggregation), not the "
+    "dynamic (event-time) average",
+    "synth": "the mean gap between the treated unit and its synthetic control (a weighted mix "
+    "of the donors below) over the periods after the start",
+    "twfe": "the two-way fixed effects coefficient on being treated after the start (unit and "
+    "period effects)",
+    "event-study": "the mean of the event study's coefficients after the start",
+    "its": "the change in level at the start, as a rate ratio of the series' counts",
+}
+
+
 def _text(result: Result) -> str:
     plain = result.as_dict()
+    details = plain.get("details") or {}
     lines = [
         f"Method: {EvaluationMethod(result.method).label}",
+        f"Headline: {HEADLINES.get(result.method, 'the estimate of the method above')}",
+    ]
+    averaged = details.get("periods_averaged")
+    if averaged:
+        lines.append(f"Periods averaged: {averaged[0]} to {averaged[1]}")
+    lines += [
         f"Estimate: {_number(plain['estimate'])} ({plain['scale']})",
         f"Standard error: {_number(plain['std_error'])}{_se_scale(plain)}",
         f"95% CI: {_number(plain['ci_low'])} to {_number(plain['ci_high'])}",
@@ -98,6 +128,27 @@ def _text(result: Result) -> str:
     ]
     if plain["relative"] is not None:
         lines.append(f"As a change: {plain['relative'] * 100:+.1f}%")
+    weights = details.get("weights")
+    if weights:
+        shown = sorted(weights.items(), key=lambda item: -item[1])
+        lines.append("Donor weights: " + ", ".join(f"{name} {w:.3f}" for name, w in shown))
+    lines += _pretrend_lines(details)
     for warning in result.warnings:
         lines.append(f"Warning: {warning}")
     return "\n".join(lines)
+
+
+def _pretrend_lines(details: dict[str, Any]) -> list[str]:
+    lines = []
+    if "pretrend_p" in details:
+        lines.append(
+            "Pre-trend test, nearest periods before the start: p = "
+            + _number(details.get("pretrend_p"))
+        )
+    if "pretrend_all_p" in details:
+        lines.append(
+            "Pre-trend test, every group-time effect before its start (as R's did and csdid "
+            f"print): p = {_number(details.get('pretrend_all_p'))}"
+            + (f" ({details['pretrend_all_df']} effects)" if details.get("pretrend_all_df") else "")
+        )
+    return lines
