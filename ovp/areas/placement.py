@@ -14,6 +14,7 @@ back on.
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import shapely
@@ -21,6 +22,9 @@ import shapely
 from ovp.areas.models import Area
 
 UNPLACED = -1
+# how far outside the city's edge a point may lie and still be taken as the city's (a point
+# geocoded to the far side of a boundary street): about a kilometre
+NEAR_EDGE_DEGREES = 0.01
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,33 @@ class AreaIndex:
             inside = shapely.intersects_xy(geometry, x[candidates], y[candidates])
             placed[candidates[inside]] = area_id
         return placed
+
+    @cached_property
+    def outline(self) -> shapely.Geometry | None:
+        """The areas together (the city's outline for this kind), prepared."""
+        if not self.geometries:
+            return None
+        union = shapely.union_all(self.geometries)
+        shapely.prepare(union)
+        return union
+
+    def near(
+        self, lons: np.ndarray, lats: np.ndarray, tolerance: float = NEAR_EDGE_DEGREES
+    ) -> np.ndarray:
+        """Whether each point lies within `tolerance` degrees of the areas (inside included)."""
+        x = np.asarray(lons, dtype=np.float64)
+        y = np.asarray(lats, dtype=np.float64)
+        near = np.zeros(x.shape, dtype=bool)
+        if self.outline is None:
+            return near
+        minx, miny = self.bounds[:, 0].min() - tolerance, self.bounds[:, 1].min() - tolerance
+        maxx, maxy = self.bounds[:, 2].max() + tolerance, self.bounds[:, 3].max() + tolerance
+        with np.errstate(invalid="ignore"):
+            box = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+        at = np.flatnonzero(box)
+        if at.size:
+            near[at] = shapely.dwithin(self.outline, shapely.points(x[at], y[at]), tolerance)
+        return near
 
 
 def build_index(kind: str) -> AreaIndex:

@@ -26,6 +26,15 @@ class ImportUploadForm(forms.Form):
         help_text="Another city's layout: build a mapping first (Incident data, Build a mapping).",
     )
     file = forms.FileField(label="Export (CSV)")
+    other_city_ok = forms.BooleanField(
+        required=False,
+        label="It is this city's export: import it even though its points lie outside the city",
+    )
+
+    def __init__(self, *args: Any, ask_other_city: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_other_city and not (self.data and self.data.get("other_city_ok")):
+            del self.fields["other_city_ok"]
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]

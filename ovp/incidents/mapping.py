@@ -37,6 +37,10 @@ from django.core.exceptions import ValidationError
 from ovp.areas.models import AreaKind
 from ovp.incidents.models import AgeBand, IncidentSource, Race, Sex
 
+# the code of the ValidationError an import raises for a file whose points lie mostly outside
+# the city (importing/city_check.py): the upload page asks before going on
+OTHER_CITY = "other_city"
+
 # what may follow a date in its column: a time of day, or anything
 REST_CHOICES = ("time", "ignore")
 

@@ -21,13 +21,27 @@ from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource
 logger = logging.getLogger(__name__)
 
 
-def import_enqueue(*, uploaded: UploadedFile, source: IncidentSource, user: User) -> ImportRun:
-    """Keep an uploaded export and queue its import (a Celery task, after commit)."""
+def import_enqueue(
+    *, uploaded: UploadedFile, source: IncidentSource, user: User, other_city_ok: bool = False
+) -> ImportRun:
+    """Keep an uploaded export and queue its import (a Celery task, after commit). A file
+    whose points lie mostly outside the city is refused here, while the user is on the page
+    (ValidationError code OTHER_CITY), unless `other_city_ok`."""
     from ovp.incidents import tasks
+    from ovp.incidents.importing.city_check import OTHER_CITY, city_check
 
-    source_mapping(source)  # a source without a usable mapping fails here, not in the worker
+    # a source without a usable mapping fails here, not in the worker
+    mapping = source_mapping(source)
+    if not other_city_ok and uploaded.file is not None:
+        check = city_check(uploaded.file, mapping)
+        if check.other_city:
+            raise ValidationError(check.message(), code=OTHER_CITY)
     run = ImportRun.objects.create(
-        source=source, file_name=(uploaded.name or "upload.csv")[:500], created_by=user
+        source=source,
+        file_name=(uploaded.name or "upload.csv")[:500],
+        created_by=user,
+        # the user confirmed the file is the city's: the worker's import does not ask again
+        summary={"other_city_ok": True} if other_city_ok else {},
     )
     path = Path(settings.MEDIA_ROOT) / "imports" / f"{run.uuid}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,6 +80,7 @@ def import_run_queued(*, run_id: int) -> ImportRun:
         source=run.source,
         run=run,
         progress=progress,
+        other_city_ok=bool((run.summary or {}).get("other_city_ok")),
     )
     if isinstance(path, Path):
         # imported: the victims and the rejected-rows report keep what matters; a failed

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +21,7 @@ from ovp.core.exports import spreadsheet_safe
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
-from ovp.incidents.mapping import mapping_from_json
+from ovp.incidents.mapping import OTHER_CITY, mapping_from_json
 from ovp.incidents.models import AggregationRun, ImportRun, IncidentSource
 from ovp.incidents.suppression import MIN_POSSIBLE
 
@@ -163,11 +163,23 @@ def imports(request: AuthedRequest) -> HttpResponse:
                 uploaded=form.cleaned_data["file"],
                 source=form.chosen_source(),
                 user=request.user,
+                other_city_ok=bool(form.cleaned_data.get("other_city_ok")),
             ),
         )
         if queued.value is not None:
             messages.info(request, "The file was queued for import: this page shows how it went.")
             return redirect("incidents:import_detail", uuid=queued.value.uuid)
+        if form.has_error(NON_FIELD_ERRORS, OTHER_CITY):
+            # ask before going on: the same choices, the file chosen again, and a box to tick
+            messages.warning(
+                request,
+                " ".join(str(error) for error in form.non_field_errors())
+                + " To go on, choose the file again and tick the box below.",
+            )
+            form = ImportUploadForm(
+                initial={name: request.POST.get(name) for name in ("source", "preset")},
+                ask_other_city=True,
+            )
     return render(
         request,
         "incidents/imports.html",

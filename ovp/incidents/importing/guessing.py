@@ -158,10 +158,11 @@ MAX_DISTINCT = 200
 
 
 def read_sample(
-    source: str | IO[bytes], *, rows: int = SAMPLE_ROWS, runs: int = SAMPLE_RUNS
+    source: str | IO[bytes], *, rows: int = SAMPLE_ROWS, runs: int = SAMPLE_RUNS, head: bool = False
 ) -> Sample:
     """Runs of consecutive rows spread evenly over the file, every value as text, and the
-    distinct values of each column that has few."""
+    distinct values of each column that has few; with `head`, only the first `rows` rows
+    (read at once, without reading the rest of the file)."""
     names = _header(source)
     size = _size(source)
     block = 1 << 20
@@ -185,6 +186,10 @@ def read_sample(
             pieces.append(batch.slice(next_start - seen, run))
             next_start += stride
         seen += batch.num_rows
+        if head:
+            pieces = [batch.slice(0, rows)]
+            distinct = {}
+            break
         for name in list(distinct):
             distinct[name].update(pc.unique(batch.column(name)).to_pylist())
             if len(distinct[name]) > MAX_DISTINCT:

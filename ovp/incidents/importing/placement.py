@@ -75,7 +75,9 @@ class Placer:
 
     def place(self, victims: pd.DataFrame) -> Placed:
         """Each victim in one area of every kind: by point; for the export's own kind, by
-        its area code where the point is missing, 0,0 or outside the city."""
+        its area code where the point is missing, at 0,0, or just outside the city's edge
+        (NEAR_EDGE_DEGREES): never for a point far away, in another city, whose code may
+        happen to be one of this city's."""
         lons = victims["longitude"].to_numpy(dtype=np.float64, na_value=np.nan)
         lats = victims["latitude"].to_numpy(dtype=np.float64, na_value=np.nan)
         by_kind: list[np.ndarray] = []
@@ -85,7 +87,7 @@ class Placer:
             if kind == self.area_kind:
                 how[placed != UNPLACED] = BY_POINT
                 by_code = self._by_code(victims["reported_area_code"])
-                fallback = (placed == UNPLACED) & ~np.isnan(by_code)
+                fallback = (placed == UNPLACED) & ~np.isnan(by_code) & ~self._far(index, lons, lats)
                 placed[fallback] = by_code[fallback].astype(np.int64)
                 how[fallback] = BY_CODE
             # not placed in this kind: the kind's marker, so every kind adds up to the city
@@ -97,6 +99,16 @@ class Placer:
             else np.full((len(victims), 1), NO_AREAS, dtype=np.int32)
         )
         return Placed(areas=areas, how=how)
+
+    @staticmethod
+    def _far(index: AreaIndex, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        """Points that are somewhere (not missing, not 0,0) and not near the city."""
+        somewhere = np.isfinite(lons) & np.isfinite(lats) & ~((lons == 0) & (lats == 0))
+        if index.outline is None or not somewhere.any():
+            return np.zeros(len(lons), dtype=bool)
+        far = somewhere.copy()
+        far[somewhere] = ~index.near(lons[somewhere], lats[somewhere])
+        return far
 
     def _by_code(self, reported: pd.Series) -> np.ndarray:
         """The id of each reported area code's area (NaN where none has it); each distinct

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ovp.core.faults import pause_for_fault_tests
 from ovp.incidents.importing import merging, reading
+from ovp.incidents.importing.city_check import OTHER_CITY, city_check
 from ovp.incidents.importing.placement import Placer
 from ovp.incidents.importing.producer import Export, Tally, copy_blocks, in_background
 from ovp.incidents.mapping import Mapping
@@ -39,6 +40,7 @@ def incidents_import(
     file_name: str = "",
     progress: Progress = _no_progress,
     today: date | None = None,
+    other_city_ok: bool = False,
 ) -> ImportRun:
     """Import one export of a source. Re-importing the same file changes nothing; a revised
     export records what it added, changed and removed. The victims land in one transaction;
@@ -53,7 +55,7 @@ def incidents_import(
     try:
         changes = _write_victims(
             location, mapping, source, run, tally,
-            progress=progress, today=today or timezone.localdate(),
+            progress=progress, today=today or timezone.localdate(), other_city_ok=other_city_ok,
         )  # fmt: skip
     except (ValidationError, psycopg.errors.DataError) as error:
         refusal = _refusal(error, str(location) if fetched else None, mapping)
@@ -82,13 +84,17 @@ def incidents_import(
 
 def _write_victims(
     location: str | Path | IO[bytes], mapping: Mapping, source: IncidentSource, run: ImportRun,
-    tally: Tally, *, progress: Progress, today: date,
+    tally: Tally, *, progress: Progress, today: date, other_city_ok: bool = False,
 ) -> dict[str, int]:  # fmt: skip
     """Read, check, place and merge the export in one transaction; what it added, changed
     and removed."""
     progress(5, "Reading the file")
     opened = reading.open_source(location)
     reading.check_columns(opened, mapping)
+    if not other_city_ok:
+        check = city_check(opened, mapping)
+        if check.other_city:
+            raise ValidationError(check.message(), code=OTHER_CITY)
     export = Export(
         source=opened, mapping=mapping, placer=Placer.for_kind(mapping.area_kind), today=today,
         source_id=source.pk, run_id=run.pk,

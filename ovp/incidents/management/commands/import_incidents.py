@@ -22,6 +22,12 @@ class Command(BaseCommand):
             "--source", help="name of the source (default: the preset or file name)"
         )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument(
+            "--other-city-ok",
+            action="store_true",
+            help="import even when most of the file's points lie outside the city's areas "
+            "(without it, such a file is refused as probably another city's)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # imported here, not with the module: --help and Django's command list start at
@@ -45,6 +51,7 @@ class Command(BaseCommand):
                 mapping=mapping,
                 source=source,
                 file_name=Path(str(options["location"])).name,
+                other_city_ok=options["other_city_ok"],
             )
         except ValidationError as error:
             raise CommandError("Nothing was imported: " + " ".join(error.messages)) from error
