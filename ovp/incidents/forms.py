@@ -144,7 +144,16 @@ class MappingBuilderForm(forms.Form):
     date = forms.ChoiceField(label="Date column")
     date_format = forms.CharField(
         initial="%Y-%m-%d",
-        help_text="As in Python: %m/%d/%Y is 08/23/2019, %Y-%m-%d is 2019-08-23.",
+        help_text="As in Python: %m/%d/%Y is 08/23/2019, %Y-%m-%d is 2019-08-23, "
+        "%B %d, %Y is September 30, 2019.",
+    )
+    date_rest = forms.ChoiceField(
+        label="After the date",
+        choices=[
+            ("time", "Nothing, or a time of day (anything else rejects the row)"),
+            ("ignore", "Anything: read the date and ignore the rest"),
+        ],
+        initial="time",
     )
     time = forms.ChoiceField(label="Time column", required=False)
     time_format = forms.CharField(initial="%H:%M:%S", required=False)
@@ -161,6 +170,13 @@ class MappingBuilderForm(forms.Form):
     area_kind = forms.ChoiceField(label="Kind of area the codes name", choices=[])
     age = forms.ChoiceField(label="Victim age column", required=False)
     age_in_years = forms.BooleanField(label="Ages are in years (not bands)", required=False)
+    age_values = forms.CharField(
+        label="Age bands",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line, e.g. 25-34=25-44. Use <18, 18-24, 25-44, 45-64, 65+. "
+        "Empty: the export writes the portal's bands.",
+    )
     sex = forms.ChoiceField(label="Victim sex column", required=False)
     sex_values = forms.CharField(
         label="Sex values",
@@ -176,6 +192,10 @@ class MappingBuilderForm(forms.Form):
         help_text="One per line, e.g. B=black. "
         "Use black, hispanic, white, asian_pacific, native, other.",
     )
+    hispanic = forms.ChoiceField(label="Separate Hispanic/Latino column", required=False)
+    hispanic_true = forms.CharField(
+        label="Values that mean Hispanic/Latino", required=False, help_text="Separated by commas."
+    )
     missing = forms.CharField(
         label="Values that mean not recorded", required=False, initial="(null), UNKNOWN"
     )
@@ -183,7 +203,11 @@ class MappingBuilderForm(forms.Form):
     def __init__(self, *args, columns: list[str], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if isinstance(field, forms.ChoiceField) and name not in ("shape", "area_kind"):
+            if isinstance(field, forms.ChoiceField) and name not in (
+                "shape",
+                "area_kind",
+                "date_rest",
+            ):
                 field.choices = _choices(columns)
         self.fields["area_kind"].choices = AreaKind.choices  # type: ignore[attr-defined]
 
@@ -208,6 +232,7 @@ class MappingBuilderForm(forms.Form):
             "victim_key": data["victim_key"] or None,
             "date": data["date"],
             "date_format": data["date_format"],
+            "date_rest": data["date_rest"] or "time",
             "time": data["time"] or None,
             "time_format": data["time_format"] or "%H:%M:%S",
             "fatal": data["fatal"] or None,
@@ -220,11 +245,15 @@ class MappingBuilderForm(forms.Form):
             "area_code": data["area_code"] or None,
             "area_kind": data["area_kind"],
             "age": data["age"] or None,
-            "age_values": "years" if data["age_in_years"] else {band: band for band in AGE_BANDS},
+            "age_values": "years"
+            if data["age_in_years"]
+            else (self._pairs(data["age_values"]) or {band: band for band in AGE_BANDS}),
             "sex": data["sex"] or None,
             "sex_values": self._pairs(data["sex_values"]),
             "race": data["race"] or None,
             "race_values": self._pairs(data["race_values"]),
+            "hispanic": data["hispanic"] or None,
+            "hispanic_true": self._list(data["hispanic_true"]),
             "missing": ["", *self._list(data["missing"])],
         }
         return document
@@ -234,6 +263,26 @@ class MappingBuilderForm(forms.Form):
         if not self.errors:
             mapping_from_json(self.mapping_json())
         return cleaned
+
+    @staticmethod
+    def initial_from(mapping: dict[str, Any]) -> dict[str, Any]:
+        """The form's fields filled from a mapping (a guessed one): the inverse of
+        `mapping_json`."""
+        initial: dict[str, Any] = {
+            name: value
+            for name, value in mapping.items()
+            if isinstance(value, str) and name != "age_values"
+        }
+        for name in ("fatal_true", "fatal_false", "hispanic_true"):
+            initial[name] = ", ".join(mapping.get(name) or [])
+        initial["missing"] = ", ".join(v for v in mapping.get("missing") or [] if v)
+        for name in ("sex_values", "race_values"):
+            initial[name] = "\n".join(f"{k}={v}" for k, v in (mapping.get(name) or {}).items())
+        ages = mapping.get("age_values")
+        initial["age_in_years"] = ages == "years"
+        if isinstance(ages, dict):
+            initial["age_values"] = "\n".join(f"{k}={v}" for k, v in ages.items())
+        return initial
 
 
 class AreaChoiceField(forms.ModelChoiceField):

@@ -247,6 +247,23 @@ def source_pull(request: AuthedRequest, uuid: str) -> HttpResponse:
 
 
 SAMPLE_ROWS = 200
+
+
+def _guess(uploaded: Any) -> dict[str, Any] | None:
+    """The mapping the portal guesses from the whole uploaded file (runs of rows spread over
+    it, each column's distinct values), as JSON for the session; None when it cannot read it
+    (the page then says what is wrong with the sample)."""
+    import pyarrow as pa
+
+    from ovp.incidents.importing.guessing import area_codes_by_kind, guess_mapping, read_sample
+
+    try:
+        uploaded.seek(0)
+        return guess_mapping(read_sample(uploaded.file), area_codes_by_kind()).as_json()
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
 SAMPLE_MAX_BYTES = 10 * 1024 * 1024
 
 
@@ -273,6 +290,7 @@ def mapping_builder(request: HttpRequest) -> HttpResponse:
                 upload.add_error("sample", "The sample needs a header line and at least one row.")
             else:
                 request.session["mapping_sample"] = "\n".join(lines) + "\n"
+                request.session["mapping_guess"] = _guess(upload.cleaned_data["sample"])
                 return redirect("incidents:mapping_builder")
         return render(request, "incidents/mapping_builder.html", {"upload": upload})
     if not sample:
@@ -291,8 +309,18 @@ def mapping_builder(request: HttpRequest) -> HttpResponse:
         )
     columns = [str(c) for c in table.columns]
     examples = {c: list(dict.fromkeys(table[c].head(50)))[:6] for c in columns}
-    form = MappingBuilderForm(request.POST or None, columns=columns)
-    context: dict[str, Any] = {"form": form, "examples": examples, "rows": len(table)}
+    guess = request.session.get("mapping_guess") or None
+    form = MappingBuilderForm(
+        request.POST or None,
+        columns=columns,
+        initial=MappingBuilderForm.initial_from(guess["mapping"]) if guess else None,
+    )
+    context: dict[str, Any] = {
+        "form": form,
+        "examples": examples,
+        "rows": len(table),
+        "guess": guess,
+    }
     if request.method == "POST" and form.is_valid():
         document = form.mapping_json()
         mapping = mapping_from_json(document)
@@ -330,6 +358,7 @@ def mapping_reset(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         request.session.pop("mapping_sample", None)
         request.session.pop("built_mapping", None)
+        request.session.pop("mapping_guess", None)
     return redirect("incidents:mapping_builder")
 
 

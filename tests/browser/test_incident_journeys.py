@@ -110,3 +110,61 @@ def test_staff_build_a_mapping_for_another_citys_export_and_save_it_as_a_source(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("link", name="gun-violence-archive")).to_be_visible()
     expect(page.get_by_role("cell", name="column mapping")).to_be_visible()
+
+
+def test_staff_upload_an_unseen_export_accept_the_guesses_and_import_it(page, staff, tmp_path):
+    """A row per victim, one timestamp column with AM/PM, district codes, no coordinates,
+    month names nowhere: the portal guesses every field; staff accept and import."""
+    from tests.incidents.test_guessing import _victim_rows
+
+    for code in range(1, 8):
+        AreaFactory(kind="district", code=str(code), name=f"District {code}",
+                    boundary=square(-75.0 + code / 100, 40.0))  # fmt: skip
+    export = tmp_path / "riverton_victims.csv"
+    import pandas as pd
+
+    pd.DataFrame(_victim_rows(300)).to_csv(export, index=False)
+
+    log_in(page, staff.email)
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
+        page.goto("/incidents/data/mapping/")
+        page.get_by_label("A sample of the export (CSV)").set_input_files(str(export))
+        page.get_by_role("button", name="Read the sample").click()
+        expect(page.get_by_role("heading", name="What the portal guessed")).to_be_visible()
+        # every field filled in from the guess
+        expect(page.get_by_label("Incident key column")).to_have_value("Case Number")
+        expect(page.get_by_label("Date column")).to_have_value("Occurred")
+        expect(page.get_by_label("Date format")).to_have_value("%m/%d/%Y")
+        expect(page.get_by_label("Time column")).to_have_value("Occurred")
+        expect(page.get_by_label("Fatal flag column (row per victim)")).to_have_value(
+            "Victim Outcome"
+        )
+        expect(page.get_by_label("Area code column")).to_have_value("Police District")
+        expect(page.get_by_label("Kind of area the codes name")).to_have_value("district")
+        expect(page.get_by_label("Separate Hispanic/Latino column")).to_have_value(
+            "Victim Ethnicity"
+        )
+        expect(page.get_by_text("coordinates: no latitude and longitude columns")).to_be_visible()
+
+        page.get_by_role("button", name="Try the mapping on the sample").click()
+        expect(page.get_by_role("heading", name="The mapping works on the sample")).to_be_visible()
+        expect(page.get_by_text("0 sample rows were rejected")).to_be_visible()
+        page.get_by_role("link", name="Save as a new source").click()
+        page.get_by_label("Name").fill("riverton")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("link", name="riverton")).to_be_visible()
+
+        open_from_menu(page, "Data", "Incident data")
+        page.get_by_label("Source", exact=True).select_option(label="riverton")
+        page.get_by_label("Export (CSV)").set_input_files(str(export))
+        page.get_by_role("button", name="Import").click()
+        expect(page.get_by_role("rowheader", name="Rows read")).to_be_visible(timeout=60_000)
+    summary = page.get_by_role("table", name="What the import found and did")
+    expect(summary.get_by_role("row", name=re.compile("Rows read"))).to_contain_text("300")
+    expect(summary.get_by_role("row", name=re.compile("Rejected rows"))).to_contain_text("0")
+    expect(summary.get_by_role("row", name=re.compile(r"People shot \(victims\)"))).to_contain_text(
+        "300"
+    )
+    expect(
+        summary.get_by_role("row", name=re.compile("by the export's district code"))
+    ).to_contain_text("300")
