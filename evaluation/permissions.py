@@ -1,21 +1,11 @@
-"""Who may do what in evaluation. Views call these; templates only mirror them."""
+"""Who may do what in evaluation. The rules live where they are enforced, not in functions
+nobody calls:
 
-from evaluation.models import NeedsAssessment
-from ovp.accounts.models import User
-from ovp.accounts.permissions import can_use_office
-from stakeholders.permissions import is_current_board_member
-
-
-def can_run_evaluations(user: User) -> bool:
-    """Office staff run and read impact evaluations; board members and grantees do not."""
-    return can_use_office(user)
-
-
-def can_manage_assessments(user: User) -> bool:
-    """Office staff draft, edit, send and publish needs assessments and answer comments."""
-    return can_use_office(user)
-
-
-def can_review_assessment(user: User, assessment: NeedsAssessment) -> bool:
-    """A board-role user who currently sits on the assessment's board."""
-    return is_current_board_member(user, assessment.board)
+- impact evaluations and the office's side of needs assessments are office pages
+  (`ovp.accounts.permissions.office_required` on every view in evaluation/views/);
+- a board member reaches an assessment only through `evaluation.selectors.assessments`, which
+  scopes to the boards they currently sit on (`stakeholders.permissions.is_current_board_member`):
+  any other assessment answers 404, as does a draft never sent;
+- the permissions matrix (tests/test_permissions_matrix.py) asks every evaluation URL as every
+  role.
+"""

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from grants.models import Application, Award, QuarterlyReport, ReportAttachment, ReviewAssignment
+from grants.models import Application, QuarterlyReport, ReportAttachment, ReviewAssignment
 from ovp.accounts.models import OFFICE_ROLES, Role, User
 from ovp.accounts.permissions import can_use_office, has_role
 from ovp.core.actions import AuthedRequest
@@ -30,13 +30,6 @@ def get_application_for_grantee(request: AuthedRequest, uuid: Any) -> Applicatio
         Application.objects.for_organisations_of(request.user).select_related(
             "funding_round", "organisation"
         ),
-        uuid=uuid,
-    )
-
-
-def get_award_for_grantee(request: AuthedRequest, uuid: Any) -> Award:
-    return get_object_or_404(
-        Award.objects.for_organisations_of(request.user).select_related("organisation", "fund"),
         uuid=uuid,
     )
 

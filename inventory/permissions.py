@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from inventory.models import Program, ProgramUpdateProposal
+from inventory.models import Program
 from ovp.accounts.models import Role, User
 from ovp.accounts.permissions import can_use_office, has_role
 from ovp.core.actions import AuthedRequest
@@ -29,12 +29,3 @@ def get_program_for_grantee(request: AuthedRequest, uuid: str) -> Program:
     if not can_propose_update(request.user, program):
         raise Http404("No such program among your organisation's.")
     return program
-
-
-def get_proposal_for_grantee(request: AuthedRequest, uuid: str) -> ProgramUpdateProposal:
-    proposal = get_object_or_404(
-        ProgramUpdateProposal.objects.select_related("program", "organisation"), uuid=uuid
-    )
-    if not proposal.organisation.members.filter(pk=request.user.pk).exists():
-        raise Http404("No such proposal among your organisation's.")
-    return proposal

@@ -328,8 +328,3 @@ class ActionItem(models.Model):
     @property
     def days_overdue(self) -> int:
         return (timezone.localdate() - self.due_on).days if self.is_overdue else 0
-
-
-def user_person(user: "User") -> Person | None:
-    """The registry's record of a portal user, if there is one."""
-    return Person.objects.filter(user=user).first() if user.is_authenticated else None

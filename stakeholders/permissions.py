@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ovp.accounts.models import Role, User
 from ovp.accounts.permissions import can_use_office, has_role
-from stakeholders.models import Board, BoardMembership, Goal, Meeting
+from stakeholders.models import Board, BoardMembership
 
 
 def can_see_contact_details(user: User) -> bool:
@@ -23,11 +23,6 @@ def can_edit_registry(user: User) -> bool:
     return can_use_office(user)
 
 
-def can_view_registry(user: User) -> bool:
-    """Organisations, people and the accountability view."""
-    return can_use_office(user)
-
-
 def is_current_board_member(user: User, board: Board, today: date | None = None) -> bool:
     if not has_role(user, Role.BOARD):
         return False
@@ -36,19 +31,3 @@ def is_current_board_member(user: User, board: Board, today: date | None = None)
         .filter(board=board, person__user=user)
         .exists()
     )
-
-
-def can_view_board(user: User, board: Board) -> bool:
-    """The office, or a board-role user who currently sits on this board."""
-    return can_use_office(user) or is_current_board_member(user, board)
-
-
-def can_view_meeting(user: User, meeting: Meeting) -> bool:
-    return can_view_board(user, meeting.board)
-
-
-def can_view_goal(user: User, goal: Goal) -> bool:
-    """City-wide goals are the office's; a board's goals are also its members'."""
-    if can_use_office(user):
-        return True
-    return goal.board is not None and is_current_board_member(user, goal.board)

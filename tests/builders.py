@@ -20,9 +20,9 @@ from grants.services.reports import report_approve, report_submit
 from inventory.models import Program
 from ovp.areas.models import Area
 from ovp.incidents.aggregation import incidents_aggregate
+from ovp.incidents.importing import incidents_import
 from ovp.incidents.mapping import PRESETS
 from ovp.incidents.models import Period, PeriodCount
-from ovp.incidents.services import incidents_import
 from tests.factories import FundFactory, StaffFactory
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"

@@ -23,10 +23,6 @@ def can_use_office(user: User | AnonymousUser) -> bool:
     return has_role(user, *OFFICE_ROLES)
 
 
-def can_administer(user: User | AnonymousUser) -> bool:
-    return has_role(user, Role.ADMIN)
-
-
 def role_required(*roles: str) -> Callable[[View], View]:
     """Anonymous visitors go to login; a signed-in user of another role gets 403."""
 

@@ -22,6 +22,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ovp.core.forms import add_service_errors
 
@@ -44,7 +45,11 @@ def post_action(
     done: str | Callable[[T], str],
     then: str,
 ) -> HttpResponse:
-    """Call the service; show its refusal as an error or ``done`` as a success; go to ``then``."""
+    """Call the service; show its refusal as an error or ``done`` as a success; go to ``then``
+    (a path on this site, built with ``reverse``: anything else goes to the home page, so a
+    caller passing on what the request says cannot make an open redirect)."""
+    if not url_has_allowed_host_and_scheme(then, allowed_hosts=None) or not then.startswith("/"):
+        then = "/"
     try:
         result = run()
     except ValidationError as error:

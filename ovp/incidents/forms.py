@@ -154,6 +154,7 @@ class MappingBuilderForm(forms.Form):
             ("ignore", "Anything: read the date and ignore the rest"),
         ],
         initial="time",
+        required=False,
     )
     time = forms.ChoiceField(label="Time column", required=False)
     time_format = forms.CharField(initial="%H:%M:%S", required=False)

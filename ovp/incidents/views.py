@@ -53,12 +53,12 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @office_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedRequest) -> HttpResponse:
     return render(request, "incidents/dashboard.html", _dashboard_context(request))
 
 
 @office_required
-def dashboard_csv(request: HttpRequest, chart: str) -> HttpResponse:
+def dashboard_csv(request: AuthedRequest, chart: str) -> HttpResponse:
     context = _dashboard_context(request)
     if "dashboard" not in context:
         raise Http404("No data yet.")
@@ -192,7 +192,7 @@ def imports(request: AuthedRequest) -> HttpResponse:
 
 
 @office_required
-def import_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def import_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     run = get_object_or_404(ImportRun.objects.select_related("source"), uuid=uuid)
     template = (
         "incidents/partials/import_progress.html"
@@ -203,7 +203,7 @@ def import_detail(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def import_rejected(request: HttpRequest, uuid: str) -> HttpResponse:
+def import_rejected(request: AuthedRequest, uuid: str) -> HttpResponse:
     run = get_object_or_404(ImportRun, uuid=uuid)
     if not run.rejected_report:
         raise Http404("This import rejected no rows.")
@@ -213,12 +213,12 @@ def import_rejected(request: HttpRequest, uuid: str) -> HttpResponse:
 
 
 @office_required
-def sources(request: HttpRequest) -> HttpResponse:
+def sources(request: AuthedRequest) -> HttpResponse:
     return render(request, "incidents/sources.html", {"sources": IncidentSource.objects.all()})
 
 
 @office_required
-def source_edit(request: HttpRequest, uuid: str | None = None) -> HttpResponse:
+def source_edit(request: AuthedRequest, uuid: str | None = None) -> HttpResponse:
     source = get_object_or_404(IncidentSource, uuid=uuid) if uuid else None
     initial = {}
     if source is None and request.session.get("built_mapping"):
@@ -272,7 +272,7 @@ SAMPLE_MAX_BYTES = 10 * 1024 * 1024
     message=lambda: too_large(SAMPLE_MAX_BYTES, "The sample", "the first rows are enough"),
 )
 @office_required
-def mapping_builder(request: HttpRequest) -> HttpResponse:
+def mapping_builder(request: AuthedRequest) -> HttpResponse:
     """Build a column mapping from a sample of another city's export, and try it on the sample."""
     import pandas as pd
 
@@ -344,7 +344,7 @@ def mapping_builder(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def mapping_download(request: HttpRequest) -> HttpResponse:
+def mapping_download(request: AuthedRequest) -> HttpResponse:
     document = request.session.get("built_mapping")
     if not document:
         raise Http404("Build a mapping first.")
@@ -354,7 +354,7 @@ def mapping_download(request: HttpRequest) -> HttpResponse:
 
 
 @office_required
-def mapping_reset(request: HttpRequest) -> HttpResponse:
+def mapping_reset(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         request.session.pop("mapping_sample", None)
         request.session.pop("built_mapping", None)
@@ -389,7 +389,7 @@ def targets(request: AuthedRequest) -> HttpResponse:
 
 
 @office_required
-def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def target_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     from ovp.incidents import targets as paths
     from ovp.incidents.models import ViolenceTarget
 

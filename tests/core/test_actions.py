@@ -151,3 +151,11 @@ def test_a_service_that_returns_nothing_is_still_done():
     assert outcome  # true though the value is None: views test the outcome, not its value
     assert outcome.value is None
     assert form.errors == {}
+
+
+@pytest.mark.parametrize(
+    "then", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)", "evil.example"]
+)
+def test_an_action_never_redirects_off_the_site(then):
+    response = post_action(_posted(), lambda: None, done="Done.", then=then)
+    assert response["Location"] == "/"

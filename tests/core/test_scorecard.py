@@ -34,7 +34,7 @@ def at(day: date, hour: int = 12):
 
 
 @pytest.fixture
-def two_precincts(db):
+def scorecard_precincts(db):
     return [
         AreaFactory(kind="precinct", code=str(n), name=name, population=50_000,
                     min_lon=west, max_lon=west + 0.01, boundary=square(west, 40.0))
@@ -43,7 +43,7 @@ def two_precincts(db):
 
 
 @pytest.fixture
-def city_data(two_precincts):
+def city_data(scorecard_precincts):
     nypd_source = source_for(name="nypd-test", preset="nypd")
     shootings = city()
     load(rows_of(shootings), nypd_source)
@@ -66,10 +66,10 @@ def test_the_violence_figures_recount_the_raw_rows(city_data, client_for, staff)
 
 
 def test_the_money_and_lateness_figures_recount_the_grants(
-    two_precincts, organisation_a, grantee_a, staff, client_for
+    scorecard_precincts, organisation_a, grantee_a, staff, client_for
 ):
     with at(date(2026, 1, 2)):
-        award = make_award(organisation_a, areas=two_precincts)  # $120,000 for 2026
+        award = make_award(organisation_a, areas=scorecard_precincts)  # $120,000 for 2026
         other = make_award(organisation_a, amount="60000.00", title="Summer jobs",
                            lines=[("Wages", "60000.00")],
                            tranches=[("30000.00", date(2026, 1, 15), None),
@@ -102,7 +102,7 @@ def test_the_money_and_lateness_figures_recount_the_grants(
 
 
 def test_other_funding_counts_programs_the_office_does_not_fund(
-    two_precincts, organisation_a, client_for, staff
+    scorecard_precincts, organisation_a, client_for, staff
 ):
     from tests.factories import ProgramFactory
 

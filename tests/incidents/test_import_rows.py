@@ -18,8 +18,8 @@ INCIDENTS = {"shape": "incident", "incident_key": "id", "date": "day",
              "date_format": "%B %d, %Y", "killed": "killed", "injured": "injured"}  # fmt: skip
 
 
-def _import(text: str, mapping: dict):
-    mapping = mapping_from_json(mapping)
+def _import(text: str, document: dict):
+    mapping = mapping_from_json(document)
     return incidents_import(location=BytesIO(text.encode()), mapping=mapping,
                             source=source_for(name="t", mapping=mapping), today=date(2025, 1, 1))  # fmt: skip
 

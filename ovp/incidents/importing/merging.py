@@ -109,9 +109,9 @@ def _first_import(
                 ids_used_up_to(cursor, VICTIM, first_id + tally.victims - 1)
     else:
         copy_victims(cursor, VICTIM, blocks_from(None))
-    # the columns the next queries (an aggregation, a merge) lean on; autovacuum does the rest
-    # a small sample is enough for their plans (a fifth of the default's rows, a fifth of
-    # the time); autovacuum analyzes the table fully later
+    # the columns the next queries (an aggregation, a merge) lean on: a small sample is enough
+    # for their plans (a fifth of the default's rows, a fifth of the time); autovacuum
+    # analyzes the table fully later
     cursor.execute("SET LOCAL default_statistics_target = 20")
     cursor.execute(_sql("ANALYZE {victim} ({source}, {record_key}, {occurred_on}, {removed_at})"))
     mark_days_dirty(cursor, sorted(tally.days))
