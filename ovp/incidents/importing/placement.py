@@ -87,7 +87,8 @@ class Placer:
             if kind == self.area_kind:
                 how[placed != UNPLACED] = BY_POINT
                 by_code = self._by_code(victims["reported_area_code"])
-                fallback = (placed == UNPLACED) & ~np.isnan(by_code) & ~self._far(index, lons, lats)
+                fallback = (placed == UNPLACED) & ~np.isnan(by_code)
+                fallback &= ~self._far(index, lons, lats, fallback)
                 placed[fallback] = by_code[fallback].astype(np.int64)
                 how[fallback] = BY_CODE
             # not placed in this kind: the kind's marker, so every kind adds up to the city
@@ -101,9 +102,10 @@ class Placer:
         return Placed(areas=areas, how=how)
 
     @staticmethod
-    def _far(index: AreaIndex, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
-        """Points that are somewhere (not missing, not 0,0) and not near the city."""
-        somewhere = np.isfinite(lons) & np.isfinite(lats) & ~((lons == 0) & (lats == 0))
+    def _far(index: AreaIndex, lons: np.ndarray, lats: np.ndarray, among: np.ndarray) -> np.ndarray:
+        """Of the rows `among`, the points that are somewhere (not missing, not 0,0) and not
+        near the city (only those: a Point per row of a million-row block would cost)."""
+        somewhere = among & np.isfinite(lons) & np.isfinite(lats) & ~((lons == 0) & (lats == 0))
         if index.outline is None or not somewhere.any():
             return np.zeros(len(lons), dtype=bool)
         far = somewhere.copy()
