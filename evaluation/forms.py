@@ -94,7 +94,7 @@ class PanelForm(forms.Form):
     treated_from = forms.CharField(
         label="First treated period column",
         max_length=100,
-        help_text="The period a unit is first treated; empty for never treated.",
+        help_text="The period a unit is first treated; empty or 0 for never treated.",
     )
     weights = forms.CharField(label="Weights column", max_length=100, required=False)
     log_outcome = forms.BooleanField(
@@ -102,10 +102,23 @@ class PanelForm(forms.Form):
         required=False,
         help_text="Not possible when the outcome is 0 anywhere: use a count model then.",
     )
+    outcome_is_log = forms.BooleanField(
+        label="The outcome is already a log",
+        required=False,
+        help_text="The change is then reported as exp(estimate) - 1.",
+    )
     method = forms.ChoiceField(
         choices=[("", "Chosen for the design"), *EvaluationMethod.choices],
         required=False,
     )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("log_outcome") and cleaned.get("outcome_is_log"):
+            raise forms.ValidationError(
+                "Choose one: model the log of the outcome, or the outcome is already a log."
+            )
+        return cleaned
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]

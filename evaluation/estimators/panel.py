@@ -167,16 +167,16 @@ def _modelled_outcome(data: pd.DataFrame, log_outcome: bool) -> pd.Series:
 
 
 def _looks_logged(values: pd.Series, name: str) -> bool:
-    """Named as a log ("log_rate", "lnsales"), or most values fractional, some below zero and
-    none above the log of a large count: what logs of counts and rates look like (a rate per
-    100,000 is fractional too, but not below zero)."""
+    """Named as a log ("log_rate", "lnsales", "lemp"), or most values fractional and all
+    within the range of the logs of counts and rates (-10 to 16, a count of nine million):
+    worth a warning, which says "if it is" (a small rate per 100,000 looks the same)."""
     numbers = values.astype(float)
     if numbers.empty or (numbers % 1 == 0).all():
         return False
-    if re.search(r"log|^ln", name.lower()):
+    if re.search(r"log|^ln|^l[a-z]{2,}$", name.lower()) and bool(numbers.abs().lt(30).all()):
         return True
     fractional = float((numbers % 1 != 0).mean())
-    return fractional > 0.5 and bool((numbers < 0).any()) and bool((numbers < 25).all())
+    return fractional > 0.5 and bool(numbers.between(-10, 16).all())
 
 
 def _first_bad_line(mask: pd.Series) -> int | None:
@@ -218,13 +218,13 @@ def _read_first_treated(
     value given), NaN for never treated; one value per unit."""
     raw = data["first"].astype("string").str.strip().replace("", pd.NA)
     # 0 is how R's did, csdid and Stata mark a unit never treated: read it so, as empty
-    zero = pd.to_numeric(raw, errors="coerce") == 0
+    zero = (pd.to_numeric(raw, errors="coerce") == 0).fillna(False).astype(bool)
     if zero.any():
         notes.append(
             f"{data.loc[zero.to_numpy(), 'unit'].nunique()} unit(s) with 0 in column {name!r} "
             "count as never treated (as R's did, csdid and Stata mark them)."
         )
-        raw = raw.mask(zero.fillna(False))
+        raw = raw.mask(zero)
     if dates is None:
         values = pd.to_numeric(raw, errors="coerce")
         axis = np.array([float(label) for label in labels])

@@ -180,6 +180,7 @@ def panel_upload(request: AuthedRequest) -> HttpResponse:
                 treated_from=data["treated_from"].strip(),
                 weights=data["weights"].strip() or None,
                 log_outcome=data["log_outcome"],
+                outcome_is_log=data["outcome_is_log"],
             )
             result = panel_estimate(panel, data["method"] or None).as_dict()
         except PanelError as problem:

@@ -167,6 +167,8 @@ def _type_problems(document: dict[str, Any]) -> list[str]:
                 for k, v in value.items()
             ):
                 problems.append("'keep' maps column names to lists of values in quotes")
+            elif any(not v for v in value.values()):
+                problems.append("'keep' lists at least one value for each column it names")
         elif value is not None and not isinstance(value, str):
             problems.append(f"{name!r} is text in quotes")
     return problems

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -157,15 +158,18 @@ def imports(request: AuthedRequest) -> HttpResponse:
 
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        queued = form_action(
-            form,
-            lambda: import_enqueue(
-                uploaded=form.cleaned_data["file"],
-                source=form.chosen_source(),
-                user=request.user,
-                other_city_ok=bool(form.cleaned_data.get("other_city_ok")),
-            ),
-        )
+
+        def enqueue() -> ImportRun:
+            # one transaction: a new source is not left behind when the import is refused
+            with transaction.atomic():
+                return import_enqueue(
+                    uploaded=form.cleaned_data["file"],
+                    source=form.chosen_source(),
+                    user=request.user,
+                    other_city_ok=bool(form.cleaned_data.get("other_city_ok")),
+                )
+
+        queued = form_action(form, enqueue)
         if queued.value is not None:
             messages.info(request, "The file was queued for import: this page shows how it went.")
             return redirect("incidents:import_detail", uuid=queued.value.uuid)
@@ -260,8 +264,8 @@ def _guess(uploaded: Any) -> dict[str, Any] | None:
     try:
         uploaded.seek(0)
         return guess_mapping(read_sample(uploaded.file), area_codes_by_kind()).as_json()
-    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, ValueError):
-        return None
+    except (pa.ArrowInvalid, OSError, UnicodeDecodeError, ValueError) as error:
+        return {"error": f"The portal could not guess a mapping from this file: {error}"}
 
 
 SAMPLE_MAX_BYTES = 10 * 1024 * 1024
@@ -313,7 +317,9 @@ def mapping_builder(request: AuthedRequest) -> HttpResponse:
     form = MappingBuilderForm(
         request.POST or None,
         columns=columns,
-        initial=MappingBuilderForm.initial_from(guess["mapping"]) if guess else None,
+        initial=MappingBuilderForm.initial_from(guess["mapping"])
+        if guess and "mapping" in guess
+        else None,
     )
     context: dict[str, Any] = {
         "form": form,

@@ -223,3 +223,25 @@ def test_the_synthetic_controls_text_lists_the_donor_weights(tmp_path):
     assert "Periods averaged: 25 to 36" in text
     weights = text.split("Donor weights: ")[1].splitlines()[0]
     assert weights.startswith("u") and float(weights.split(", ")[0].split(" ")[1]) > 0
+
+
+def test_zeros_and_blanks_together_both_mean_never_treated(tmp_path, panel_file):
+    frame = staggered_panel().drop(columns="treat")
+    never = frame["first"].isna()
+    frame["first"] = frame["first"].astype("Int64").astype(str).replace("<NA>", "")
+    frame.loc[never & (frame["unit"] < "u35"), "first"] = "0"
+    path = tmp_path / "mixed.csv"
+    frame.to_csv(path, index=False)
+    mixed = json.loads(run(str(path), *COLUMNS, "--json"))
+    blanks = json.loads(run(str(panel_file), *COLUMNS, "--json"))
+    assert mixed["estimate"] == pytest.approx(blanks["estimate"], rel=1e-9)
+
+
+def test_an_outcome_named_as_a_log_is_warned_about_though_all_positive(tmp_path):
+    frame = staggered_panel().drop(columns="treat").rename(columns={"y": "lemp"})
+    frame["lemp"] = frame["lemp"] / 2 + 2  # positive logs, as did's own example data
+    path = tmp_path / "lemp.csv"
+    frame.to_csv(path, index=False)
+    columns = [*COLUMNS[:4], "--outcome", "lemp", *COLUMNS[6:]]
+    result = json.loads(run(str(path), *columns, "--json"))
+    assert any("--outcome-is-log" in w for w in result["warnings"])

@@ -210,3 +210,50 @@ def test_the_command_prints_a_mapping_import_incidents_reads(tmp_path, db):
     call_command("guess_mapping", str(path), stdout=out)
     assert "Not decided" in out.getvalue() and "area_code" in out.getvalue()
     assert "import_incidents" in out.getvalue()
+
+
+# ------------------------------------------------------------------------------ what a guess must not take
+
+
+def test_a_killed_count_of_zeros_and_ones_beside_an_injured_count_is_a_count_not_a_flag():
+    rows = [{"Incident ID": str(n), "Incident Date": "2020-05-01",
+             "Victims Killed": str(n % 2), "Victims Injured": str(n % 4)} for n in range(200)]  # fmt: skip
+    mapping = guess_mapping(Sample.of(pd.DataFrame(rows)), {}).mapping
+    assert mapping["shape"] == "incident"
+    assert (mapping["killed"], mapping["injured"]) == ("Victims Killed", "Victims Injured")
+
+
+def test_a_report_date_and_time_are_not_the_incident_key_nor_the_time():
+    rows = [{"Report Date": f"06/{10 + n % 9}/2005", "Report Time": "22:00",
+             "Incident Number": f"R{n // 2:05d}", "Occurred": f"6/{1 + n % 9}/2005 7:00:00 PM",
+             "Died": "N", "Pct": "1"} for n in range(300)]  # fmt: skip
+    mapping = guess_mapping(Sample.of(pd.DataFrame(rows)), {}).mapping
+    assert mapping["incident_key"] == "Incident Number"
+    assert (mapping["date"], mapping["time"]) == ("Occurred", "Occurred")
+    assert mapping["time_format"] == "%I:%M:%S %p"
+
+
+def test_a_month_or_a_flag_is_not_an_area_code_though_its_values_are_codes():
+    codes = {"precinct": {str(n) for n in range(1, 78)}}
+    rows = [{"case": str(n), "date": "2020-05-01", "fatal": "N", "Month": str(1 + n % 12),
+             "inside": str(n % 2), "Beat": str(20 + n % 40)} for n in range(400)]  # fmt: skip
+    guess = guess_mapping(Sample.of(pd.DataFrame(rows)), codes)
+    assert guess.mapping["area_code"] == "Beat"
+    rows = [{key: value for key, value in row.items() if key != "Beat"} for row in rows]
+    guess = guess_mapping(Sample.of(pd.DataFrame(rows)), codes)
+    assert guess.mapping["area_code"] is None
+    # no code column: the kind is the city's own (the one loaded), so points count there
+    assert guess.mapping["area_kind"] == "precinct"
+
+
+def test_a_file_with_a_repeated_column_name_is_refused_with_its_name():
+    with pytest.raises(ValueError, match="more than one column named date"):
+        read_sample(io.BytesIO(b"id,date,date\n1,2020-01-01,2020-01-02\n"))
+
+
+def test_a_column_of_all_different_values_gets_no_value_map():
+    rows = [{"case": str(n), "date": "2020-05-01", "fatal": "N", "race": f"R{n}"}
+            for n in range(500)]  # fmt: skip
+    guess = guess_mapping(read_sample(_csv(rows)), {})
+    assert guess.mapping["race_values"] == {}
+    assert any("more than 200 different values" in line for line in guess.undecided)

@@ -6,6 +6,7 @@ from datetime import date
 from io import BytesIO, StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from ovp.incidents.importing import incidents_import
@@ -83,3 +84,19 @@ def test_a_row_filter_keeps_only_what_the_mapping_says_and_counts_the_rest_apart
     )
     with pytest.raises(Exception, match="keep"):
         mapping_from_json({**mapping, "keep": {"weapon": "Gun"}})
+
+
+def test_a_filter_compares_without_case_and_one_that_keeps_nothing_changes_nothing():
+    mapping = {"incident_key": "id", "date": "day", "date_format": "%Y-%m-%d", "fatal": "dead",
+               "fatal_true": ["Y"], "fatal_false": ["N"], "keep": {"weapon": ["gun"]}}  # fmt: skip
+    text = "id,day,dead,weapon\n1,2020-01-01,Y,GUN\n2,2020-01-01,N,Knife\n"
+    assert _import(text, mapping).summary["victims"] == 1
+    # a filter that keeps none of the rows would mark every victim of the source removed
+    wrong = {**mapping, "keep": {"weapon": ["firearm"]}}
+    with pytest.raises(ValidationError, match="keeps none of the file's 2 rows"):
+        _import(text, wrong)
+    from ovp.incidents.models import Victim
+
+    assert Victim.objects.filter(removed_at__isnull=True).count() == 1
+    with pytest.raises(ValidationError, match="at least one value"):
+        mapping_from_json({**mapping, "keep": {"weapon": []}})

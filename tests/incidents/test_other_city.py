@@ -101,3 +101,25 @@ def test_philadelphia_in_new_york_is_refused_and_its_codes_place_only_rows_witho
     # the README: 574 rows without coordinates; only those may be placed by their code
     assert run.summary["placed_by_point"] == 0
     assert 0 < run.summary["placed_by_code"] <= 574
+
+
+def test_a_refused_upload_leaves_no_new_source_behind(
+    two_precincts, staff, client_for, settings, tmp_path
+):
+    from ovp.incidents.models import IncidentSource
+
+    settings.MEDIA_ROOT = tmp_path
+    content = nypd_csv(_elsewhere()).getvalue()
+    client_for(staff).post("/incidents/data/", {
+        "preset": "nypd", "file": SimpleUploadedFile("far.csv", content, "text/csv"),
+    })  # fmt: skip
+    assert not IncidentSource.objects.exists()
+
+
+def test_a_refused_command_leaves_no_new_source_behind(two_precincts, tmp_path):
+    from ovp.incidents.models import IncidentSource
+
+    path = nypd_csv(_elsewhere(), tmp_path / "far.csv")
+    with pytest.raises(CommandError):
+        call_command("import_incidents", str(path), "--preset", "nypd", stdout=StringIO())
+    assert not IncidentSource.objects.exists()

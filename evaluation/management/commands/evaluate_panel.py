@@ -150,5 +150,11 @@ def _pretrend_lines(details: dict[str, Any]) -> list[str]:
             "Pre-trend test, every group-time effect before its start (as R's did and csdid "
             f"print): p = {_number(details.get('pretrend_all_p'))}"
             + (f" ({details['pretrend_all_df']} effects)" if details.get("pretrend_all_df") else "")
+            + (
+                "; with this many effects for these few units it rejects far too often: read "
+                "the test above"
+                if details.get("pretrend_all_reliable") is False
+                else ""
+            )
         )
     return lines

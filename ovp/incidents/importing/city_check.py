@@ -36,7 +36,8 @@ class CityCheck:
         return (
             f"{self.outside:,} of the first {self.points:,} points in this file lie outside "
             "every area of this city: it is probably not this city's export, so nothing was "
-            "imported. Check the file; if it is this city's, import it again and confirm."
+            "imported. Check the file; if it is this city's, import it again and confirm "
+            "(manage.py import_incidents: --other-city-ok)."
         )
 
 

@@ -88,6 +88,9 @@ _SPELLINGS = {
 }
 # columns about someone other than the victim, or about the police: never the victim's
 _NOT_VICTIM = re.compile(r"perp|susp|offend|officer|shooter|arrest|subject")
+_ANY_AREA = (
+    r"precinct|pct|dist|beat|sector|zone|area|ward|tract|council|neighbo|hood|community|nbhd|psa"
+)
 _AREA_WORDS: dict[str, str] = {
     AreaKind.PRECINCT: r"precinct|pct",
     AreaKind.DISTRICT: r"dist|district",
@@ -155,19 +158,41 @@ class Sample:
 
 
 MAX_DISTINCT = 200
+MAX_COLUMNS = 500
 
 
 def read_sample(
-    source: str | IO[bytes], *, rows: int = SAMPLE_ROWS, runs: int = SAMPLE_RUNS, head: bool = False
+    source: str | IO[bytes],
+    *,
+    rows: int = SAMPLE_ROWS,
+    runs: int = SAMPLE_RUNS,
+    head: bool = False,
 ) -> Sample:
     """Runs of consecutive rows spread evenly over the file, every value as text, and the
     distinct values of each column that has few; with `head`, only the first `rows` rows
-    (read at once, without reading the rest of the file)."""
-    names = _header(source)
-    size = _size(source)
+    (read at once, without reading the rest of the file).
+
+    A file object (an upload) is read into memory first, from its start, and left at its
+    start: Arrow reads ahead in threads of its own, so it is never handed the caller's file
+    object, whose position the import that follows relies on."""
+    if isinstance(source, str):
+        opened: Callable[[], str | pa.BufferReader] = lambda: source  # noqa: E731
+        size = os.path.getsize(source)
+    else:
+        data = _in_memory(source, limit=HEAD_BYTES if head else None)
+        opened, size = (lambda: pa.BufferReader(data)), data.size
+    names = _header(opened())
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"The file has more than one column named {', '.join(repeated)}.")
+    if len(names) > MAX_COLUMNS:
+        raise ValueError(
+            f"The file has {len(names):,} columns; an export of shootings has at most "
+            f"{MAX_COLUMNS:,}."
+        )
     block = 1 << 20
     reader = pacsv.open_csv(
-        source,
+        opened(),
         read_options=pacsv.ReadOptions(block_size=block, use_threads=False),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in names}, strings_can_be_null=False
@@ -189,6 +214,7 @@ def read_sample(
         if head:
             pieces = [batch.slice(0, rows)]
             distinct = {}
+            reader.close()
             break
         for name in list(distinct):
             distinct[name].update(pc.unique(batch.column(name)).to_pylist())
@@ -200,25 +226,26 @@ def read_sample(
     return Sample(table, {name: sorted(values) for name, values in distinct.items()})
 
 
-def _header(source: str | IO[bytes]) -> list[str]:
-    if hasattr(source, "seek"):
-        source.seek(0)
+HEAD_BYTES = 1 << 20
+
+
+def _in_memory(source: IO[bytes], *, limit: int | None) -> pa.Buffer:
+    """The file's bytes from its start (its first `limit` bytes, up to a whole line), in
+    Arrow's own buffer; the file object is put back at its start."""
+    source.seek(0)
+    data = source.read(limit) if limit else source.read()
+    source.seek(0)
+    if limit and len(data) == limit and b"\n" in data:
+        data = data[: data.rindex(b"\n") + 1]
+    return pa.py_buffer(data)
+
+
+def _header(source: str | pa.BufferReader) -> list[str]:
+    """The column names (from a reader of its own: Arrow reads ahead in threads)."""
     reader = pacsv.open_csv(source, read_options=pacsv.ReadOptions(block_size=1 << 16))
     names = list(reader.schema.names)
     reader.close()
-    if hasattr(source, "seek"):
-        source.seek(0)
     return names
-
-
-def _size(source: str | IO[bytes]) -> int:
-    if isinstance(source, str):
-        return os.path.getsize(source)
-    position = source.tell()
-    source.seek(0, os.SEEK_END)
-    size = source.tell()
-    source.seek(position)
-    return size
 
 
 # ------------------------------------------------------------------------------ guessing
@@ -303,7 +330,8 @@ def _guess_shape(guess: MappingGuess, sample: Sample, columns: list[str]) -> Non
     injured = _by_name(counted, r"injur|wound|hurt|nonfatal|non_fatal|shot")
     killed = [c for c in killed if c not in injured[:1]]
     flags = _fatal_flags(sample, columns)
-    if killed and injured and not (flags and flags[0][1] > 1):
+    # a killed column of 0s and 1s reads as a flag too: beside an injured count, it is a count
+    if killed and injured:
         _set(
             guess,
             "shape",
@@ -375,7 +403,9 @@ def _guess_keys(guess: MappingGuess, sample: Sample, columns: list[str]) -> None
     for column in columns:
         words = _words(column)
         values = sample.rows[column].astype(str).str.strip()
-        if not re.search(named, words) or re.search(r"victim|objectid|person|ucr|code", words):
+        if not re.search(named, words) or re.search(
+            r"victim|objectid|person|ucr|code|date|time|_dt$|^dt_|year|month", words
+        ):
             continue
         if values.isin(MISSING_VALUES).mean() > 0.01 or values.str.len().max() > 95:
             continue
@@ -460,11 +490,21 @@ def _guess_date(guess: MappingGuess, sample: Sample, columns: list[str]) -> None
 _CLOCK = r"\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*([AaPp]\.?[Mm]\.?)?"
 
 
+_NOT_OCCURRENCE = r"report|updat|created|entered|modif|received|dispatch|arriv|clear"
+
+
 def _guess_time(guess: MappingGuess, sample: Sample, columns: list[str]) -> None:
-    """A column of times of day; else the time written after the date in the date column."""
+    """The time written after the date in the date column (the occurrence's own); else a
+    column of times of day that is not a report's, an update's or a dispatch's."""
+    date = guess.mapping.get("date")
+    clocks = _times_in_date_column(guess, sample, date) if date else None
+    if clocks is not None:
+        _set(guess, "time", date, MEDIUM, "the date column holds the time after the date")
+        _set(guess, "time_format", _time_format(clocks), MEDIUM, "as the values are written")
+        return
     for column in columns:
         values = _values(sample, column)
-        if values.empty or column == guess.mapping.get("date"):
+        if values.empty or column == date or re.search(_NOT_OCCURRENCE, _words(column)):
             continue
         if values.str.fullmatch(_CLOCK).mean() >= 0.95:
             _set(guess, "time", column, HIGH, "its values are times of day")
@@ -474,20 +514,21 @@ def _guess_time(guess: MappingGuess, sample: Sample, columns: list[str]) -> None
             _set(guess, "time", column, MEDIUM, "times written as hours and minutes (2130)")
             _set(guess, "time_format", "%H%M", MEDIUM, "four digits, no colon")
             return
-    date = guess.mapping.get("date")
-    if date:
-        values = _values(sample, date)
-        with_time = values.str.contains(TRAILING_TIME, regex=True)
-        if with_time.mean() >= 0.95:
-            clocks = values[with_time].str.extract(f"({_CLOCK})", expand=False)[0]
-            if clocks.str.fullmatch(r"0?0:00(:00)?").all():
-                guess.mapping["time"] = None
-                guess.undecided.append(f"time: {date} writes midnight for every row (no time)")
-                return
-            _set(guess, "time", date, MEDIUM, "the date column holds the time after the date")
-            _set(guess, "time_format", _time_format(clocks), MEDIUM, "as the values are written")
-            return
     guess.mapping["time"] = None
+    guess.undecided.append("time: no column holds the time of day (hours are left unknown)")
+
+
+def _times_in_date_column(guess: MappingGuess, sample: Sample, date: str) -> pd.Series | None:
+    """The clock times written after the dates, when nearly every date has one and they are
+    not all midnight (a date column that writes 00:00:00 for every row holds no time)."""
+    values = _values(sample, date)
+    with_time = values.str.contains(TRAILING_TIME, regex=True)
+    if values.empty or with_time.mean() < 0.95:
+        return None
+    clocks = values[with_time].str.extract(f"({_CLOCK})", expand=False)[0]
+    if clocks.str.fullmatch(r"0?0:00(:00)?").all():
+        return None  # midnight for every row: no time (a separate column may hold it)
+    return clocks
 
 
 def _time_format(values: pd.Series) -> str:
@@ -543,21 +584,31 @@ def _guess_area(
         if codes.empty:
             continue
         words = _words(column)
+        named_any = bool(re.search(_ANY_AREA, words))
+        # a column not named as areas must look like codes, not a month, a flag or a count
+        if not named_any and (
+            codes.nunique() < 13
+            or re.search(r"month|year|day|hour|week|age|count|num|kill|injur", words)
+        ):
+            continue
         for kind in kinds:
             share = float(codes.isin(area_codes.get(kind, set())).mean())
             named = bool(re.search(_AREA_WORDS.get(kind, r"^$"), words))
             if share >= 0.8:
-                found.append((share + (0.5 if named else 0), column, kind, share))
+                score = share + (0.5 if named else 0) + (0.5 if named_any else 0)
+                found.append((score, column, kind, share, named_any))
     if found:
-        _, column, kind, share = max(found, key=lambda item: item[0])
+        _, column, kind, share, named_any = max(found, key=lambda item: item[0])
+        sure = HIGH if share >= 0.95 and named_any else MEDIUM if named_any else LOW
         _set(
             guess,
             "area_code",
             column,
-            HIGH if share >= 0.95 else MEDIUM,
-            f"{share:.0%} of its sampled values are codes of the portal's {kind} areas",
+            sure,
+            f"{share:.0%} of its sampled values are codes of the portal's {kind} areas"
+            + ("" if named_any else "; its name does not say areas: check it"),
         )
-        _set(guess, "area_kind", kind, HIGH if share >= 0.95 else MEDIUM, "the kind of those areas")
+        _set(guess, "area_kind", kind, sure, "the kind of those areas")
         return
     for kind, pattern in _AREA_WORDS.items():
         if area_kind and kind != area_kind:
@@ -574,7 +625,9 @@ def _guess_area(
             _set(guess, "area_kind", kind, LOW, "from the column's name")
             return
     guess.mapping["area_code"] = None
-    guess.mapping["area_kind"] = area_kind or AreaKind.PRECINCT
+    # placement by point counts for the mapping's kind: the city's own (the kind with most areas)
+    loaded = sorted(area_codes, key=lambda kind: -len(area_codes[kind]))
+    guess.mapping["area_kind"] = area_kind or (loaded[0] if loaded else AreaKind.PRECINCT)
     guess.undecided.append("area_code: no column holds codes of the portal's areas")
 
 
@@ -631,6 +684,11 @@ def _guess_age(guess: MappingGuess, sample: Sample, columns: list[str]) -> None:
         _set(guess, "age_values", "years", HIGH, "whole numbers from 0 to 120")
         return
     bands, unmapped = {}, []
+    if len(sample.values(column)) > MAX_DISTINCT:
+        _set(guess, "age", column, LOW, "its name says age")
+        guess.mapping["age_values"] = {}
+        guess.undecided.append(f"age_values: {column} has too many different values to map")
+        return
     for value in sorted(sample.values(column)):
         band = _age_band(value)
         if band:
@@ -663,8 +721,16 @@ def _word_map(
         guess.mapping[f"{name}_values"] = {}
         guess.undecided.append(f"{name}: no column names the victim's {name}")
         return
+    values = sample.values(column)
+    if len(values) > MAX_DISTINCT:
+        _set(guess, name, column, LOW, f"its name says {name}")
+        guess.mapping[f"{name}_values"] = {}
+        guess.undecided.append(
+            f"{name}_values: {column} has more than {MAX_DISTINCT} different values: not mapped"
+        )
+        return
     mapped, unmapped = {}, []
-    for value in sorted(sample.values(column)):
+    for value in sorted(values):
         category = meaning(value)
         if category:
             mapped[value] = category

@@ -155,9 +155,10 @@ class Days:
 
 def kept(column: Coded, values: list[str], rejections: Rejections) -> None:
     """Leave out the rows whose value in the column is not one the mapping keeps (a file of
-    homicides by any weapon, or of victims beside suspects): filtered out, not rejected."""
-    wanted = {value.strip() for value in values}
-    by_value = [value in wanted for value in column.uniques.to_pylist()]
+    homicides by any weapon, or of victims beside suspects), compared without regard to case:
+    filtered out, not rejected."""
+    wanted = {value.strip().casefold() for value in values}
+    by_value = [str(value).casefold() in wanted for value in column.uniques.to_pylist()]
     keep = np.append(np.asarray(by_value, dtype=bool), "" in wanted)[column.codes]
     rejections.leave_out(~keep, FILTERED_OUT)
 

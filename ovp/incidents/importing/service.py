@@ -110,6 +110,13 @@ def _write_victims(
         changes = merging.merge(
             cursor.cursor, blocks_from, tally, source_id=source.pk, run_id=run.pk
         )
+        if tally.rows_read and tally.filtered_out == tally.rows_read:
+            # a filter that keeps nothing would mark every victim of the source removed
+            raise ValidationError(
+                f"The mapping's row filter keeps none of the file's {tally.rows_read:,} rows, "
+                "so nothing was imported: check the values it keeps "
+                f"({', '.join(f'{k}: {v}' for k, v in mapping.keep.items())})."
+            )
         pause_for_fault_tests("import")
     progress(95, "Summing up")
     return changes

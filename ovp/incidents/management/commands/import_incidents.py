@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from ovp.incidents.mapping import PRESETS, mapping_for
 
@@ -45,14 +46,16 @@ class Command(BaseCommand):
                     ) from error
             mapping = mapping_for(preset=options["preset"], mapping_json=mapping_json)
             name = options["source"] or options["preset"] or Path(options["location"]).stem[:64]
-            source = source_for(name=name, preset=options["preset"] or "", mapping=mapping)
-            run = incidents_import(
-                location=options["location"],
-                mapping=mapping,
-                source=source,
-                file_name=Path(str(options["location"])).name,
-                other_city_ok=options["other_city_ok"],
-            )
+            # one transaction: a new source is not left behind when the import is refused
+            with transaction.atomic():
+                source = source_for(name=name, preset=options["preset"] or "", mapping=mapping)
+                run = incidents_import(
+                    location=options["location"],
+                    mapping=mapping,
+                    source=source,
+                    file_name=Path(str(options["location"])).name,
+                    other_city_ok=options["other_city_ok"],
+                )
         except ValidationError as error:
             raise CommandError("Nothing was imported: " + " ".join(error.messages)) from error
         if options["json"]:
