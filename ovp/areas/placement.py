@@ -119,11 +119,14 @@ def _version(kind: str) -> str:
 
 
 def area_index(kind: str) -> AreaIndex:
-    """The prepared index for a kind, rebuilt when its areas change (kept per process)."""
+    """The prepared index for a kind, rebuilt when its areas change (kept per process, one per
+    kind: an import places in every kind, so keeping only the last one built would build each
+    kind's again on every import)."""
     key = (kind, _version(kind))
     index = _indexes.get(key)
     if index is None:
-        _indexes.clear()
+        for stale in [known for known in _indexes if known[0] == kind]:
+            del _indexes[stale]
         index = _indexes[key] = build_index(kind)
     return index
 

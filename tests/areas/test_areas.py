@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from ovp.areas.models import Area
-from ovp.areas.placement import UNPLACED, build_index, place_points
+from ovp.areas.placement import UNPLACED, area_index, build_index, place_points
 from ovp.areas.services import areas_load_geojson
 from tests.builders import shared_data
 from tests.factories import AreaFactory, square
@@ -136,6 +136,16 @@ def test_placement_index_sees_areas_loaded_after_it_was_built():
     AreaFactory(code="B2", min_lon=-74.99, max_lon=-74.98, boundary=square(-74.99, 40.0))
     second = place_points(kind="neighbourhood", lons=np.array([-74.985]), lats=np.array([40.005]))
     assert Area.objects.get(pk=second[0]).code == "B2"
+
+
+def test_each_kind_keeps_its_index_while_another_kind_is_placed():
+    """An import places in every kind: each kind's index is built once, not once per kind."""
+    AreaFactory(code="N1", kind="neighbourhood", boundary=square(-75.0, 40.0))
+    AreaFactory(code="P1", kind="precinct", boundary=square(-75.0, 40.0))
+    neighbourhoods = area_index("neighbourhood")
+    precincts = area_index("precinct")
+    assert area_index("neighbourhood") is neighbourhoods
+    assert area_index("precinct") is precincts
 
 
 def test_bad_features_are_all_listed_and_nothing_is_saved():

@@ -14,7 +14,7 @@ forms however many rows a file has.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 import numpy as np
@@ -25,7 +25,9 @@ import pyarrow.compute as pc
 TIME_DIRECTIVES = ("%H", "%I", "%M", "%S", "%p", "%f", "%z", "%Z", "%X", "%c", "%T", "%R")
 # what may follow a date: a time of day with optional seconds, fraction, AM/PM and zone
 _ZONE = r"(?:\s*(?:Z|UTC|GMT|[A-Z]{3}|[+-]\d{2}(?::?\d{2})?))?"
-_TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?" + _ZONE
+# a time of day as cities write it: hours and minutes, seconds and a fraction, AM/PM
+CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?"
+_TIME = CLOCK + _ZONE
 TRAILING_TIME = r"(?:[ T]+|\s*,\s*)" + _TIME + r"\s*$"
 # what may follow a time the format reads: a fraction of a second or a zone
 _TIME_REST = re.compile(r"^(?:[.,]\d+)?" + _ZONE + r"\s*$")
@@ -41,17 +43,24 @@ def reads_time(fmt: str) -> bool:
 def read_day(value: str, fmt: str, rest: str = "time") -> date | None:
     """The day ``value`` holds in format ``fmt``, as ``datetime.strptime`` reads it; what follows
     the date is ignored when it is a time (``rest="time"``) or always (``rest="ignore"``)."""
+    read = _strptime_start(value, fmt, lambda extra: _rest_allowed(extra, fmt, rest))
+    return read.date() if read else None
+
+
+def _strptime_start(value: str, fmt: str, allowed: Callable[[str], bool]) -> datetime | None:
+    """``datetime.strptime`` of the value, or of its start when what the format leaves over
+    (strptime's "unconverted data remains") is `allowed`; None when neither reads."""
     try:
-        return datetime.strptime(value, fmt).date()
+        return datetime.strptime(value, fmt)
     except ValueError as error:
         message = str(error)
         if not message.startswith(_UNCONVERTED):
             return None
         extra = message[len(_UNCONVERTED) :]
-    if not extra or not _rest_allowed(extra, fmt, rest):
+    if not extra or not allowed(extra):
         return None
     try:
-        return datetime.strptime(value[: -len(extra)], fmt).date()
+        return datetime.strptime(value[: -len(extra)], fmt)
     except ValueError:
         return None
 
@@ -131,16 +140,5 @@ def _clock_hours(values: pa.Array) -> np.ndarray:
 
 
 def _strptime_hour(value: str | None, fmt: str) -> float:
-    if value is None:
-        return float("nan")
-    try:
-        return float(datetime.strptime(value, fmt).hour)
-    except ValueError as error:
-        message = str(error)
-        if message.startswith(_UNCONVERTED):
-            try:
-                extra = message[len(_UNCONVERTED) :]
-                return float(datetime.strptime(value[: -len(extra)], fmt).hour)
-            except ValueError:
-                return float("nan")
-        return float("nan")
+    read = _strptime_start(value, fmt, lambda extra: True) if value is not None else None
+    return float(read.hour) if read else float("nan")

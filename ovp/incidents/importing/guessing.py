@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ovp.areas.models import AreaKind, normalize_area_code
-from ovp.incidents.importing.dates import TRAILING_TIME, read_day
+from ovp.incidents.importing.dates import CLOCK, TRAILING_TIME, read_day
 from ovp.incidents.mapping import Mapping, mapping_from_json
 from ovp.incidents.models import AgeBand, Race, Sex
 
@@ -487,9 +487,6 @@ def _guess_date(guess: MappingGuess, sample: Sample, columns: list[str]) -> None
     _set(guess, "date_format", fmt, HIGH if not ties else LOW, reason)
 
 
-_CLOCK = r"\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*([AaPp]\.?[Mm]\.?)?"
-
-
 _NOT_OCCURRENCE = r"report|updat|created|entered|modif|received|dispatch|arriv|clear"
 
 
@@ -506,7 +503,7 @@ def _guess_time(guess: MappingGuess, sample: Sample, columns: list[str]) -> None
         values = _values(sample, column)
         if values.empty or column == date or re.search(_NOT_OCCURRENCE, _words(column)):
             continue
-        if values.str.fullmatch(_CLOCK).mean() >= 0.95:
+        if values.str.fullmatch(CLOCK).mean() >= 0.95:
             _set(guess, "time", column, HIGH, "its values are times of day")
             _set(guess, "time_format", _time_format(values), HIGH, "as the values are written")
             return
@@ -525,7 +522,7 @@ def _times_in_date_column(guess: MappingGuess, sample: Sample, date: str) -> pd.
     with_time = values.str.contains(TRAILING_TIME, regex=True)
     if values.empty or with_time.mean() < 0.95:
         return None
-    clocks = values[with_time].str.extract(f"({_CLOCK})", expand=False)[0]
+    clocks = values[with_time].str.extract(f"({CLOCK})", expand=False)
     if clocks.str.fullmatch(r"0?0:00(:00)?").all():
         return None  # midnight for every row: no time (a separate column may hold it)
     return clocks
