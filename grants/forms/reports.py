@@ -28,7 +28,8 @@ def guidance_link(resource: Resource | None) -> SafeString | str:
         return ""
     url = reverse("inventory:library_resource", kwargs={"uuid": resource.uuid})
     return format_html(
-        ' <a href="{}" target="_blank" rel="noopener" data-testid="guidance">How to collect it: {}</a>',
+        ' <a href="{}" target="_blank" rel="noopener" data-testid="guidance">'
+        "How to collect it: {}</a>",
         url,
         resource.title,
     )
