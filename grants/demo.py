@@ -43,7 +43,7 @@ from grants.services.review import (
     review_submit,
     reviewers_assign,
 )
-from inventory.models import Program, Strategy
+from inventory.models import Program, Resource, Strategy
 from ovp.accounts.demo import DEMO_PASSWORD
 from ovp.accounts.models import Role, User
 from ovp.accounts.services import user_upsert
@@ -380,3 +380,25 @@ def _open_round(fund, organisations, programs, areas, staff, board) -> None:  # 
     submitted = application_submit(application=submitted, user=eastgate.members.first() or staff,
                                    now=_moment(date(2026, 11, 14)))  # fmt: skip
     reviewers_assign(application=submitted, reviewers=[staff, board], assigned_by=staff)
+
+
+# each metric's data-collection guidance in the resource library (inventory's demo publishes it)
+METRIC_GUIDANCE = {
+    "participants-enrolled": "Counting participants: data-collection guide",
+    "participants-active": "Counting participants: data-collection guide",
+    "participants-reinjured": "Counting participants: data-collection guide",
+    "outreach-contacts": "Recording outreach contacts and mediations",
+    "conflicts-mediated": "Recording outreach contacts and mediations",
+    "referrals-made": "Tracking referrals to services",
+    "referrals-completed": "Tracking referrals to services",
+}
+
+
+@demo_seeder
+def seed_metric_guidance(city: DemoCity) -> None:
+    resources = {r.title: r for r in Resource.objects.filter(title__in=METRIC_GUIDANCE.values())}
+    linked = 0
+    for slug, title in METRIC_GUIDANCE.items():
+        if title in resources:
+            linked += Metric.objects.filter(slug=slug).update(guidance=resources[title])
+    city.log(f"  metric guidance: {linked} metrics linked to the library")

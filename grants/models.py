@@ -559,6 +559,15 @@ class Metric(models.Model):
         editable=False,
         help_text="The report's own column, for the built-in metrics.",
     )
+    guidance = models.ForeignKey(
+        "inventory.Resource",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guided_metrics",
+        help_text="How to collect it: a resource of the library, linked beside the definition "
+        "for those who may see it.",
+    )
 
     class Meta:
         ordering = ["strategy", "name"]

@@ -2,10 +2,10 @@
 by the extension and by the file's first bytes (so a renamed program is refused), one size
 limit (OVP_GRANT_UPLOAD_MAX_MB) and one rule for the name kept."""
 
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+
+from ovp.core import uploads
 
 # what each allowed extension's file must start with; CSV is checked as text instead
 ALLOWED_UPLOADS: dict[str, tuple[bytes, ...]] = {
@@ -23,8 +23,7 @@ NAME_LENGTH = 200  # ApplicationDocument.name and ReportAttachment.name
 
 def extension_of(name: str) -> str:
     """The allowed-type key of a file name ("pdf"), or "" when it has no extension."""
-    suffix = PurePath(name).suffix.lower()
-    return suffix.lstrip(".")
+    return uploads.extension_of(name)
 
 
 def too_large(upload: UploadedFile) -> bool:
@@ -34,21 +33,16 @@ def too_large(upload: UploadedFile) -> bool:
 def content_matches(upload: UploadedFile, extension: str) -> bool:
     """Whether the file's first bytes are those of its (allowed) extension; a CSV is text in
     whatever encoding the spreadsheet saved it, so it only has to hold no NUL byte."""
+    signatures = ALLOWED_UPLOADS[extension]
+    if signatures:
+        return uploads.starts_with(upload, signatures)
     upload.seek(0)
     head = upload.read(4096)
     upload.seek(0)
-    signatures = ALLOWED_UPLOADS[extension]
-    return head.startswith(signatures) if signatures else b"\x00" not in head
+    return b"\x00" not in head
 
 
 def kept_name(filename: str) -> str:
     """The name a file keeps: its own, without folders, cut to NAME_LENGTH characters with
     its extension kept."""
-    name = PurePath(filename).name.strip() or "attachment"
-    if len(name) > NAME_LENGTH:
-        stem, dot, extension = name.rpartition(".")
-        if dot and stem and len(extension) < 20:
-            name = f"{stem[: NAME_LENGTH - len(extension) - 1]}.{extension}"
-        else:
-            name = name[:NAME_LENGTH]
-    return name
+    return uploads.kept_name(filename, NAME_LENGTH)

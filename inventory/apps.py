@@ -9,5 +9,7 @@ class InventoryConfig(AppConfig):
     nav_items = (
         NavItem("Inventory", "inventory:program_list", ("admin", "staff"), "Programs"),
         NavItem("Strengths and gaps", "inventory:gaps", ("admin", "staff"), "Programs"),
+        NavItem("Resource library", "inventory:resource_list", ("admin", "staff"), "Programs"),
         NavItem("My programs", "inventory:my_programs", ("grantee",)),
+        NavItem("Resources", "inventory:library", ("grantee", "board")),
     )

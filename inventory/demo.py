@@ -5,8 +5,20 @@ reaches one of them and group violence intervention two."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from inventory.models import Evidence, Program, ProgramStatus, ServiceArea, Strategy, Tier
+from inventory.models import (
+    Audience,
+    Evidence,
+    Language,
+    Program,
+    ProgramStatus,
+    Resource,
+    ServiceArea,
+    Strategy,
+    Tier,
+)
+from ovp.accounts.models import User
 from ovp.areas.models import Area, AreaKind
 from ovp.core.demo import DemoCity, demo_seeder
 from stakeholders.models import Organisation
@@ -89,3 +101,103 @@ def seed_programs(city: DemoCity) -> None:
                 program=program, area=areas[code], started_on=since, defaults={"ended_on": ended}
             )
     city.log(f"  programs: {len(DEMO_PROGRAMS)}")
+
+
+# ------------------------------------------------------------------------- resource library
+
+
+def leaflet_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page PDF with a title and lines of text, written by hand (no library needed):
+    the demo's toolkits and guidance are real PDFs that any viewer opens."""
+
+    def text(value: str) -> str:
+        safe = value.encode("latin-1", "replace").decode("latin-1")
+        return safe.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    rows = [f"BT /F1 18 Tf 56 780 Td ({text(title)}) Tj ET"]
+    rows += [
+        f"BT /F1 11 Tf 56 {748 - 16 * n} Td ({text(line)}) Tj ET" for n, line in enumerate(lines)
+    ]
+    stream = "\n".join(rows).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+A = Audience
+# title, audience, strategy, topics, language, summary, (file name and the PDF's lines) or link
+DEMO_RESOURCES: list[tuple] = [
+    ("Counting participants: data-collection guide", A.GRANTEES, "", ["data collection", "reporting"], Language.ENGLISH,
+     "Who counts as enrolled and as active each quarter, and how to keep the sign-in sheets that back the figures.",
+     ("counting-participants.pdf", ["Enrolled: agreed to take part and had a first session this quarter.", "Active: any session, contact or service this quarter.", "Count each person once per quarter; keep sign-in sheets for 3 years.", "Never send names to the office: the report takes counts only."])),
+    ("Recording outreach contacts and mediations", A.GRANTEES, S.STREET_OUTREACH, ["data collection", "outreach"], Language.ENGLISH,
+     "A contact log and a mediation log, with what counts as a contact and as a mediated conflict.",
+     ("outreach-contacts-and-mediations.pdf", ["A contact: face to face, with a person at high risk, on the street or at home.", "A mediation: staff stepped into a dispute likely to turn violent.", "One conflict counts once, however many people were in it.", "Log each on the day, with the worker's initials and the block."])),
+    ("Tracking referrals to services", A.GRANTEES, "", ["data collection", "referrals"], Language.ENGLISH,
+     "When a referral is made and when it is completed, with a follow-up checklist.",
+     ("tracking-referrals.pdf", ["Made: the participant agreed and the service was contacted.", "Completed: the participant attended a first appointment.", "Follow up within 14 days; record the date of the first appointment."])),
+    ("Street outreach toolkit", A.GRANTEES, S.STREET_OUTREACH, ["toolkit", "outreach", "safety"], Language.ENGLISH,
+     "Shift planning, safety protocols and hospital hand-offs for outreach teams.",
+     ("street-outreach-toolkit.pdf", ["1. Plan shifts around the hours of highest risk.", "2. Work in pairs; check in with the supervisor every two hours.", "3. After a shooting: the hospital team's number is on the back page.", "4. Debrief every week; secondary trauma is real."])),
+    ("Quarterly briefing for the advisory board", A.BOARD, "", ["briefing", "governance"], Language.ENGLISH,
+     "Where the money went this quarter, what grantees report and the questions for the next meeting.",
+     ("board-briefing.pdf", ["Awards: 6 active, 2 late reports.", "Shootings are down in the two neighbourhoods with outreach teams.", "For the next meeting: the needs assessment of Linden."])),
+    ("Grant monitoring checklist", A.OFFICE, "", ["monitoring"], Language.ENGLISH,
+     "The office's own checklist for site visits and report reviews.",
+     ("monitoring-checklist.pdf", ["Before a site visit: read the last two reports.", "On site: sign-in sheets, contact logs, referral follow-ups."])),
+    ("Safe storage saves lives", A.PUBLIC, "", ["safe storage", "families"], Language.ENGLISH,
+     "A flyer on locking up guns at home, with where to get a free cable lock.",
+     ("safe-storage-flyer.pdf", ["Store guns locked and unloaded.", "Keep ammunition locked separately.", "Free cable locks at every police district office and library.", "Worried about someone? Call 988, any time."])),
+    ("Guardar las armas de forma segura", A.PUBLIC, "", ["safe storage", "families"], Language.SPANISH,
+     "Folleto sobre guardar las armas bajo llave en casa.",
+     ("almacenamiento-seguro.pdf", ["Guarde las armas descargadas y bajo llave.", "Guarde las municiones por separado.", "Candados gratis en las oficinas de distrito y bibliotecas."])),
+    ("CrimeSolutions: community violence intervention", A.PUBLIC, S.VIOLENCE_INTERRUPTION, ["evidence"], Language.ENGLISH,
+     "The federal clearinghouse's ratings of violence interruption programs.",
+     "https://crimesolutions.ojp.gov/"),
+]  # fmt: skip
+
+
+@demo_seeder
+def seed_resources(city: DemoCity) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inventory.resources.services import resource_create, resource_version_add
+
+    staff = User.objects.get(email="staff@demo.ovp")
+    for title, audience, strategy, topics, language, summary, content in DEMO_RESOURCES:
+        if Resource.objects.filter(title=title).exists():
+            continue
+        given: dict[str, Any] = {"url": content} if isinstance(content, str) else {}
+        if not given:
+            name, lines = content
+            given["upload"] = SimpleUploadedFile(name, leaflet_pdf(title, lines))
+        resource = resource_create(
+            user=staff, title=title, summary=summary, strategy=strategy, topics=topics,
+            language=language, audience=audience, note="First edition.", **given,
+        )  # fmt: skip
+        if title == "Street outreach toolkit":  # a second edition: the first one is kept
+            lines = [*content[1], "5. New: the city's shooting review calls, every Monday."]
+            resource_version_add(
+                resource=resource,
+                user=staff,
+                upload=SimpleUploadedFile(content[0], leaflet_pdf(title, lines)),
+                note="Second edition: adds the shooting review calls.",
+            )
+    city.log(f"  resources: {Resource.objects.count()}")

@@ -6,15 +6,24 @@ that impact evaluation reads later; its dates matter as much as the program's ow
 
 import uuid
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from ovp.areas.models import Area
 from stakeholders.models import Organisation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from ovp.accounts.models import User
 
 
 class Strategy(models.TextChoices):
@@ -226,3 +235,146 @@ class ProgramUpdateProposal(models.Model):
 
     def __str__(self) -> str:
         return f"Update to {self.program} ({self.get_status_display()})"
+
+
+# ------------------------------------------------------------------------- resource library
+
+
+class Audience(models.TextChoices):
+    """Who may see a resource: each audience but the office's also sees public ones."""
+
+    OFFICE = "office", "Office staff only"
+    BOARD = "board", "Advisory board"
+    GRANTEES = "grantees", "Grantees"
+    PUBLIC = "public", "Public"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
+    CHINESE = "zh", "Chinese"
+    VIETNAMESE = "vi", "Vietnamese"
+    HAITIAN_CREOLE = "ht", "Haitian Creole"
+    ARABIC = "ar", "Arabic"
+    FRENCH = "fr", "French"
+    PORTUGUESE = "pt", "Portuguese"
+
+
+class ResourceQuerySet(models.QuerySet["Resource"]):
+    def published(self) -> "ResourceQuerySet":
+        return self.filter(retired_at__isnull=True)
+
+    def for_audiences(self, audiences: "tuple[str, ...]") -> "ResourceQuerySet":
+        return self.published().filter(audience__in=audiences)
+
+    def visible_to(self, user: "User | AnonymousUser | None") -> "ResourceQuerySet":
+        """The resources a user may open: staff every one (retired too); a grantee those for
+        grantees and the public; a board member those for the board and the public; anyone
+        else (anonymous included) the public ones. Retired ones only to staff."""
+        from inventory.permissions import resource_audiences
+
+        audiences = resource_audiences(user)
+        if audiences is None:
+            return self.all()
+        return self.for_audiences(audiences)
+
+    def with_current_version(self) -> "ResourceQuerySet":
+        """With each resource's versions, newest first, in one more query (`current`)."""
+        return self.prefetch_related(
+            models.Prefetch("versions", queryset=ResourceVersion.objects.order_by("-number"))
+        )
+
+
+class Resource(models.Model):
+    """A toolkit, guide, flyer or link the office publishes to an audience. Its file or link
+    lives in its versions: a new file adds a version and keeps the old ones."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="A sentence or two: what it is for.")
+    strategy = models.CharField(
+        max_length=32, choices=Strategy.choices, blank=True, help_text="Empty: any strategy."
+    )
+    topics = ArrayField(
+        models.CharField(max_length=40),
+        blank=True,
+        default=list,
+        help_text="Tags, e.g. data collection, safe storage.",
+    )
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    audience = models.CharField(max_length=16, choices=Audience.choices)
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="Retired resources are shown to staff only."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [GinIndex(fields=["topics"], name="resource_topics_gin")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def current(self) -> "ResourceVersion | None":
+        """The latest version (from `with_current_version`'s prefetch when there is one)."""
+        versions = list(self.versions.all()) if self._versions_prefetched else None
+        if versions is not None:
+            return max(versions, key=lambda version: version.number, default=None)
+        return self.versions.order_by("-number").first()
+
+    @property
+    def _versions_prefetched(self) -> bool:
+        return "versions" in getattr(self, "_prefetched_objects_cache", {})
+
+
+def _resource_path(instance: "ResourceVersion", filename: str) -> str:
+    # a folder of its own per version: two versions of one name never overwrite each other
+    return f"inventory/resources/{instance.resource.uuid}/{uuid.uuid4().hex}/{filename}"
+
+
+LINK_SCHEMES = ["http", "https"]
+
+
+class ResourceVersion(models.Model):
+    """One file (or link) of a resource. Versions are numbered 1, 2, ...; the highest is the
+    current one."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=_resource_path, max_length=255, blank=True)
+    url = models.URLField(
+        "link", max_length=500, blank=True, validators=[URLValidator(schemes=LINK_SCHEMES)]
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    note = models.CharField(max_length=300, blank=True, help_text="What changed in this version.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resource", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "number"], name="resource_version_once"),
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="resource_version_file_or_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} (version {self.number})"
+
+    @property
+    def is_link(self) -> bool:
+        return bool(self.url)

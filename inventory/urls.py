@@ -1,6 +1,7 @@
 from django.urls import path
 
 from inventory import views
+from inventory.resources.views import urlpatterns as resource_urls
 
 app_name = "inventory"
 
@@ -17,4 +18,5 @@ urlpatterns = [
     path("gaps/", views.gaps, name="gaps"),
     path("mine/", views.my_programs, name="my_programs"),
     path("mine/<uuid:uuid>/propose/", views.propose_update, name="propose_update"),
+    *resource_urls,
 ]

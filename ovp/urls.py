@@ -15,6 +15,7 @@ urlpatterns = [
     path("public/shootings/", include((public_incident_urls, "public"))),
     path("", include("stakeholders.urls")),
     path("inventory/", include("inventory.urls")),
+    path("public/resources/", include("inventory.resources.public")),
     path("", include("grants.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),

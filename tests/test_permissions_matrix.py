@@ -125,6 +125,37 @@ inventory:my_programs                             GET   login     200       200 
 inventory:propose_update[A]                       GET   login     200       404     403   403   403
 inventory:propose_update[B]                       GET   login     404       200     403   403   403
 
+# the resource library: the office's pages, then the library every signed-in role has, where
+# each resource is one of an audience's ([office], [board], [grantees], [public]); what a
+# role may not see answers 404, and an earlier version ([...-v1]) is the office's only
+inventory:resource_list                           GET   login     403       403     403   200   200
+inventory:resource_create                         GET   login     403       403     403   200   200
+inventory:resource_detail[grantees]               GET   login     403       403     403   200   200
+inventory:resource_edit[grantees]                 GET   login     403       403     403   200   200
+inventory:resource_version_add[grantees]          POST  login     403       403     403   302   302
+inventory:resource_retire[grantees]               POST  login     403       403     403   302   302
+inventory:library                                 GET   login     200       200     200   200   200
+inventory:library_resource[office]                GET   login     404       404     404   200   200
+inventory:library_resource[board]                 GET   login     404       404     200   200   200
+inventory:library_resource[grantees]              GET   login     200       200     404   200   200
+inventory:library_resource[public]                GET   login     200       200     200   200   200
+inventory:resource_download[office]               GET   login     404       404     404   200   200
+inventory:resource_download[board]                GET   login     404       404     200   200   200
+inventory:resource_download[grantees]             GET   login     200       200     404   200   200
+inventory:resource_download[public]               GET   login     200       200     200   200   200
+inventory:resource_version_download[grantees]     GET   login     200       200     404   200   200
+inventory:resource_version_download[grantees-v1]  GET   login     404       404     404   200   200
+inventory:resource_version_download[board-v1]     GET   login     404       404     404   200   200
+inventory:resource_version_download[public-v1]    GET   login     404       404     404   200   200
+# the public library: the same for everyone, public resources only (to staff too)
+public_resources:list                             GET   200       200       200     200   200   200
+public_resources:detail[public]                   GET   200       200       200     200   200   200
+public_resources:detail[grantees]                 GET   404       404       404     404   404   404
+public_resources:download[public]                 GET   200       200       200     200   200   200
+public_resources:download[grantees]               GET   404       404       404     404   404   404
+public_resources:download[board]                  GET   404       404       404     404   404   404
+public_resources:download[office]                 GET   404       404       404     404   404   404
+
 grants:fund_list                                  GET   login     403       403     403   200   200
 grants:fund_create                                GET   login     403       403     403   200   200
 grants:fund_edit                                  GET   login     403       403     403   200   200
@@ -134,6 +165,7 @@ grants:round_detail                               GET   login     403       403 
 grants:round_edit                                 GET   login     403       403     403   200   200
 grants:round_metrics                              GET   login     403       403     403   200   200
 grants:metric_library                             GET   login     403       403     403   200   200
+grants:metric_edit                                GET   login     403       403     403   200   200
 grants:allocation                                 GET   login     403       403     403   200   200
 
 grants:my_applications                            GET   login     200       200     403   403   403
@@ -277,6 +309,40 @@ KWARGS: dict[str, dict[str, Kwargs]] = {
         "A": lambda w: {"uuid": w.a.program.uuid},
         "B": lambda w: {"uuid": w.b.program.uuid},
     },
+    **{
+        name: {"grantees": lambda w: {"uuid": w.resources["grantees"].uuid}}
+        for name in (
+            "inventory:resource_detail",
+            "inventory:resource_edit",
+            "inventory:resource_version_add",
+            "inventory:resource_retire",
+        )
+    },
+    **{
+        name: {
+            audience: (lambda a: lambda w: {"uuid": w.resources[a].uuid})(audience)
+            for audience in ("office", "board", "grantees", "public")
+        }
+        for name in ("inventory:library_resource", "inventory:resource_download")
+    },
+    "public_resources:detail": {
+        audience: (lambda a: lambda w: {"uuid": w.resources[a].uuid})(audience)
+        for audience in ("grantees", "public")
+    },
+    "public_resources:download": {
+        audience: (lambda a: lambda w: {"uuid": w.resources[a].uuid})(audience)
+        for audience in ("office", "board", "grantees", "public")
+    },
+    "inventory:resource_version_download": {
+        "grantees": lambda w: {"uuid": w.resources["grantees"].uuid, "number": 2},
+        **{
+            f"{audience}-v1": (lambda a: lambda w: {"uuid": w.resources[a].uuid, "number": 1})(
+                audience
+            )
+            for audience in ("grantees", "board", "public")
+        },
+    },
+    "grants:metric_edit": {"": lambda w: {"slug": "participants-enrolled"}},
     "grants:fund_edit": {"": lambda w: {"uuid": w.funding_round.fund.uuid}},
     "grants:round_detail": {"": lambda w: {"uuid": w.funding_round.uuid}},
     "grants:round_metrics": {"": lambda w: {"uuid": w.funding_round.uuid}},

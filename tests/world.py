@@ -36,7 +36,8 @@ from grants.services.applications import (
 )
 from grants.services.reports import report_attachment_add
 from grants.services.review import conflict_declare, reviewers_assign
-from inventory.models import Program, ProgramUpdateProposal, Strategy
+from inventory.models import Audience, Program, ProgramUpdateProposal, Resource, Strategy
+from inventory.resources.services import resource_create, resource_version_add
 from inventory.services import proposal_submit
 from ovp.accounts.models import User
 from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource, ViolenceTarget
@@ -115,6 +116,9 @@ class World:
     evaluation_run: EvaluationRun
     target: ViolenceTarget
     stored_files: list[str] = field(default_factory=list)
+    # the resource library: one resource per audience (office, board, grantees, public),
+    # each with two versions (the second current)
+    resources: dict[str, Resource] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
         """The user acting as a persona (None for the anonymous visitor)."""
@@ -324,4 +328,24 @@ def build_world() -> World:
     for side in (a, b):
         for stored in (side.draft_document, side.submitted_document, side.attachment):
             world.stored_files.append(stored.file.path)
+    _library(world)
     return world
+
+
+def _library(world: World) -> None:
+    for audience in Audience.values:
+        resource = resource_create(
+            user=world.staff,
+            title=f"Toolkit for {audience}",
+            topics=["toolkit"],
+            language="en",
+            audience=audience,
+            upload=SimpleUploadedFile(f"{audience}-v1.pdf", PDF),
+        )
+        resource_version_add(
+            resource=resource,
+            user=world.staff,
+            upload=SimpleUploadedFile(f"{audience}-v2.pdf", PDF + b"% second edition\n"),
+        )
+        world.resources[audience] = resource
+        world.stored_files += [version.file.path for version in resource.versions.all()]

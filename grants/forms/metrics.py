@@ -7,13 +7,34 @@ from django.utils.text import slugify
 
 from grants.models import METRIC_MAX, Award, FundingRound, Metric, RoundMetric, TargetPeriod
 from grants.selectors.metrics import AskedMetric, award_metrics
-from inventory.models import Strategy
+from inventory.models import Resource, Strategy
+
+
+class GuidanceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A resource of the library, named with its audience: guidance for the office's eyes
+    only is not linked for grantees."""
+
+    def label_from_instance(self, obj: Resource) -> str:
+        return f"{obj.title} ({obj.get_audience_display()})"
+
+
+def _guidance_field() -> GuidanceField:
+    return GuidanceField(
+        queryset=Resource.objects.published().order_by("title"),
+        required=False,
+        label="Data-collection guidance",
+        help_text="A resource of the library, linked beside the definition for those who "
+        "may see it (grantees: resources for grantees or the public).",
+        empty_label="None",
+    )
 
 
 class MetricForm(forms.ModelForm):  # type: ignore[type-arg]
+    guidance = _guidance_field()
+
     class Meta:
         model = Metric
-        fields = ["name", "definition", "unit", "strategy"]
+        fields = ["name", "definition", "unit", "strategy", "guidance"]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
 
     def clean_name(self) -> str:
@@ -25,6 +46,18 @@ class MetricForm(forms.ModelForm):  # type: ignore[type-arg]
             raise forms.ValidationError("The library has a metric of that name already.")
         self.instance.slug = slug
         return name
+
+
+class MetricEditForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A metric of the library changed: its definition, unit and guidance (its name and
+    strategy stay, as rounds and reports know it by them)."""
+
+    guidance = _guidance_field()
+
+    class Meta:
+        model = Metric
+        fields = ["definition", "unit", "guidance"]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 4})}
 
 
 def _library_choices() -> list[Any]:

@@ -4,16 +4,35 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.html import conditional_escape
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 
 from grants.models import BudgetLine, QuarterlyReport
 from grants.selectors.metrics import (
     AskedMetric,
     award_metrics,
+    metric_guidance,
     previous_report,
     quarter_targets,
     report_values,
 )
+from inventory.models import Resource
+from ovp.accounts.models import User
+
+
+def guidance_link(resource: Resource | None) -> SafeString | str:
+    """The link from a metric's definition to its data-collection guidance in the library."""
+    if resource is None:
+        return ""
+    url = reverse("inventory:library_resource", kwargs={"uuid": resource.uuid})
+    return format_html(
+        ' <a href="{}" target="_blank" rel="noopener" data-testid="guidance">'
+        "How to collect it: {}</a>",
+        url,
+        resource.title,
+    )
 
 
 class QuarterlyReportForm(forms.Form):
@@ -35,11 +54,13 @@ class QuarterlyReportForm(forms.Form):
         report: QuarterlyReport,
         budget_lines: list[BudgetLine],
         left: dict[int, Decimal],
+        viewer: User | AnonymousUser | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.budget_lines = budget_lines
         self.asked: list[AskedMetric] = award_metrics(report.award)
+        guidance = metric_guidance((asked.metric for asked in self.asked), viewer)
         spent = {s.budget_line_id: s.amount for s in report.spending.all()}
         current = report_values(report, self.asked)
         before = previous_report(report)
@@ -60,7 +81,11 @@ class QuarterlyReportForm(forms.Form):
                 required=False,
                 initial=current.get(asked.field),
                 # crispy marks help text safe: a definition staff wrote is escaped here
-                help_text=conditional_escape(" ".join(notes)),
+                help_text=format_html(
+                    "{}{}",
+                    conditional_escape(" ".join(notes)),
+                    guidance_link(guidance.get(asked.metric.pk)),
+                ),
                 # the limits themselves, with their messages, are the services' (report_problems)
                 widget=forms.NumberInput(
                     attrs={"min": asked.minimum, "max": asked.maximum, "step": 1}

@@ -4,8 +4,11 @@ An award reports the metrics its round asks for (`RoundMetric`); an award with n
 of a round that asks for none, reports the built-in ones, each required (what every report
 asked before rounds had metric sets)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.contrib.auth.models import AnonymousUser
 
 from grants.library import built_in_metrics
 from grants.models import (
@@ -17,7 +20,8 @@ from grants.models import (
     RoundMetric,
     TargetPeriod,
 )
-from inventory.models import Strategy
+from inventory.models import Resource, Strategy
+from ovp.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -102,4 +106,25 @@ def quarter_targets(award: Award) -> dict[int, Decimal]:
         if target.period == TargetPeriod.QUARTER
         else Decimal(target.value) / quarters
         for target in award.targets.all()
+    }
+
+
+def metric_guidance(
+    metrics: Iterable[Metric], viewer: User | AnonymousUser | None
+) -> dict[int, Resource]:
+    """Each metric's data-collection guidance that the viewer may open (by metric id), in
+    one query: a grantee is linked to guidance for grantees or the public, never to the
+    office's own; a retired resource is linked to nobody."""
+    metrics = list(metrics)
+    ids = {metric.guidance_id for metric in metrics if metric.guidance_id}
+    if not ids:
+        return {}
+    visible = {
+        resource.pk: resource
+        for resource in Resource.objects.visible_to(viewer).published().filter(pk__in=ids)
+    }
+    return {
+        metric.pk: visible[metric.guidance_id]
+        for metric in metrics
+        if metric.guidance_id in visible
     }

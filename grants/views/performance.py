@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 
-from grants.forms.metrics import AwardTargetsForm, MetricForm, RoundMetricFormSet
+from grants.forms.metrics import AwardTargetsForm, MetricEditForm, MetricForm, RoundMetricFormSet
 from grants.models import Award, FundingRound, Metric
 from grants.selectors import performance as selectors
 from grants.services.metrics import award_targets_save, metric_save, round_metrics_save
@@ -31,8 +31,22 @@ def metric_library(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "grants/metric_library.html",
-        {"form": form, "metrics": Metric.objects.order_by("strategy", "name")},
+        {
+            "form": form,
+            "metrics": Metric.objects.select_related("guidance").order_by("strategy", "name"),
+        },
     )
+
+
+@office_required
+def metric_edit(request: AuthedRequest, slug: str) -> HttpResponse:
+    metric = get_object_or_404(Metric, slug=slug)
+    form = MetricEditForm(request.POST or None, instance=metric)
+    if request.method == "POST" and form.is_valid():
+        metric = metric_save(form=form)
+        messages.success(request, f"Saved {metric.name}.")
+        return redirect("grants:metric_library")
+    return render(request, "grants/metric_edit.html", {"form": form, "metric": metric})
 
 
 @office_required
@@ -140,6 +154,7 @@ def my_performance(request: AuthedRequest) -> HttpResponse:
 
 routes: list[URLPattern] = [
     path("grants/metrics/", metric_library, name="metric_library"),
+    path("grants/metrics/<str:slug>/edit/", metric_edit, name="metric_edit"),
     path("grants/rounds/<uuid:uuid>/metrics/", round_metrics, name="round_metrics"),
     path("grants/awards/<uuid:uuid>/targets/", award_targets, name="award_targets"),
     path("grants/performance/", performance_view, name="performance"),

@@ -125,6 +125,7 @@ def _report_form(request: HttpRequest, report: QuarterlyReport) -> QuarterlyRepo
         report=report,
         budget_lines=list(report.award.budget_lines.all()),
         left=spending_left(report),
+        viewer=request.user,
     )
 
 

@@ -15,10 +15,12 @@ cannot make the server spool hundreds of megabytes either.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 
@@ -96,3 +98,35 @@ def too_large(limit_bytes: int, name: str = "The file", why: str = "") -> str:
 def megabytes(setting: Callable[[], Any]) -> Callable[[], int]:
     """A limit in bytes from a setting in megabytes, read at each request."""
     return lambda: int(setting()) * MB
+
+
+# ------------------------------------------------------------------ judging an uploaded file
+# Each app that takes files keeps its own list of allowed types (grants.uploads,
+# inventory.resources.uploads); how a file is judged against such a list is shared here.
+
+
+def extension_of(name: str) -> str:
+    """The lower-case extension of a file name ("pdf"), or "" when it has none."""
+    return PurePath(name).suffix.lower().lstrip(".")
+
+
+def starts_with(upload: UploadedFile, signatures: tuple[bytes, ...]) -> bool:
+    """Whether the file's first bytes are one of `signatures` (its type's magic numbers), so a
+    program renamed to .pdf is refused; the file is left at its start for whoever reads it."""
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    return head.startswith(signatures)
+
+
+def kept_name(filename: str, length: int, default: str = "attachment") -> str:
+    """The name a file keeps: its own, without folders, cut to `length` characters with its
+    extension kept."""
+    name = PurePath(filename).name.strip() or default
+    if len(name) > length:
+        stem, dot, extension = name.rpartition(".")
+        if dot and stem and len(extension) < 20:
+            name = f"{stem[: length - len(extension) - 1]}.{extension}"
+        else:
+            name = name[:length]
+    return name

@@ -297,6 +297,8 @@ OVP_FUNDING_PER_HOMICIDE = env.int("OVP_FUNDING_PER_HOMICIDE", default=30_000)
 OVP_MAX_UPLOAD_MB = env.int("OVP_MAX_UPLOAD_MB", default=500)
 # Documents attached to grant applications and reports larger than this are refused.
 OVP_GRANT_UPLOAD_MAX_MB = env.int("OVP_GRANT_UPLOAD_MAX_MB", default=10)
+# Files staff publish in the resource library (toolkits, guidance) larger than this are refused.
+OVP_LIBRARY_UPLOAD_MAX_MB = env.int("OVP_LIBRARY_UPLOAD_MAX_MB", default=25)
 # A quarterly report is due this many days after its quarter ends.
 OVP_REPORT_DUE_DAYS = env.int("OVP_REPORT_DUE_DAYS", default=30)
 # The portal's address, for links in emails (reminders) sent outside a request.

@@ -39,6 +39,7 @@ ANONYMOUS_STARTS = [
     "/accounts/password/reset/sent/",
     "/accounts/password/reset/complete/",
     "/public/shootings/",
+    "/public/resources/",
 ]
 
 RUN_AXE = """async (tags) => {
