@@ -163,11 +163,18 @@ class ActionItemForm(forms.ModelForm):
 # Community input
 
 
+class AreaChoiceField(forms.ModelChoiceField):
+    """Areas by name alone, as residents know them."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class CommunityInputForm(forms.Form):
     """The public form. Its fields are all there is: nothing asks who the resident is. The
     honeypot and the signed start time are checked by the view (stakeholders/spam.py)."""
 
-    area = forms.ModelChoiceField(
+    area = AreaChoiceField(
         queryset=Area.objects.none(),
         required=False,
         empty_label=WHOLE_CITY,

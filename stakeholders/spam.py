@@ -43,12 +43,12 @@ def started_token(now: float | None = None) -> str:
 def fill_time_problem(token: str, now: float | None = None) -> str | None:
     """What is wrong with the time the form says it was shown, or None."""
     try:
-        shown = signing.loads(token or "", salt=STARTED_SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired:
-        return "This form was open for more than a day: check your comment and send it again."
-    except signing.BadSignature:
+        shown = int(signing.loads(token or "", salt=STARTED_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
         return "This form could not be read: check your comment and send it again."
-    elapsed = (now if now is not None else time.time()) - int(shown)
+    elapsed = (now if now is not None else time.time()) - shown
+    if elapsed > MAX_AGE:
+        return "This form was open for more than a day: check your comment and send it again."
     if elapsed < MIN_SECONDS:
         return "That was very quick: check your comment and send it again."
     return None

@@ -479,7 +479,12 @@ def community_input_url(community_input: CommunityInput) -> str:
 @office_required
 def community_input_queue(request: AuthedRequest) -> HttpResponse:
     """Residents' comments, those waiting first, with the tallies of the approved ones."""
-    areas = Area.objects.filter(community_input__isnull=False).distinct().order_by("name")
+    areas = (
+        Area.objects.filter(community_input__isnull=False)
+        .only("id", "kind", "code", "name")
+        .distinct()
+        .order_by("name")
+    )
     filters = CommunityInputFilter(request.GET or None, areas=areas)
     if filters.is_bound and not filters.is_valid():
         found = CommunityInput.objects.none()  # a filter that cannot be read shows nothing
@@ -493,6 +498,7 @@ def community_input_queue(request: AuthedRequest) -> HttpResponse:
     page = Paginator(found, INPUT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    tallies = selectors.community_input_tallies()
     return render(
         request,
         "stakeholders/community_input_queue.html",
@@ -500,8 +506,8 @@ def community_input_queue(request: AuthedRequest) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": query.urlencode(),
-            "waiting": CommunityInput.objects.pending().count(),
-            "tallies": selectors.community_input_tallies(),
+            "waiting": tallies.awaiting,
+            "tallies": tallies,
         },
     )
 
