@@ -77,9 +77,12 @@ def residents_notes(numbers: ResidentsNumbers) -> list[str]:
     notes = [HOW]
     if numbers.tallies.awaiting:
         notes.append(
-            f"{count_text(numbers.tallies.awaiting, 'more comment', 'more comments')} sent in "
-            "the period wait for moderation and are not counted: approve or reject them, "
-            "then refresh this section's figures."
+            count_text(
+                numbers.tallies.awaiting,
+                "more comment sent in the period is",
+                "more comments sent in the period are",
+            )
+            + " waiting for moderation and not counted: moderate, then refresh these figures."
         )
     return notes
 
