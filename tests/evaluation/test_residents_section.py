@@ -1,7 +1,7 @@
 """The needs assessment's "What residents told us": approved comments from the public form,
 sent during the period, by topic and area; pending and rejected ones never count."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
