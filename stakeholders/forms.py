@@ -225,7 +225,7 @@ class CommunityInputFilter(forms.Form):
 
 class CommunityInputEditForm(forms.Form):
     text = forms.CharField(
-        label="Text",
+        label="The resident's words",
         max_length=MAX_INPUT_CHARS,
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_INPUT_CHARS}),
         help_text="Take out names, addresses, phone numbers and other personal details.",

@@ -342,7 +342,7 @@ class InputTopic(models.TextChoices):
 
     YOUTH = "youth", "Activities for young people"
     JOBS = "jobs", "Jobs and training"
-    SAFE_PLACES = "safe_places", "Safety at night: lighting, vacant lots"
+    SAFE_PLACES = "safe_places", "Safety at night, lighting, vacant lots"
     MENTAL_HEALTH = "mental_health", "Mental health and trauma support"
     VICTIMS = "victims", "Support for victims and families"
     POLICE = "police", "Police and community"
@@ -429,4 +429,12 @@ WHOLE_CITY = "The whole city, or not sure"
 
 def area_label(area: Any) -> str:
     """An area as residents and reports name it; no area is the whole city."""
-    return f"{area.name} ({area.code})" if area is not None else WHOLE_CITY
+    return area_name(area.name, area.code) if area is not None else WHOLE_CITY
+
+
+def area_name(name: str | None, code: str | None) -> str:
+    """ "North District (D1)"; a name that ends with its code alone ("District 4"); no name
+    (no area) is the whole city."""
+    if name is None:
+        return WHOLE_CITY
+    return name if code and name.endswith(f" {code}") else f"{name} ({code})"

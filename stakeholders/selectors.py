@@ -24,6 +24,7 @@ from stakeholders.models import (
     InputTopic,
     Meeting,
     Organisation,
+    area_name,
 )
 
 UPCOMING_DAYS = 30
@@ -247,7 +248,7 @@ def community_input_tallies(
         .order_by()
     )
     cells = [
-        (_area_name(row["area__name"], row["area__code"]), topics.get(row["topic"], row["topic"]),
+        (area_name(row["area__name"], row["area__code"]), topics.get(row["topic"], row["topic"]),
          row["comments"])
         for row in rows
     ]  # fmt: skip
@@ -260,10 +261,6 @@ def community_input_tallies(
         by_area_topic=sorted(cells, key=lambda cell: (cell[0] == WHOLE_CITY, cell[0], -cell[2])),
         quotes=_quotes(received, [label for label, _ in by_topic[:quotes]]) if quotes else [],
     )
-
-
-def _area_name(name: str | None, code: str | None) -> str:
-    return f"{name} ({code})" if name is not None else WHOLE_CITY
 
 
 def _totals(pairs: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:

@@ -46,7 +46,7 @@ def residents_numbers(begin: date, end: date) -> ResidentsNumbers:
 
 
 def _listed(pairs: list[tuple[str, int]]) -> str:
-    return "; ".join(f"{label} ({count:,})" for label, count in pairs)
+    return "; ".join(f"{label}: {count:,}" for label, count in pairs)
 
 
 def residents_summary(numbers: ResidentsNumbers) -> str:

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('topic', models.CharField(choices=[('youth', 'Activities for young people'), ('jobs', 'Jobs and training'), ('safe_places', 'Safety at night: lighting, vacant lots'), ('mental_health', 'Mental health and trauma support'), ('victims', 'Support for victims and families'), ('police', 'Police and community'), ('housing', 'Housing'), ('other', 'Something else')], max_length=20)),
+                ('topic', models.CharField(choices=[('youth', 'Activities for young people'), ('jobs', 'Jobs and training'), ('safe_places', 'Safety at night, lighting, vacant lots'), ('mental_health', 'Mental health and trauma support'), ('victims', 'Support for victims and families'), ('police', 'Police and community'), ('housing', 'Housing'), ('other', 'Something else')], max_length=20)),
                 ('text', models.TextField(validators=[django.core.validators.MaxLengthValidator(2000)])),
                 ('status', models.CharField(choices=[('pending', 'Waiting for moderation'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10)),
                 ('moderated_at', models.DateTimeField(blank=True, null=True)),

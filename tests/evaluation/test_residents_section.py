@@ -54,7 +54,7 @@ def test_the_section_counts_only_approved_comments_sent_in_the_period(residents_
         "awaiting": 1,
         "by_topic": {
             "Activities for young people": 4,
-            "Safety at night: lighting, vacant lots": 1,
+            "Safety at night, lighting, vacant lots": 1,
             "Jobs and training": 1,
         },
         "by_area": {
@@ -65,9 +65,9 @@ def test_the_section_counts_only_approved_comments_sent_in_the_period(residents_
     }
     assert figures["summary"] == (
         "From 1 January 2025 to 31 December 2025, residents sent 6 approved comments through "
-        "the office's public form. The topics raised most: Activities for young people (4); "
-        "Jobs and training (1); Safety at night: lighting, vacant lots (1). By area: North "
-        "District (D1) (4); South District (D2) (1); The whole city, or not sure (1). 67% of "
+        "the office's public form. The topics raised most: Activities for young people: 4; "
+        "Jobs and training: 1; Safety at night, lighting, vacant lots: 1. By area: North "
+        "District (D1): 4; South District (D2): 1; The whole city, or not sure: 1. 67% of "
         "the comments were about activities for young people."
     )
     by_area_topic = next(t for t in figures["tables"] if "area and topic" in t["caption"])
