@@ -39,6 +39,8 @@ ANONYMOUS_STARTS = [
     "/accounts/password/reset/sent/",
     "/accounts/password/reset/complete/",
     "/public/shootings/",
+    "/public/have-your-say/",
+    "/public/have-your-say/thanks/",
 ]
 
 RUN_AXE = """async (tags) => {
