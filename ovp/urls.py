@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from ovp.incidents.urls import public_urlpatterns as public_incident_urls
+from stakeholders.urls import public_input_urlpatterns
 
 admin.site.site_header = f"OVP administration: {settings.OVP_OFFICE_NAME}"
 admin.site.site_title = "OVP administration"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("areas/", include("ovp.areas.urls")),
     path("incidents/", include("ovp.incidents.urls")),
     path("public/shootings/", include((public_incident_urls, "public"))),
+    path("public/have-your-say/", include((public_input_urlpatterns, "public_input"))),
     path("", include("stakeholders.urls")),
     path("inventory/", include("inventory.urls")),
     path("public/resources/", include("inventory.resources.public")),

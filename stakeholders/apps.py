@@ -11,5 +11,11 @@ class StakeholdersConfig(AppConfig):
         NavItem("My organisations", "stakeholders:grantee_home", ("grantee",)),
         NavItem("Registry", "stakeholders:organisation_list", ("admin", "staff"), "Partners"),
         NavItem("Accountability", "stakeholders:accountability", ("admin", "staff"), "Partners"),
+        NavItem(
+            "Community input",
+            "stakeholders:community_input_queue",
+            ("admin", "staff"),
+            "Partners",
+        ),
         NavItem("My boards", "stakeholders:board_list", ("board",)),
     )

@@ -7,11 +7,16 @@ from django import forms
 from django.db.models import Q
 
 from ovp.accounts.models import Role, User
+from ovp.areas.models import Area
 from stakeholders.models import (
+    MAX_INPUT_CHARS,
+    WHOLE_CITY,
     ActionItem,
     Board,
     BoardMembership,
     Goal,
+    InputStatus,
+    InputTopic,
     Meeting,
     Organisation,
     Person,
@@ -153,3 +158,75 @@ class ActionItemForm(forms.ModelForm):
             "owner_organisation": "Leave empty when a person leads it.",
         }
         widgets = {"due_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+# Community input
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    """Areas by name alone, as residents know them."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class CommunityInputForm(forms.Form):
+    """The public form. Its fields are all there is: nothing asks who the resident is. The
+    honeypot and the signed start time are checked by the view (stakeholders/spam.py)."""
+
+    area = AreaChoiceField(
+        queryset=Area.objects.none(),
+        required=False,
+        empty_label=WHOLE_CITY,
+        label="Which area is it about?",
+    )
+    topic = forms.ChoiceField(
+        choices=[("", "Choose a topic"), *InputTopic.choices],
+        label="What is it about?",
+        error_messages={"required": "Choose what it is about (or “Something else”)."},
+    )
+    text = forms.CharField(
+        label="What does your area need?",
+        max_length=MAX_INPUT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_INPUT_CHARS}),
+        help_text=(
+            f"Up to {MAX_INPUT_CHARS:,} characters. Do not write anyone's name, address, phone "
+            "number or other personal details, yours included."
+        ),
+        error_messages={
+            "required": "Write what your area needs.",
+            "max_length": "Keep it to %(limit_value)s characters: this has %(show_value)s.",
+        },
+    )
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+    # the honeypot: hidden from people and screen readers (see the template)
+    leave_blank = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+
+
+class CommunityInputFilter(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *InputStatus.choices], required=False)
+    area = forms.ModelChoiceField(
+        queryset=Area.objects.none(), required=False, empty_label="Any area"
+    )
+    topic = forms.ChoiceField(choices=[("", "Any topic"), *InputTopic.choices], required=False)
+
+    def __init__(self, *args: Any, areas: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+
+
+class CommunityInputEditForm(forms.Form):
+    text = forms.CharField(
+        label="The resident's words",
+        max_length=MAX_INPUT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_INPUT_CHARS}),
+        help_text="Take out names, addresses, phone numbers and other personal details.",
+    )

@@ -2,11 +2,12 @@
 meetings, and the common goals with the action items that hold partners accountable."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -328,3 +329,112 @@ class ActionItem(models.Model):
     @property
     def days_overdue(self) -> int:
         return (timezone.localdate() - self.due_on).days if self.is_overdue else 0
+
+
+# Community input: what residents say their area needs, through the public form
+
+
+MAX_INPUT_CHARS = 2_000
+
+
+class InputTopic(models.TextChoices):
+    """What a resident's comment is about, in the words a resident would use."""
+
+    YOUTH = "youth", "Activities for young people"
+    JOBS = "jobs", "Jobs and training"
+    SAFE_PLACES = "safe_places", "Safety at night, lighting, vacant lots"
+    MENTAL_HEALTH = "mental_health", "Mental health and trauma support"
+    VICTIMS = "victims", "Support for victims and families"
+    POLICE = "police", "Police and community"
+    HOUSING = "housing", "Housing"
+    OTHER = "other", "Something else"
+
+
+class InputStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for moderation"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class CommunityInputQuerySet(models.QuerySet["CommunityInput"]):
+    def approved(self) -> "CommunityInputQuerySet":
+        return self.filter(status=InputStatus.APPROVED)
+
+    def pending(self) -> "CommunityInputQuerySet":
+        return self.filter(status=InputStatus.PENDING)
+
+    def received_between(self, begin: date, end: date) -> "CommunityInputQuerySet":
+        """Sent on a day from `begin` to `end` (both included), counted in the city's time."""
+        start = timezone.make_aware(datetime.combine(begin, time.min))
+        stop = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+        return self.filter(created_at__gte=start, created_at__lt=stop)
+
+
+class CommunityInput(models.Model):
+    """A resident's comment on what their area needs, sent through the public form. Nothing
+    about who sent it is kept (no name, email, phone or address); staff read it before it
+    counts anywhere, and may edit personal details out of it (who did and when is kept, the
+    text as sent is not: keeping it would keep the details)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    area = models.ForeignKey(
+        "areas.Area",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="community_input",
+        help_text="Empty: the whole city, or the resident was not sure.",
+    )
+    topic = models.CharField(max_length=20, choices=InputTopic.choices)
+    text = models.TextField(validators=[MaxLengthValidator(MAX_INPUT_CHARS)])
+    status = models.CharField(
+        max_length=10, choices=InputStatus.choices, default=InputStatus.PENDING
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_note = models.CharField(
+        max_length=500, blank=True, help_text="Why it was approved or rejected (staff only)."
+    )
+    text_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text_edited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CommunityInputQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "community input"
+        verbose_name_plural = "community input"
+        indexes = [models.Index(fields=["status", "created_at"], name="community_input_status")]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()}, {timezone.localtime(self.created_at):%d %b %Y}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.text or "").strip():
+            raise ValidationError({"text": "Write what your area needs."})
+
+    @property
+    def area_label(self) -> str:
+        return area_label(self.area)
+
+
+WHOLE_CITY = "The whole city, or not sure"
+
+
+def area_label(area: Any) -> str:
+    """An area as residents and reports name it; no area is the whole city."""
+    return area_name(area.name, area.code) if area is not None else WHOLE_CITY
+
+
+def area_name(name: str | None, code: str | None) -> str:
+    """ "North District (D1)"; a name that ends with its code alone ("District 4"); no name
+    (no area) is the whole city."""
+    if name is None:
+        return WHOLE_CITY
+    return name if code and name.endswith(f" {code}") else f"{name} ({code})"

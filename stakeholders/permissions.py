@@ -31,3 +31,8 @@ def is_current_board_member(user: User, board: Board, today: date | None = None)
         .filter(board=board, person__user=user)
         .exists()
     )
+
+
+def can_moderate_community_input(user: User) -> bool:
+    """Read residents' comments as sent, edit them, approve or reject them: office only."""
+    return can_use_office(user)

@@ -1,22 +1,30 @@
 """Reads of the stakeholder registry, each scoped to the user asking."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 from django.http import Http404
 
 from ovp.accounts.models import Role, User
 from ovp.accounts.permissions import can_use_office, has_role
+from ovp.areas.models import Area
 from stakeholders.models import (
+    WHOLE_CITY,
     ActionItem,
     ActionItemQuerySet,
     Board,
     BoardMembership,
+    CommunityInput,
+    CommunityInputQuerySet,
     Goal,
+    InputStatus,
+    InputTopic,
     Meeting,
     Organisation,
+    area_name,
 )
 
 UPCOMING_DAYS = 30
@@ -179,4 +187,120 @@ def scorecard_figures(today: date) -> list[Any]:
         Figure("action_items_overdue", "Action items overdue",
                ActionItem.objects.overdue(today).count(),
                reverse("stakeholders:accountability"), "Late", "Open, past their due date"),
+        Figure("community_input_waiting", "Residents' comments to moderate",
+               CommunityInput.objects.pending().count(),
+               reverse("stakeholders:community_input_queue"), "Work",
+               "Sent through the public form, not yet approved or rejected"),
     ]  # fmt: skip
+
+
+# Community input
+
+
+def public_input_areas() -> QuerySet[Area]:
+    """The areas a resident chooses from on the public form: those of the kind the public
+    pages publish by (the fewest areas), by name."""
+    from ovp.incidents.publication import public_area_kind
+
+    kind = public_area_kind()
+    if kind is None:
+        return Area.objects.none()
+    return Area.objects.of_kind(kind).only("id", "code", "name", "kind").order_by("name")
+
+
+@dataclass(frozen=True)
+class InputQuote:
+    topic: str
+    area: str
+    text: str
+
+
+@dataclass(frozen=True)
+class InputTallies:
+    """Approved comments counted by topic, by area and by both, with a few quotes; and how
+    many more wait for moderation (they count only once approved)."""
+
+    total: int
+    awaiting: int
+    by_topic: list[tuple[str, int]]  # (topic label, comments), the most first
+    by_area: list[tuple[str, int]]  # (area label, comments), the most first
+    by_area_topic: list[tuple[str, str, int]]  # (area label, topic label, comments)
+    quotes: list[InputQuote] = field(default_factory=list)
+
+
+MAX_QUOTES = 3
+
+
+def community_input_tallies(
+    begin: date | None = None, end: date | None = None, *, quotes: int = 0
+) -> InputTallies:
+    """The tallies of APPROVED comments received from `begin` to `end` (every one without
+    them); pending and rejected ones never count. `quotes` asks for that many approved
+    texts, one from each of the topics raised most. Three queries at most."""
+    received = CommunityInput.objects.all()
+    if begin is not None and end is not None:
+        received = received.received_between(begin, end)
+    topics = dict(InputTopic.choices)
+    rows = list(
+        received.approved()
+        .values("area__name", "area__code", "topic")
+        .annotate(comments=Count("id"))
+        .order_by()
+    )
+    cells = [
+        (area_name(row["area__name"], row["area__code"]), topics.get(row["topic"], row["topic"]),
+         row["comments"])
+        for row in rows
+    ]  # fmt: skip
+    by_topic = _totals((topic, n) for _, topic, n in cells)
+    return InputTallies(
+        total=sum(n for *_, n in cells),
+        awaiting=received.pending().count(),
+        by_topic=by_topic,
+        by_area=_totals((area, n) for area, _, n in cells),
+        by_area_topic=sorted(cells, key=lambda cell: (cell[0] == WHOLE_CITY, cell[0], -cell[2])),
+        quotes=_quotes(received, [label for label, _ in by_topic[:quotes]]) if quotes else [],
+    )
+
+
+def _totals(pairs: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    totals: dict[str, int] = {}
+    for label, n in pairs:
+        totals[label] = totals.get(label, 0) + n
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _quotes(received: CommunityInputQuerySet, topic_labels: list[str]) -> list[InputQuote]:
+    """The latest approved comment of each topic named (one query)."""
+    codes = {label: code for code, label in InputTopic.choices}
+    wanted = [codes[label] for label in topic_labels if label in codes]
+    latest = (
+        received.approved()
+        .filter(topic__in=wanted)
+        .select_related("area")
+        .order_by("topic", "-created_at", "-id")
+        .distinct("topic")
+    )
+    by_topic = {found.topic: found for found in latest}
+    return [
+        InputQuote(found.get_topic_display(), found.area_label, found.text)
+        for code in wanted
+        if (found := by_topic.get(code)) is not None
+    ]
+
+
+def community_input_queue(
+    *, status: str = "", area: Area | None = None, topic: str = ""
+) -> CommunityInputQuerySet:
+    """The moderation queue: waiting ones first (the oldest first: they have waited longest),
+    then the rest, the latest first; narrowed by status, area and topic when given."""
+    found = CommunityInput.objects.select_related("area", "moderated_by")
+    if status:
+        found = found.filter(status=status)
+    if area is not None:
+        found = found.filter(area=area)
+    if topic:
+        found = found.filter(topic=topic)
+    waiting_first = Case(When(status=InputStatus.PENDING, then=0), default=1)
+    oldest_waiting = Case(When(status=InputStatus.PENDING, then=F("created_at")))
+    return found.order_by(waiting_first, oldest_waiting, "-created_at", "-id")

@@ -10,12 +10,15 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from ovp.accounts.models import User
+from ovp.areas.models import Area
 from stakeholders.models import (
     ActionItem,
     ActionStatus,
     Board,
     BoardMembership,
+    CommunityInput,
     Goal,
+    InputStatus,
     Meeting,
     Organisation,
     Person,
@@ -248,3 +251,61 @@ def action_item_update(
     action_item.full_clean()
     action_item.save()
     return action_item
+
+
+# Community input
+
+
+@transaction.atomic
+def community_input_submit(*, topic: str, text: str, area: Area | None = None) -> CommunityInput:
+    """Store a resident's comment from the public form, waiting for moderation. It takes
+    nothing about who sent it: there is nowhere to put it."""
+    community_input = CommunityInput(area=area, topic=topic, text=(text or "").strip())
+    community_input.full_clean()
+    community_input.save()
+    return community_input
+
+
+def _locked_input(community_input: CommunityInput) -> CommunityInput:
+    """The row locked for this transaction: two staff clicking at once decide one after the
+    other, each on what the other left."""
+    return CommunityInput.objects.select_for_update().get(pk=community_input.pk)
+
+
+@transaction.atomic
+def community_input_edit(
+    *, community_input: CommunityInput, text: str, user: User
+) -> CommunityInput:
+    """Staff change the text before it is shown (to take out a name or an address); who and
+    when are recorded. The text as sent is not kept: that would keep what was taken out."""
+    locked = _locked_input(community_input)
+    text = (text or "").strip()
+    if text == locked.text:
+        raise ValidationError({"text": "The text is unchanged."})
+    locked.text = text
+    locked.text_edited_by = user
+    locked.text_edited_at = timezone.now()
+    locked.full_clean()
+    locked.save(update_fields=["text", "text_edited_by", "text_edited_at"])
+    return locked
+
+
+@transaction.atomic
+def community_input_moderate(
+    *, community_input: CommunityInput, status: str, user: User, note: str = ""
+) -> CommunityInput:
+    """Approve a comment (it then counts in tallies and needs assessments) or reject it (it
+    never does). A decision may be changed later: an approved comment found to name someone
+    can still be rejected."""
+    if status not in (InputStatus.APPROVED, InputStatus.REJECTED):
+        raise ValidationError("Approve or reject it.")
+    locked = _locked_input(community_input)
+    if locked.status == status:
+        raise ValidationError(f"It is already {locked.get_status_display().lower()}.")
+    locked.status = status
+    locked.moderated_by = user
+    locked.moderated_at = timezone.now()
+    locked.moderation_note = (note or "").strip()
+    locked.full_clean()
+    locked.save(update_fields=["status", "moderated_by", "moderated_at", "moderation_note"])
+    return locked

@@ -48,4 +48,30 @@ urlpatterns = [
     ),
     path("stakeholders/actions/<uuid:uuid>/edit/", views.action_item_edit, name="action_item_edit"),
     path("stakeholders/accountability/", views.accountability, name="accountability"),
+    path(
+        "stakeholders/community-input/",
+        views.community_input_queue,
+        name="community_input_queue",
+    ),
+    path(
+        "stakeholders/community-input/<uuid:uuid>/",
+        views.community_input_detail,
+        name="community_input_detail",
+    ),
+    path(
+        "stakeholders/community-input/<uuid:uuid>/approve/",
+        views.community_input_approve,
+        name="community_input_approve",
+    ),
+    path(
+        "stakeholders/community-input/<uuid:uuid>/reject/",
+        views.community_input_reject,
+        name="community_input_reject",
+    ),
+]
+
+# the public form, under /public/have-your-say/ (namespace public_input, ovp/urls.py)
+public_input_urlpatterns = [
+    path("", views.have_your_say, name="have_your_say"),
+    path("thanks/", views.have_your_say_thanks, name="thanks"),
 ]

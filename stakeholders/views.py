@@ -5,19 +5,28 @@ import uuid as uuid_module
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
-from ovp.core.actions import AuthedRequest, form_action
+from ovp.areas.models import Area
+from ovp.core.actions import AuthedRequest, form_action, post_action
 from ovp.core.panels import panels_for
-from stakeholders import selectors, services
+from ovp.core.uploads import text_form
+from stakeholders import selectors, services, spam
 from stakeholders.forms import (
     ActionItemForm,
     BoardForm,
+    CommunityInputEditForm,
+    CommunityInputFilter,
+    CommunityInputForm,
     GoalForm,
     MeetingForm,
     MembershipForm,
@@ -25,7 +34,16 @@ from stakeholders.forms import (
     OrganisationForm,
     PersonForm,
 )
-from stakeholders.models import ActionItem, Board, BoardMembership, Goal, Organisation, Person
+from stakeholders.models import (
+    ActionItem,
+    Board,
+    BoardMembership,
+    CommunityInput,
+    Goal,
+    InputStatus,
+    Organisation,
+    Person,
+)
 from stakeholders.permissions import can_edit_registry, can_see_contact_details
 
 # pages a board member may open too; the scoped selectors narrow what they find (else 404)
@@ -404,3 +422,144 @@ def accountability(request: AuthedRequest) -> HttpResponse:
             "can_edit": can_edit_registry(request.user),
         },
     )
+
+
+# Community input: the public form, and the office's moderation
+
+INPUT_PAGE_SIZE = 50
+
+
+@text_form
+@login_not_required
+@never_cache  # it holds a CSRF token and a signed time: never shared by a cache
+def have_your_say(request: HttpRequest) -> HttpResponse:
+    """The public form: a resident says what their area needs, without saying who they are.
+    Every POST is counted against the client's address first (stakeholders/spam.py)."""
+    areas = selectors.public_input_areas()
+    form = CommunityInputForm(request.POST or None, areas=areas)
+    if request.method == "POST":
+        if spam.over_limit(request):
+            response = render(request, "stakeholders/public/too_many.html", status=429)
+            response["Retry-After"] = str(spam.WINDOW)
+            return response
+        if request.POST.get(spam.HONEYPOT):
+            return redirect("public_input:thanks")  # looks accepted; nothing is stored
+        if form.is_valid() and _sent_in_time(request, form):
+            data = form.cleaned_data
+            if form_action(
+                form,
+                lambda: services.community_input_submit(
+                    area=data["area"], topic=data["topic"], text=data["text"]
+                ),
+            ):
+                return redirect("public_input:thanks")
+    return render(
+        request,
+        "stakeholders/public/have_your_say.html",
+        {"form": form, "started": spam.started_token(), "honeypot": spam.HONEYPOT},
+    )
+
+
+def _sent_in_time(request: HttpRequest, form: CommunityInputForm) -> bool:
+    problem = spam.fill_time_problem(request.POST.get("started", ""))
+    if problem:
+        form.add_error(None, problem)
+    return problem is None
+
+
+@login_not_required
+def have_your_say_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "stakeholders/public/thanks.html")
+
+
+def community_input_url(community_input: CommunityInput) -> str:
+    return reverse("stakeholders:community_input_detail", kwargs={"uuid": community_input.uuid})
+
+
+@office_required
+def community_input_queue(request: AuthedRequest) -> HttpResponse:
+    """Residents' comments, those waiting first, with the tallies of the approved ones."""
+    areas = (
+        Area.objects.filter(community_input__isnull=False)
+        .only("id", "kind", "code", "name")
+        .distinct()
+        .order_by("name")
+    )
+    filters = CommunityInputFilter(request.GET or None, areas=areas)
+    if filters.is_bound and not filters.is_valid():
+        found = CommunityInput.objects.none()  # a filter that cannot be read shows nothing
+    else:
+        chosen = filters.cleaned_data if filters.is_bound else {}
+        found = selectors.community_input_queue(
+            status=chosen.get("status") or "",
+            area=chosen.get("area"),
+            topic=chosen.get("topic") or "",
+        )
+    page = Paginator(found, INPUT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    tallies = selectors.community_input_tallies()
+    return render(
+        request,
+        "stakeholders/community_input_queue.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "waiting": tallies.awaiting,
+            "tallies": tallies,
+        },
+    )
+
+
+@office_required
+def community_input_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
+    """One comment: its text to edit (personal details out) and the decision to take."""
+    community_input = get_object_or_404(
+        CommunityInput.objects.select_related("area", "moderated_by", "text_edited_by"), uuid=uuid
+    )
+    form = CommunityInputEditForm(request.POST or None, initial={"text": community_input.text})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_action(
+            form,
+            lambda: services.community_input_edit(
+                community_input=community_input, text=form.cleaned_data["text"], user=request.user
+            ),
+        )
+    ):
+        messages.success(request, "The text is saved.")
+        return redirect(community_input_url(community_input))
+    return render(
+        request,
+        "stakeholders/community_input_detail.html",
+        {"community_input": community_input, "form": form, "statuses": InputStatus},
+    )
+
+
+def _moderate(request: AuthedRequest, uuid: str, status: InputStatus) -> HttpResponse:
+    community_input = get_object_or_404(CommunityInput, uuid=uuid)
+    return post_action(
+        request,
+        lambda: services.community_input_moderate(
+            community_input=community_input,
+            status=status,
+            user=request.user,
+            note=request.POST.get("note", "")[:500],
+        ),
+        done=f"The comment is {status.label.lower()}.",
+        then=reverse("stakeholders:community_input_queue"),
+    )
+
+
+@office_required
+@require_POST
+def community_input_approve(request: AuthedRequest, uuid: str) -> HttpResponse:
+    return _moderate(request, uuid, InputStatus.APPROVED)
+
+
+@office_required
+@require_POST
+def community_input_reject(request: AuthedRequest, uuid: str) -> HttpResponse:
+    return _moderate(request, uuid, InputStatus.REJECTED)

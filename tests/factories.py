@@ -31,8 +31,10 @@ from stakeholders.models import (
     Board,
     BoardKind,
     BoardMembership,
+    CommunityInput,
     Goal,
     Horizon,
+    InputTopic,
     Meeting,
     MembershipRole,
     Organisation,
@@ -179,6 +181,18 @@ class ActionItemFactory(factory.django.DjangoModelFactory[ActionItem]):
     owner_organisation = factory.SubFactory(OrganisationFactory)
     due_on = date(2026, 6, 1)
     status = ActionStatus.NOT_STARTED
+
+
+class CommunityInputFactory(factory.django.DjangoModelFactory[CommunityInput]):
+    """A resident's comment, waiting for moderation, about the whole city unless given an
+    area."""
+
+    class Meta:
+        model = CommunityInput
+
+    area = None
+    topic = InputTopic.YOUTH
+    text = factory.Sequence(lambda n: f"More for young people to do after school ({n}).")
 
 
 # -------------------------------------------------------------------------------- inventory

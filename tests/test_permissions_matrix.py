@@ -85,6 +85,8 @@ incidents:mapping_download                        GET   login     403       403 
 incidents:mapping_reset                           POST  login     403       403     403   302   302
 public:public                                     GET   200       200       200     200   200   200
 public:public_csv                                 GET   200       200       200     200   200   200
+public_input:have_your_say                        GET   200       200       200     200   200   200
+public_input:thanks                               GET   200       200       200     200   200   200
 
 stakeholders:grantee_home                         GET   login     200       200     403   403   403
 stakeholders:organisation_list                    GET   login     403       403     403   200   200
@@ -110,6 +112,10 @@ stakeholders:goal_detail[citywide]                GET   login     403       403 
 stakeholders:action_item_create[X]                GET   login     403       403     403   200   200
 stakeholders:action_item_edit[X]                  GET   login     403       403     403   200   200
 stakeholders:accountability                       GET   login     403       403     403   200   200
+stakeholders:community_input_queue                GET   login     403       403     403   200   200
+stakeholders:community_input_detail               GET   login     403       403     403   200   200
+stakeholders:community_input_approve              POST  login     403       403     403   302   302
+stakeholders:community_input_reject               POST  login     403       403     403   302   302
 
 inventory:program_list                            GET   login     403       403     403   200   200
 inventory:program_create                          GET   login     403       403     403   200   200
@@ -301,6 +307,14 @@ KWARGS: dict[str, dict[str, Kwargs]] = {
     },
     "stakeholders:action_item_create": {"X": lambda w: {"uuid": w.x.goal.uuid}},
     "stakeholders:action_item_edit": {"X": lambda w: {"uuid": w.x.action_item.uuid}},
+    **{
+        name: {"": lambda w: {"uuid": w.community_input.uuid}}
+        for name in (
+            "stakeholders:community_input_detail",
+            "stakeholders:community_input_approve",
+            "stakeholders:community_input_reject",
+        )
+    },
     "inventory:program_detail": {"A": lambda w: {"uuid": w.a.program.uuid}},
     "inventory:program_edit": {"A": lambda w: {"uuid": w.a.program.uuid}},
     "inventory:program_history": {"A": lambda w: {"uuid": w.a.program.uuid}},

@@ -42,7 +42,15 @@ from inventory.services import proposal_submit
 from ovp.accounts.models import User
 from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource, ViolenceTarget
 from ovp.incidents.services import source_for
-from stakeholders.models import ActionItem, Board, Goal, Meeting, Organisation, Person
+from stakeholders.models import (
+    ActionItem,
+    Board,
+    CommunityInput,
+    Goal,
+    Meeting,
+    Organisation,
+    Person,
+)
 from tests.builders import make_award, record_burden
 from tests.factories import (
     ActionItemFactory,
@@ -50,6 +58,7 @@ from tests.factories import (
     AreaFactory,
     BoardFactory,
     BoardMemberFactory,
+    CommunityInputFactory,
     FundFactory,
     GoalFactory,
     GranteeFactory,
@@ -115,6 +124,8 @@ class World:
     import_run: ImportRun
     evaluation_run: EvaluationRun
     target: ViolenceTarget
+    # a resident's comment waiting for moderation
+    community_input: CommunityInput
     stored_files: list[str] = field(default_factory=list)
     # the resource library: one resource per audience (office, board, grantees, public),
     # each with two versions (the second current)
@@ -324,6 +335,7 @@ def build_world() -> World:
         import_run=import_run,
         evaluation_run=evaluation_run,
         target=ViolenceTarget.objects.create(measure="homicides", baseline_year=2020),
+        community_input=CommunityInputFactory(area=areas[0]),
     )
     for side in (a, b):
         for stored in (side.draft_document, side.submitted_document, side.attachment):

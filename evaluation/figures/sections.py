@@ -11,6 +11,7 @@ from evaluation.figures.burden import burden_figures
 from evaluation.figures.coverage import coverage_figures
 from evaluation.figures.evaluations import evaluation_figures
 from evaluation.figures.funding import funding_figures
+from evaluation.figures.residents import residents_figures
 from evaluation.figures.who import who_figures
 
 
@@ -30,6 +31,11 @@ SECTIONS = [
         "evaluations",
         "What evaluations found",
         lambda begin, end, kind: evaluation_figures(begin, end),
+    ),
+    SectionSpec(
+        "residents",
+        "What residents told us",
+        lambda begin, end, kind: residents_figures(begin, end),
     ),
 ]
 SECTION_SPECS = {spec.key: spec for spec in SECTIONS}

@@ -10,7 +10,8 @@ body just over it. Any other request (an anonymous one to an upload URL too), to
 and by any method, is refused (413) when its
 Content-Length is over what a form without a file can need (Django's
 DATA_UPLOAD_MAX_MEMORY_SIZE with the allowance), so an anonymous POST to the login page
-cannot make the server spool hundreds of megabytes either.
+cannot make the server spool hundreds of megabytes either. A view marked `text_form` (a
+public form that takes a few fields of text) is refused (413) above the allowance itself.
 """
 
 from collections.abc import Callable
@@ -49,6 +50,13 @@ def upload_limit(
     return mark
 
 
+def text_form(view: View) -> View:
+    """Mark a view whose form takes only a little text: a request to it whose Content-Length
+    is over MULTIPART_ALLOWANCE is refused (413), whoever sends it, before anything reads it."""
+    view.text_form = True  # type: ignore[attr-defined]
+    return view
+
+
 class UploadLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -67,6 +75,10 @@ class UploadLimitMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             match = None
+        if getattr(match and match.func, "text_form", False):
+            return HttpResponse(
+                "The request is too large.", status=413, content_type="text/plain; charset=utf-8"
+            )
         limit: UploadLimit | None = getattr(match and match.func, "upload_limit", None)
         # the upload allowance is a signed-in person's (read from the session, not the body):
         # CSRF's check reads an anonymous POST's body before the login check sends it away

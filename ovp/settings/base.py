@@ -291,6 +291,9 @@ OVP_ROLE_HOMES = {
 
 # Public pages hide counts from 1 to OVP_SUPPRESSION_THRESHOLD - 1 (and what would reveal them).
 OVP_SUPPRESSION_THRESHOLD = env.int("OVP_SUPPRESSION_THRESHOLD", default=10)
+# The public "have your say" form: comments one client address may send in an hour
+# (stakeholders/spam.py); more are answered 429 and not stored.
+OVP_COMMUNITY_INPUT_PER_HOUR = env.int("OVP_COMMUNITY_INPUT_PER_HOUR", default=5)
 # The allocation benchmark (Abt, Bleeding Out, 2019): annual funding per homicide, in dollars.
 OVP_FUNDING_PER_HOMICIDE = env.int("OVP_FUNDING_PER_HOMICIDE", default=30_000)
 # Uploaded exports larger than this are refused.

@@ -40,6 +40,8 @@ ANONYMOUS_STARTS = [
     "/accounts/password/reset/complete/",
     "/public/shootings/",
     "/public/resources/",
+    "/public/have-your-say/",
+    "/public/have-your-say/thanks/",
 ]
 
 RUN_AXE = """async (tags) => {

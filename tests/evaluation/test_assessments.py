@@ -37,7 +37,9 @@ def figures(assessment, key):
 
 def test_drafting_builds_every_section_in_order_with_text_from_the_figures(draft):
     sections = list(draft.sections.order_by("position"))
-    assert [s.key for s in sections] == ["burden", "who", "coverage", "funding", "evaluations"]
+    assert [s.key for s in sections] == [
+        "burden", "who", "coverage", "funding", "evaluations", "residents",
+    ]  # fmt: skip
     for section in sections:
         assert section.text == section.figures["summary"] and section.text
         assert section.figures["tables"], section.key
@@ -187,6 +189,7 @@ def test_each_sending_keeps_a_numbered_version_of_every_section(draft, review, s
         "coverage",
         "funding",
         "evaluations",
+        "residents",
     ]
     assessment_decide(
         assessment=draft, user=review.members[1], decision=Decision.CHANGES, note="Say more."

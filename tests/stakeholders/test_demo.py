@@ -82,3 +82,21 @@ def test_demo_dates_count_from_the_incident_demos_last_day():
     latest_meeting = Meeting.objects.order_by("-held_at").first()
     assert latest_meeting.held_at.date() < DEMO_END
     assert DEMO_END - latest_meeting.held_at.date() < datetime.timedelta(days=60)
+
+
+def test_the_demo_has_residents_comments_approved_waiting_and_rejected() -> None:
+    from ovp.areas.demo import seed_areas
+    from stakeholders.demo import DEMO_INPUT, seed_community_input
+    from stakeholders.models import CommunityInput, InputStatus
+
+    city = DemoCity(log=lambda line: None)
+    seed_users(city)
+    seed_areas(city)
+    seed_community_input(city)
+    seed_community_input(city)  # again: the same comments
+    assert CommunityInput.objects.count() == len(DEMO_INPUT)
+    statuses = set(CommunityInput.objects.values_list("status", flat=True))
+    assert statuses == {InputStatus.APPROVED, InputStatus.PENDING, InputStatus.REJECTED}
+    # placed in the public pages' areas (the districts), or the whole city
+    kinds = set(CommunityInput.objects.values_list("area__kind", flat=True))
+    assert kinds == {"district", None}
