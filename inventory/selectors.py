@@ -168,8 +168,9 @@ def gaps_analysis(*, kind: str | None, years: int, on: date) -> GapsAnalysis:
     analysis = GapsAnalysis(
         kind, kinds, years, begin, end, areas, burden, strategies, coverage, high
     )
-    analysis.campaigns, analysis.citywide_campaigns = campaigns_running(kind, on)
-    analysis.period_campaigns = campaigns_in_period(begin or on, on)
+    analysis.period_campaigns, analysis.campaigns, analysis.citywide_campaigns = (
+        campaigns_around(kind, begin or on, on)
+    )
     analysis.gaps = _rank_gaps(analysis)
     return analysis
 
@@ -392,20 +393,22 @@ def _campaign_coverage(campaign: Campaign) -> CampaignCoverage:
     )
 
 
-def campaigns_running(kind: str, on: date) -> tuple[dict[int, list[CampaignCoverage]], list[Any]]:
-    """The office's campaigns under way on a day: those listing areas of a kind (area id ->
-    campaigns), and those of the whole city. Two queries."""
-    running = Campaign.objects.running_on(on).order_by("name")
+def campaigns_around(
+    kind: str, begin: date, on: date
+) -> tuple[list[Campaign], dict[int, list[CampaignCoverage]], list[CampaignCoverage]]:
+    """The office's campaigns under way at some time from `begin` to `on` (the latest start
+    first); of those under way on `on`, the ones listing areas of a kind (area id ->
+    campaigns) and the ones of the whole city. Two queries."""
+    period = campaigns_in_period(begin, on)
+    running = {c.pk: c for c in sorted(period, key=lambda c: c.name) if c.holds(on)}
     by_area: dict[int, list[CampaignCoverage]] = defaultdict(list)
-    links = (
-        Campaign.areas.through.objects.filter(campaign__in=running, area__kind=kind)
-        .select_related("campaign")
-        .order_by("campaign__name")
-    )
-    for link in links:
-        by_area[link.area_id].append(_campaign_coverage(link.campaign))
-    citywide = [_campaign_coverage(c) for c in running.filter(covers_whole_city=True)]
-    return dict(by_area), citywide
+    links = Campaign.areas.through.objects.filter(
+        campaign_id__in=list(running), area__kind=kind
+    ).values_list("area_id", "campaign_id")
+    for area_id, campaign_id in sorted(links, key=lambda link: running[link[1]].name):
+        by_area[area_id].append(_campaign_coverage(running[campaign_id]))
+    citywide = [_campaign_coverage(c) for c in running.values() if c.covers_whole_city]
+    return period, dict(by_area), citywide
 
 
 def campaigns_in_period(begin: date, end: date) -> list[Campaign]:

@@ -27,7 +27,9 @@ def test_staff_run_a_campaign_and_evaluate_it(page, staff, small_city, tmp_path)
         page.get_by_text("List the areas the campaign covers, or tick the whole city.")
     ).to_be_visible()
     assert not Campaign.objects.exists()
-    page.get_by_label("Areas").select_option(label=["Area 00", "Area 01"])
+    page.get_by_label("Areas").select_option(
+        label=["Area 00 (Neighbourhood T00)", "Area 01 (Neighbourhood T01)"]
+    )
     page.get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Peace in the Park")

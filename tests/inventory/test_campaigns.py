@@ -308,3 +308,18 @@ def test_the_campaign_pages_take_few_queries_however_many_entries(
         assert client.get("/inventory/campaigns/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(f"/inventory/campaigns/{campaigns[0].uuid}/").status_code == 200
+
+
+def test_the_gaps_page_with_campaigns_takes_no_more_queries_than_without(
+    client, staff, neighbourhoods, django_assert_max_num_queries
+):
+    record_burden({neighbourhoods[0]: 60, neighbourhoods[1]: 40})
+    for n in range(4):
+        _surge(neighbourhoods[n : n + 2], name=f"Surge {n}", started_on=date(2026, 11, 1),
+               ended_on=None)  # fmt: skip
+    _surge([], name="Locks", covers_whole_city=True, started_on=date(2025, 1, 1), ended_on=None)
+    client.force_login(staff)
+    # the same bound as the page without campaigns (tests/inventory/test_gaps.py)
+    with django_assert_max_num_queries(12):
+        html = client.get("/inventory/gaps/?kind=neighbourhood&years=3").content.decode()
+    assert "Under way in the whole city now:" in html and "Surge 3" in html
