@@ -109,13 +109,15 @@ def seed_programs(city: DemoCity) -> None:
 
 
 # -- The office's own campaigns: a summer surge in the high-burden neighbourhoods, a citywide
-# safe-storage campaign that goes on, and a gun buyback day that went over its budget.
+# safe-storage campaign that goes on, peacekeepers in the two high-burden neighbourhoods the
+# programs miss (under way, long-term), and a gun buyback day that went over its budget.
 OUTREACH_GOAL = "Street outreach in every high-burden neighbourhood"
 SCHOOLS_GOAL = "Halve shootings within a block of schools"
 # name, kind, strategy, start, end, whole city, areas, budget, partners, goals, description
 DEMO_CAMPAIGNS: list[tuple] = [
     ("Summer Surge 2026", CampaignKind.SURGE, S.STREET_OUTREACH, date(2026, 6, 1), date(2026, 8, 31), False, ["N03", "N04", "N10", "N11", "N12", "N19"], 250_000, [NORTHSIDE, EASTGATE, FAITH], [OUTREACH_GOAL], "Extra outreach shifts, late-night basketball and block parties in the six neighbourhoods with the most shootings, from June to August."),
     ("Lock It Up Riverton", CampaignKind.SAFE_STORAGE, "", date(2025, 3, 1), None, True, [], 60_000, [HEALTH, HOSPITAL, SCHOOLS], [SCHOOLS_GOAL], "Free cable locks and lock boxes at clinics, libraries and school events, with a public-awareness drive on safe storage."),
+    ("Linden and Southport Peacekeepers", CampaignKind.PEACEKEEPING, S.VIOLENCE_INTERRUPTION, date(2026, 10, 1), None, False, ["N12", "N19"], 90_000, [FAITH, FAMILY], [OUTREACH_GOAL], "Weekly peace walks and credible messengers in the two high-burden neighbourhoods the programs miss, while an outreach team is recruited."),
     ("Spring Gun Buyback Day", CampaignKind.BUYBACK, S.POLICING, date(2026, 4, 18), date(2026, 4, 18), False, ["N03", "N19"], 40_000, [POLICE, FAITH], [], "No-questions-asked buyback at two congregations, with gift cards for each firearm turned in."),
 ]  # fmt: skip
 DEMO_TODAY = date(2026, 11, 22)  # the demo's last day of data: every entry is before it
@@ -135,6 +137,8 @@ DEMO_OUTPUTS: list[tuple] = [
     ("Lock It Up Riverton", date(2026, 6, 30), OutputKind.KITS, 300, "Lock boxes"),
     ("Lock It Up Riverton", date(2026, 10, 31), OutputKind.LOCKS, 1_050, ""),
     ("Spring Gun Buyback Day", date(2026, 4, 18), OutputKind.GUNS, 87, "Two congregations"),
+    ("Linden and Southport Peacekeepers", date(2026, 10, 31), OutputKind.EVENTS, 8, "Peace walks"),
+    ("Linden and Southport Peacekeepers", date(2026, 10, 31), OutputKind.VOLUNTEER_HOURS, 240, ""),
     ("Spring Gun Buyback Day", date(2026, 4, 18), OutputKind.EVENTS, 2, ""),
 ]  # fmt: skip
 # campaign, date, amount, what for
@@ -146,6 +150,12 @@ DEMO_SPENDING: list[tuple] = [
     ("Lock It Up Riverton", date(2026, 2, 15), "12600", "Lock boxes and leaflets"),
     ("Spring Gun Buyback Day", date(2026, 4, 18), "38700", "Gift cards"),
     ("Spring Gun Buyback Day", date(2026, 4, 25), "3900", "Safe disposal of the firearms"),
+    (
+        "Linden and Southport Peacekeepers",
+        date(2026, 10, 1),
+        "22500",
+        "Credible messengers, October",
+    ),
 ]
 
 

@@ -168,8 +168,8 @@ def gaps_analysis(*, kind: str | None, years: int, on: date) -> GapsAnalysis:
     analysis = GapsAnalysis(
         kind, kinds, years, begin, end, areas, burden, strategies, coverage, high
     )
-    analysis.period_campaigns, analysis.campaigns, analysis.citywide_campaigns = (
-        campaigns_around(kind, begin or on, on)
+    analysis.period_campaigns, analysis.campaigns, analysis.citywide_campaigns = campaigns_around(
+        kind, begin or on, on
     )
     analysis.gaps = _rank_gaps(analysis)
     return analysis

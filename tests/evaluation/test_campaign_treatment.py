@@ -63,6 +63,8 @@ def test_a_campaigns_areas_are_treated_from_its_start_and_the_fall_is_found(smal
     assert run.inputs["campaign_dates"] == "1 Jun 2023 to 30 Sep 2023"
     assert run.method == "twfe"
     assert run.ci_high < 0 and run.relative == pytest.approx(-0.4, abs=0.15)
+    # its summary speaks of the campaign, not of a program
+    assert "the campaign" in run.summary and "program" not in run.summary
 
 
 def test_a_campaign_in_areas_without_the_fall_finds_none(small_city, staff):
