@@ -6,7 +6,7 @@ from django.conf import settings
 from evaluation.models import Decision, EvaluationMethod
 from evaluation.selectors.runs import MONTH, OUTCOMES, WEEK
 from evaluation.services.runs import AUTO, DEFAULT_COMPARISONS
-from inventory.models import Program, Strategy
+from inventory.models import Campaign, Program, Strategy
 from ovp.areas.models import Area
 from ovp.core.uploads import MB, too_large
 from stakeholders.models import Board
@@ -33,6 +33,14 @@ class RunForm(forms.Form):
         choices=[("", "(none: evaluate the program)"), *Strategy.choices],
         required=False,
         help_text="Or every program of one strategy: an area counts from the first start.",
+    )
+    campaign = forms.ModelChoiceField(
+        label="Office campaign",
+        queryset=Campaign.objects.order_by("-started_on", "name"),
+        required=False,
+        empty_label="(none)",
+        help_text="Or one of the office's campaigns: its areas from its start (a whole-city "
+        "campaign: an interrupted time series of the city from its start).",
     )
     area_kind = forms.ChoiceField(label="Areas", choices=())
     period = forms.ChoiceField(choices=[(MONTH, "Month"), (WEEK, "Week")], initial=MONTH)
@@ -73,10 +81,13 @@ class RunForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("program") and data.get("strategy"):
-            raise forms.ValidationError("Choose a program or a strategy, not both.")
-        if not data.get("program") and not data.get("strategy"):
-            raise forms.ValidationError("Choose a program or a strategy.")
+        chosen = [bool(data.get(name)) for name in ("program", "strategy", "campaign")]
+        if sum(chosen) > 1:
+            raise forms.ValidationError("Choose one of a program, a strategy or a campaign.")
+        if not any(chosen):
+            raise forms.ValidationError("Choose a program, a strategy or a campaign.")
+        if data.get("campaign") and data.get("citywide_start"):
+            self.add_error("citywide_start", "A campaign starts on its own date: leave this empty.")
         begin, end = data.get("begin"), data.get("end")
         if begin and end and begin >= end:
             self.add_error("end", "The window must end after it begins.")

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from inventory.models import Program, Strategy
+from inventory.models import Campaign, Program, Strategy
 
 if TYPE_CHECKING:
     from ovp.accounts.models import User
@@ -25,13 +25,21 @@ class EvaluationMethod(models.TextChoices):
 
 class EvaluationRun(models.Model):
     """One run of an estimator on the incident aggregates, kept with everything needed to
-    run it again: `inputs` (program or strategy, areas, comparison areas, window, method,
+    run it again: `inputs` (program, strategy or campaign, areas, comparison areas, window, method,
     outcome) and `results` (estimate, SE, CI, n, warnings and the series for the plots)."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=300)
     program = models.ForeignKey(
         Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="evaluations"
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evaluations",
+        help_text="The office's campaign evaluated, when the treatment is a campaign.",
     )
     strategy = models.CharField(max_length=32, choices=Strategy.choices, blank=True)
     method = models.CharField(max_length=16, choices=EvaluationMethod.choices)

@@ -8,6 +8,7 @@ class InventoryConfig(AppConfig):
     verbose_name = "Program inventory"
     nav_items = (
         NavItem("Inventory", "inventory:program_list", ("admin", "staff"), "Programs"),
+        NavItem("Campaigns", "inventory:campaign_list", ("admin", "staff"), "Programs"),
         NavItem("Strengths and gaps", "inventory:gaps", ("admin", "staff"), "Programs"),
         NavItem("Resource library", "inventory:resource_list", ("admin", "staff"), "Programs"),
         NavItem("My programs", "inventory:my_programs", ("grantee",)),

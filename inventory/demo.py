@@ -1,7 +1,8 @@
 """The demo city's programs: 30 efforts whose coverage leaves visible gaps. Of the
 neighbourhoods that carry most shootings (N03, N04, N10, N11, N12, N19), Linden (N12) has no
 program and Southport (N19) only an informal, unrated one; cognitive behavioural therapy
-reaches one of them and group violence intervention two."""
+reaches one of them and group violence intervention two. The office's own campaigns (a summer
+surge, a citywide safe-storage campaign, a gun buyback day) are at the end."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,8 +10,11 @@ from typing import Any
 
 from inventory.models import (
     Audience,
+    Campaign,
+    CampaignKind,
     Evidence,
     Language,
+    OutputKind,
     Program,
     ProgramStatus,
     Resource,
@@ -18,10 +22,16 @@ from inventory.models import (
     Strategy,
     Tier,
 )
+from inventory.services import (
+    CampaignLinks,
+    campaign_create,
+    campaign_output_log,
+    campaign_spending_log,
+)
 from ovp.accounts.models import User
 from ovp.areas.models import Area, AreaKind
 from ovp.core.demo import DemoCity, demo_seeder
-from stakeholders.models import Organisation
+from stakeholders.models import Goal, Organisation
 
 NORTHSIDE, EASTGATE = "Northside Peacekeepers", "Eastgate Youth Alliance"
 POLICE, HEALTH = "Riverton Police Department", "Riverton Department of Public Health"
@@ -201,3 +211,93 @@ def seed_resources(city: DemoCity) -> None:
                 note="Second edition: adds the shooting review calls.",
             )
     city.log(f"  resources: {Resource.objects.count()}")
+
+
+# -- The office's own campaigns: a summer surge in the high-burden neighbourhoods, a citywide
+# safe-storage campaign that goes on, peacekeepers in the two high-burden neighbourhoods the
+# programs miss (under way, long-term), and a gun buyback day that went over its budget.
+OUTREACH_GOAL = "Street outreach in every high-burden neighbourhood"
+SCHOOLS_GOAL = "Halve shootings within a block of schools"
+# name, kind, strategy, start, end, whole city, areas, budget, partners, goals, description
+DEMO_CAMPAIGNS: list[tuple] = [
+    ("Summer Surge 2026", CampaignKind.SURGE, S.STREET_OUTREACH, date(2026, 6, 1), date(2026, 8, 31), False, ["N03", "N04", "N10", "N11", "N12", "N19"], 250_000, [NORTHSIDE, EASTGATE, FAITH], [OUTREACH_GOAL], "Extra outreach shifts, late-night basketball and block parties in the six neighbourhoods with the most shootings, from June to August."),
+    ("Lock It Up Riverton", CampaignKind.SAFE_STORAGE, "", date(2025, 3, 1), None, True, [], 60_000, [HEALTH, HOSPITAL, SCHOOLS], [SCHOOLS_GOAL], "Free cable locks and lock boxes at clinics, libraries and school events, with a public-awareness drive on safe storage."),
+    ("Linden and Southport Peacekeepers", CampaignKind.PEACEKEEPING, S.VIOLENCE_INTERRUPTION, date(2026, 10, 1), None, False, ["N12", "N19"], 90_000, [FAITH, FAMILY], [OUTREACH_GOAL], "Weekly peace walks and credible messengers in the two high-burden neighbourhoods the programs miss, while an outreach team is recruited."),
+    ("Spring Gun Buyback Day", CampaignKind.BUYBACK, S.POLICING, date(2026, 4, 18), date(2026, 4, 18), False, ["N03", "N19"], 40_000, [POLICE, FAITH], [], "No-questions-asked buyback at two congregations, with gift cards for each firearm turned in."),
+]  # fmt: skip
+DEMO_TODAY = date(2026, 11, 22)  # the demo's last day of data: every entry is before it
+# campaign, date, output kind, quantity, note
+DEMO_OUTPUTS: list[tuple] = [
+    ("Summer Surge 2026", date(2026, 6, 20), OutputKind.EVENTS, 6, "Block parties and night games"),
+    ("Summer Surge 2026", date(2026, 6, 30), OutputKind.PEOPLE_REACHED, 1_150, ""),
+    ("Summer Surge 2026", date(2026, 7, 31), OutputKind.EVENTS, 9, ""),
+    ("Summer Surge 2026", date(2026, 7, 31), OutputKind.PEOPLE_REACHED, 1_640, ""),
+    ("Summer Surge 2026", date(2026, 7, 31), OutputKind.VOLUNTEER_HOURS, 520, "Faith volunteers' night walks"),
+    ("Summer Surge 2026", date(2026, 8, 31), OutputKind.EVENTS, 7, ""),
+    ("Summer Surge 2026", date(2026, 8, 31), OutputKind.PEOPLE_REACHED, 1_320, ""),
+    ("Lock It Up Riverton", date(2025, 4, 30), OutputKind.LOCKS, 850, "Clinics and libraries"),
+    ("Lock It Up Riverton", date(2025, 9, 30), OutputKind.LOCKS, 1_200, "Back-to-school events"),
+    ("Lock It Up Riverton", date(2025, 9, 30), OutputKind.MATERIALS, 6_000, "Leaflets in four languages"),
+    ("Lock It Up Riverton", date(2026, 3, 31), OutputKind.LOCKS, 900, ""),
+    ("Lock It Up Riverton", date(2026, 6, 30), OutputKind.KITS, 300, "Lock boxes"),
+    ("Lock It Up Riverton", date(2026, 10, 31), OutputKind.LOCKS, 1_050, ""),
+    ("Spring Gun Buyback Day", date(2026, 4, 18), OutputKind.GUNS, 87, "Two congregations"),
+    ("Linden and Southport Peacekeepers", date(2026, 10, 31), OutputKind.EVENTS, 8, "Peace walks"),
+    ("Linden and Southport Peacekeepers", date(2026, 10, 31), OutputKind.VOLUNTEER_HOURS, 240, ""),
+    ("Spring Gun Buyback Day", date(2026, 4, 18), OutputKind.EVENTS, 2, ""),
+]  # fmt: skip
+# campaign, date, amount, what for
+DEMO_SPENDING: list[tuple] = [
+    ("Summer Surge 2026", date(2026, 5, 20), "68000", "Outreach overtime, June"),
+    ("Summer Surge 2026", date(2026, 7, 1), "71500", "Outreach overtime, July"),
+    ("Summer Surge 2026", date(2026, 8, 1), "24800", "Events: permits, food, sound"),
+    ("Lock It Up Riverton", date(2025, 3, 10), "18400", "4,000 cable locks"),
+    ("Lock It Up Riverton", date(2026, 2, 15), "12600", "Lock boxes and leaflets"),
+    ("Spring Gun Buyback Day", date(2026, 4, 18), "38700", "Gift cards"),
+    ("Spring Gun Buyback Day", date(2026, 4, 25), "3900", "Safe disposal of the firearms"),
+    (
+        "Linden and Southport Peacekeepers",
+        date(2026, 10, 1),
+        "22500",
+        "Credible messengers, October",
+    ),
+]
+
+
+@demo_seeder
+def seed_campaigns(city: DemoCity) -> None:
+    organisations = {o.name: o for o in Organisation.objects.all()}
+    areas = {a.code: a for a in Area.objects.of_kind(AreaKind.NEIGHBOURHOOD)}
+    goals = {g.title: g for g in Goal.objects.all()}
+    campaigns = {}
+    for row in DEMO_CAMPAIGNS:
+        (name, kind, strategy, start, end, whole_city, codes, budget, partners, goal_titles,
+         description) = row  # fmt: skip
+        found = Campaign.objects.filter(name=name).first()
+        campaigns[name] = found or campaign_create(
+            user=None,
+            values={
+                "name": name, "kind": kind, "strategy": strategy, "started_on": start,
+                "ended_on": end, "covers_whole_city": whole_city, "budget": Decimal(budget),
+                "description": description,
+            },
+            links=CampaignLinks(
+                areas=[areas[code] for code in codes],
+                partners=[organisations[p] for p in partners],
+                goals=[goals[t] for t in goal_titles if t in goals],
+            ),
+        )  # fmt: skip
+    # entries are added once, with their campaign: running the demo again adds nothing
+    for name, on, kind, quantity, note in DEMO_OUTPUTS:
+        if not campaigns[name].outputs.filter(on=on, kind=kind).exists():
+            campaign_output_log(
+                campaign=campaigns[name], user=None, on=on, kind=kind, quantity=quantity,
+                note=note, today=DEMO_TODAY,
+            )  # fmt: skip
+    for name, on, amount, description in DEMO_SPENDING:
+        if not campaigns[name].spending.filter(spent_on=on, description=description).exists():
+            campaign_spending_log(
+                campaign=campaigns[name], user=None, spent_on=on, amount=Decimal(amount),
+                description=description, today=DEMO_TODAY,
+            )  # fmt: skip
+    city.log(f"  campaigns: {len(DEMO_CAMPAIGNS)}")

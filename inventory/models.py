@@ -1,4 +1,5 @@
-"""Every prevention program or effort in the city, funded by the office or not, and where it works.
+"""Every prevention program or effort in the city, funded by the office or not, and where it works;
+and the office's own campaigns (`Campaign`), with their spending and counted outputs.
 
 `ServiceArea` (which program works in which area from when to when) is the treatment table
 that impact evaluation reads later; its dates matter as much as the program's own fields.
@@ -6,19 +7,20 @@ that impact evaluation reads later; its dates matter as much as the program's ow
 
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from ovp.areas.models import Area
-from stakeholders.models import Organisation
+from stakeholders.models import ActionItem, Goal, Organisation
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -378,3 +380,205 @@ class ResourceVersion(models.Model):
     @property
     def is_link(self) -> bool:
         return bool(self.url)
+
+
+# -- The office's own campaigns ----------------------------------------------------------------
+
+
+class CampaignKind(models.TextChoices):
+    SURGE = "surge", "Seasonal surge (e.g. a summer surge)"
+    SAFE_STORAGE = "safe_storage", "Safe storage"
+    AWARENESS = "awareness", "Public awareness"
+    BUYBACK = "buyback", "Gun buyback"
+    PEACEKEEPING = "peacekeeping", "Peacekeeping week"
+    OTHER = "other", "Other"
+
+
+class OutputKind(models.TextChoices):
+    """What a campaign produced, counted: never who (no personal data)."""
+
+    EVENTS = "events", "Events held"
+    PEOPLE_REACHED = "people_reached", "People reached"
+    LOCKS = "locks", "Safe-storage locks distributed"
+    KITS = "kits", "Kits distributed"
+    GUNS = "guns", "Guns collected"
+    MATERIALS = "materials", "Materials distributed"
+    VOLUNTEER_HOURS = "volunteer_hours", "Volunteer hours"
+    OTHER = "other", "Other"
+
+
+class CampaignStatus(models.TextChoices):
+    UPCOMING = "upcoming", "Upcoming"
+    CURRENT = "current", "Running"
+    ENDED = "ended", "Ended"
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def running_on(self, day: date) -> "CampaignQuerySet":
+        """Campaigns under way on a day (a long-term one, without an end, goes on)."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day)
+
+    def upcoming(self, day: date) -> "CampaignQuerySet":
+        return self.filter(started_on__gt=day)
+
+    def ended(self, day: date) -> "CampaignQuerySet":
+        return self.filter(ended_on__lt=day)
+
+    def overlapping(self, begin: date, end: date) -> "CampaignQuerySet":
+        """Campaigns under way on at least one day from `begin` to `end`."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=begin), started_on__lte=end)
+
+    def covering(self, area: Area) -> "CampaignQuerySet":
+        """Campaigns in the area: the whole city's, and those that list it."""
+        return self.filter(Q(covers_whole_city=True) | Q(areas=area)).distinct()
+
+
+class Campaign(models.Model):
+    """An effort the office leads itself, for a season or for good: a summer surge, a
+    safe-storage drive, a gun buyback day. It covers the whole city or listed areas (of one
+    kind), which, with its dates, is what an impact evaluation treats."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=CampaignKind.choices)
+    description = models.TextField(blank=True)
+    strategy = models.CharField(
+        max_length=32,
+        choices=Strategy.choices,
+        blank=True,
+        help_text="The prevention strategy it follows, if one of the inventory's.",
+    )
+    started_on = models.DateField("starts on")
+    ended_on = models.DateField(
+        "ends on", null=True, blank=True, help_text="Blank for a long-term campaign."
+    )
+    covers_whole_city = models.BooleanField(
+        "covers the whole city",
+        default=False,
+        help_text="Otherwise list the areas it covers.",
+    )
+    areas = models.ManyToManyField(Area, blank=True, related_name="campaigns")
+    budget = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="In dollars; spending is logged against it.",
+    )
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="campaigns")
+    goals = models.ManyToManyField(Goal, blank=True, related_name="campaigns")
+    action_items = models.ManyToManyField(ActionItem, blank=True, related_name="campaigns")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[areas, partners])
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="campaign_ends_after_start",
+                violation_error_message="The campaign cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__gte=0),
+                name="campaign_budget_not_negative",
+                violation_error_message="The budget cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "The campaign cannot end before it starts."})
+
+    def status_on(self, day: date) -> str:
+        if self.started_on > day:
+            return CampaignStatus.UPCOMING
+        if self.ended_on is not None and self.ended_on < day:
+            return CampaignStatus.ENDED
+        return CampaignStatus.CURRENT
+
+    def status_label_on(self, day: date) -> str:
+        return str(CampaignStatus(self.status_on(day)).label)
+
+    def holds(self, day: date) -> bool:
+        """Whether a day falls within the campaign's dates."""
+        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
+    @property
+    def dates_text(self) -> str:
+        if self.ended_on is None:
+            return f"from {self.started_on:%-d %b %Y}, long-term"
+        if self.ended_on == self.started_on:
+            return f"{self.started_on:%-d %b %Y}"
+        return f"{self.started_on:%-d %b %Y} to {self.ended_on:%-d %b %Y}"
+
+
+class CampaignSpending(models.Model):
+    """Money spent on a campaign; its sum is set against the budget (going over is shown,
+    not refused: the office learns of it after the fact)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="spending")
+    spent_on = models.DateField("date")
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    description = models.CharField("what for", max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-spent_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="campaign_spending_positive",
+                violation_error_message="An amount spent is more than 0.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"${self.amount:,.2f} on {self.spent_on}: {self.description}"
+
+
+class CampaignOutput(models.Model):
+    """A count of what a campaign produced on a day: events held, locks given out, guns
+    collected. Counts only: no one's name or address."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="outputs")
+    on = models.DateField("date")
+    kind = models.CharField("what", max_length=20, choices=OutputKind.choices)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    note = models.CharField(
+        max_length=300, blank=True, help_text="e.g. where; never a person's name."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="campaign_output_positive",
+                violation_error_message="A quantity is 1 or more.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.get_kind_display().lower()} on {self.on}"

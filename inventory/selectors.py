@@ -1,5 +1,6 @@
 """Reads of the inventory, and the strengths-and-gaps analysis: each area's violence burden
-(from the nightly aggregates) beside the programs serving it, by strategy."""
+(from the nightly aggregates) beside the programs serving it, by strategy, and the office's
+own campaigns under way there; and the reads of a campaign's page."""
 
 from __future__ import annotations
 
@@ -7,9 +8,21 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from inventory.models import EVIDENCE_BASED, Program, ServiceArea, Strategy
+from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from inventory.models import (
+    EVIDENCE_BASED,
+    Campaign,
+    CampaignSpending,
+    OutputKind,
+    Program,
+    ServiceArea,
+    Strategy,
+)
 from ovp.areas.maps import area_map
 from ovp.areas.models import Area
 from ovp.incidents.selectors import area_kinds, area_totals_between, data_range
@@ -54,6 +67,7 @@ class Gap:
     detail: str
     programs: list[Coverage] = field(default_factory=list)  # what serves the area now
     missing: int = 0  # high-burden areas a strategy misses
+    campaigns: list[CampaignCoverage] = field(default_factory=list)  # the office's, there now
 
 
 @dataclass
@@ -69,6 +83,12 @@ class GapsAnalysis:
     coverage: dict[int, list[Coverage]]  # area id -> current programs
     high_burden: list[int]  # area ids, highest first
     gaps: list[Gap] = field(default_factory=list)
+    # the office's own campaigns, beside the programs: under way today in listed areas (area
+    # id -> campaigns) or in the whole city, and every one under way in the burden's period.
+    # They do not close a gap: a gap is about evidence-based programs of a core strategy.
+    campaigns: dict[int, list[CampaignCoverage]] = field(default_factory=dict)
+    citywide_campaigns: list[CampaignCoverage] = field(default_factory=list)
+    period_campaigns: list[Campaign] = field(default_factory=list)
 
     def cell(self, area_id: int, strategy: str) -> list[Coverage]:
         return [c for c in self.coverage.get(area_id, []) if c.strategy == strategy]
@@ -148,6 +168,9 @@ def gaps_analysis(*, kind: str | None, years: int, on: date) -> GapsAnalysis:
     analysis = GapsAnalysis(
         kind, kinds, years, begin, end, areas, burden, strategies, coverage, high
     )
+    analysis.period_campaigns, analysis.campaigns, analysis.citywide_campaigns = campaigns_around(
+        kind, begin or on, on
+    )
     analysis.gaps = _rank_gaps(analysis)
     return analysis
 
@@ -179,7 +202,9 @@ def _rank_gaps(analysis: GapsAnalysis) -> list[Gap]:
             detail = "No evidence-based program of a core strategy; served by:"
         else:
             continue
-        area_gaps.append(Gap(0, "area", name, victims, rate, detail, programs))
+        gap = Gap(0, "area", name, victims, rate, detail, programs)
+        gap.campaigns = analysis.campaigns.get(area_id, [])
+        area_gaps.append(gap)
     labels = dict(Strategy.choices)
     strategy_gaps: list[Gap] = []
     for strategy in CORE_STRATEGIES:
@@ -257,8 +282,41 @@ def gaps_map(analysis: GapsAnalysis) -> dict[str, Any]:
                 },
             }
         )
+    figure["data"].append(_campaign_markers(analysis))
     figure["layout"]["legend"] = {"orientation": "h", "y": -0.02, "x": 0}
     return figure
+
+
+def _campaign_markers(analysis: GapsAnalysis) -> dict[str, Any]:
+    """A blue diamond in each area where one of the office's campaigns is under way."""
+    import shapely
+
+    xs, ys, texts = [], [], []
+    for area in analysis.areas:
+        campaigns = analysis.campaigns.get(area.pk, [])
+        if not campaigns:
+            continue
+        point = shapely.point_on_surface(shapely.from_geojson(json.dumps(area.boundary)))
+        # beside the burden marker, not on top of it
+        xs.append(round(point.x + (area.max_lon - area.min_lon) / 5, 5))
+        ys.append(round(point.y, 5))
+        texts.append(f"{area.name}: office campaign " + "; ".join(c.name for c in campaigns))
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": xs,
+        "y": ys,
+        "text": texts,
+        "hoverinfo": "text",
+        "name": "The office's campaign under way",
+        "showlegend": True,
+        "marker": {
+            "symbol": "diamond",
+            "size": 10,
+            "color": CAMPAIGN_FILL,
+            "line": {"width": 1, "color": "#ffffff"},
+        },
+    }
 
 
 def gaps_csv_rows(analysis: GapsAnalysis) -> list[list[Any]]:
@@ -267,7 +325,8 @@ def gaps_csv_rows(analysis: GapsAnalysis) -> list[list[Any]]:
             g.rank, g.kind, g.subject, g.victims, "" if g.rate is None else round(g.rate, 1),
             " ".join([g.detail, "; ".join(
                 p.program_name + (" (no effect found here)" if p.no_effect else "")
-                for p in g.programs)]).strip(),
+                for p in g.programs)]).strip()
+            + ("".join(f" Office campaign: {c.name}." for c in g.campaigns)),
         ]
         for g in analysis.gaps
     ]  # fmt: skip
@@ -291,6 +350,7 @@ def matrix_csv(analysis: GapsAnalysis) -> tuple[list[str], list[list[Any]]]:
     header = [
         "Area code", "Area", "People shot", "Rate per 100,000", "High burden",
         "Programs", "Evidence-based programs", *[labels[s] for s in analysis.strategies],
+        "Office campaigns",
     ]  # fmt: skip
     high = set(analysis.high_burden)
     rows = []
@@ -306,6 +366,146 @@ def matrix_csv(analysis: GapsAnalysis) -> tuple[list[str], list[list[Any]]]:
                 len(programs),
                 sum(p.evidence_based for p in programs),
                 *[len(analysis.cell(int(row.area_id), s)) for s in analysis.strategies],
+                "; ".join(c.name for c in analysis.campaigns.get(int(row.area_id), [])),
             ]
         )
     return header, rows
+
+
+# -- The office's own campaigns ----------------------------------------------------------------
+
+CAMPAIGN_FILL = "rgb(49, 130, 189)"
+
+
+@dataclass(frozen=True)
+class CampaignCoverage:
+    """An office campaign in an area (or the whole city), as the gaps page lists it."""
+
+    name: str
+    uuid: str
+    kind: str  # its label
+    dates: str
+
+
+def _campaign_coverage(campaign: Campaign) -> CampaignCoverage:
+    return CampaignCoverage(
+        campaign.name, str(campaign.uuid), campaign.get_kind_display(), campaign.dates_text
+    )
+
+
+def campaigns_around(
+    kind: str, begin: date, on: date
+) -> tuple[list[Campaign], dict[int, list[CampaignCoverage]], list[CampaignCoverage]]:
+    """The office's campaigns under way at some time from `begin` to `on` (the latest start
+    first); of those under way on `on`, the ones listing areas of a kind (area id ->
+    campaigns) and the ones of the whole city. Two queries."""
+    period = campaigns_in_period(begin, on)
+    running = {c.pk: c for c in sorted(period, key=lambda c: c.name) if c.holds(on)}
+    by_area: dict[int, list[CampaignCoverage]] = defaultdict(list)
+    links = Campaign.areas.through.objects.filter(
+        campaign_id__in=list(running), area__kind=kind
+    ).values_list("area_id", "campaign_id")
+    for area_id, campaign_id in sorted(links, key=lambda link: running[link[1]].name):
+        by_area[area_id].append(_campaign_coverage(running[campaign_id]))
+    citywide = [_campaign_coverage(c) for c in running.values() if c.covers_whole_city]
+    return period, dict(by_area), citywide
+
+
+def campaigns_in_period(begin: date, end: date) -> list[Campaign]:
+    """Every campaign under way at some time from `begin` to `end`, the latest start first."""
+    return list(
+        Campaign.objects.overlapping(begin, end)
+        .annotate(area_count=Count("areas"))
+        .order_by("-started_on", "name")
+    )
+
+
+def campaign_list_rows(campaigns: Any) -> Any:
+    """Campaigns with what the list shows: areas listed and money spent (no query per row)."""
+    spent = (
+        CampaignSpending.objects.filter(campaign=OuterRef("pk"))
+        .values("campaign")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return campaigns.annotate(
+        area_count=Count("areas", distinct=True),
+        spent=Coalesce(Subquery(spent), Decimal(0), output_field=DecimalField()),
+    )
+
+
+@dataclass(frozen=True)
+class OutputTotal:
+    kind: str
+    label: str
+    total: int
+
+
+def campaign_output_totals(campaign: Campaign) -> list[OutputTotal]:
+    """The campaign's outputs added up by kind, in the kinds' own order."""
+    sums = dict(
+        campaign.outputs.values("kind").annotate(total=Sum("quantity")).values_list("kind", "total")
+    )
+    return [
+        OutputTotal(kind, str(label), int(sums[kind]))
+        for kind, label in OutputKind.choices
+        if kind in sums
+    ]
+
+
+def campaign_spent(campaign: Campaign) -> Decimal:
+    return campaign.spending.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def campaign_outputs_chart(campaign: Campaign) -> dict[str, Any] | None:
+    """Outputs over time: one bar per month and kind (None before any output is logged)."""
+    rows = list(
+        campaign.outputs.annotate(month=TruncMonth("on"))
+        .values("month", "kind")
+        .annotate(total=Sum("quantity"))
+        .order_by("month", "kind")
+    )
+    if not rows:
+        return None
+    labels = dict(OutputKind.choices)
+    months = sorted({row["month"] for row in rows})
+    traces = []
+    for kind in OutputKind.values:
+        totals = {row["month"]: row["total"] for row in rows if row["kind"] == kind}
+        if not totals:
+            continue
+        traces.append(
+            {
+                "type": "bar",
+                "name": str(labels[kind]),
+                "x": [f"{month:%b %Y}" for month in months],
+                "y": [int(totals.get(month, 0)) for month in months],
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {
+            "barmode": "group",
+            "height": 300,
+            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
+            "legend": {"orientation": "h", "y": -0.2},
+            "yaxis": {"title": {"text": "Count"}, "rangemode": "tozero"},
+        },
+    }
+
+
+def campaign_map(campaign: Campaign, areas: list[Area]) -> dict[str, Any] | None:
+    """The campaign's areas filled on a map of every area of their kind (None for a
+    whole-city campaign or one without areas)."""
+    if campaign.covers_whole_city or not areas:
+        return None
+    covered = {area.pk for area in areas}
+    everything = list(Area.objects.of_kind(areas[0].kind).order_by("code"))
+    figure = area_map(everything)
+    by_code = {area.code: area for area in everything}
+    for trace in figure["data"]:
+        area = by_code.get(trace.get("name", ""))
+        if area is not None and area.pk in covered:
+            trace["fillcolor"] = CAMPAIGN_FILL
+            trace["text"] = f"{area.name}: covered by the campaign"
+    return figure

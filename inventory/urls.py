@@ -19,4 +19,26 @@ urlpatterns = [
     path("mine/", views.my_programs, name="my_programs"),
     path("mine/<uuid:uuid>/propose/", views.propose_update, name="propose_update"),
     *resource_urls,
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", views.campaign_edit, name="campaign_create"),
+    path("campaigns/<uuid:uuid>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<uuid:uuid>/edit/", views.campaign_edit, name="campaign_edit"),
+    path(
+        "campaigns/<uuid:uuid>/outputs/new/", views.campaign_output_log, name="campaign_output_log"
+    ),
+    path(
+        "campaigns/<uuid:uuid>/spending/new/",
+        views.campaign_spending_log,
+        name="campaign_spending_log",
+    ),
+    path(
+        "campaigns/outputs/<uuid:uuid>/delete/",
+        views.campaign_output_delete,
+        name="campaign_output_delete",
+    ),
+    path(
+        "campaigns/spending/<uuid:uuid>/delete/",
+        views.campaign_spending_delete,
+        name="campaign_spending_delete",
+    ),
 ]

@@ -130,6 +130,14 @@ inventory:gaps                                    GET   login     403       403 
 inventory:my_programs                             GET   login     200       200     403   403   403
 inventory:propose_update[A]                       GET   login     200       404     403   403   403
 inventory:propose_update[B]                       GET   login     404       200     403   403   403
+inventory:campaign_list                           GET   login     403       403     403   200   200
+inventory:campaign_create                         GET   login     403       403     403   200   200
+inventory:campaign_detail                         GET   login     403       403     403   200   200
+inventory:campaign_edit                           GET   login     403       403     403   200   200
+inventory:campaign_output_log                     GET   login     403       403     403   200   200
+inventory:campaign_spending_log                   GET   login     403       403     403   200   200
+inventory:campaign_output_delete                  POST  login     403       403     403   302   302
+inventory:campaign_spending_delete                POST  login     403       403     403   302   302
 
 # the resource library: the office's pages, then the library every signed-in role has, where
 # each resource is one of an audience's ([office], [board], [grantees], [public]); what a
@@ -319,6 +327,17 @@ KWARGS: dict[str, dict[str, Kwargs]] = {
     "inventory:program_edit": {"A": lambda w: {"uuid": w.a.program.uuid}},
     "inventory:program_history": {"A": lambda w: {"uuid": w.a.program.uuid}},
     "inventory:proposal_detail": {"A": lambda w: {"uuid": w.a.proposal.uuid}},
+    **{
+        name: {"": lambda w: {"uuid": w.campaign.uuid}}
+        for name in (
+            "inventory:campaign_detail",
+            "inventory:campaign_edit",
+            "inventory:campaign_output_log",
+            "inventory:campaign_spending_log",
+        )
+    },
+    "inventory:campaign_output_delete": {"": lambda w: {"uuid": w.campaign_output.uuid}},
+    "inventory:campaign_spending_delete": {"": lambda w: {"uuid": w.campaign_spending.uuid}},
     "inventory:propose_update": {
         "A": lambda w: {"uuid": w.a.program.uuid},
         "B": lambda w: {"uuid": w.b.program.uuid},

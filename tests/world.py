@@ -36,9 +36,26 @@ from grants.services.applications import (
 )
 from grants.services.reports import report_attachment_add
 from grants.services.review import conflict_declare, reviewers_assign
-from inventory.models import Audience, Program, ProgramUpdateProposal, Resource, Strategy
+from inventory.models import (
+    Audience,
+    Campaign,
+    CampaignKind,
+    CampaignOutput,
+    CampaignSpending,
+    OutputKind,
+    Program,
+    ProgramUpdateProposal,
+    Resource,
+    Strategy,
+)
 from inventory.resources.services import resource_create, resource_version_add
-from inventory.services import proposal_submit
+from inventory.services import (
+    CampaignLinks,
+    campaign_create,
+    campaign_output_log,
+    campaign_spending_log,
+    proposal_submit,
+)
 from ovp.accounts.models import User
 from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource, ViolenceTarget
 from ovp.incidents.services import source_for
@@ -126,6 +143,9 @@ class World:
     target: ViolenceTarget
     # a resident's comment waiting for moderation
     community_input: CommunityInput
+    campaign: Campaign
+    campaign_output: CampaignOutput
+    campaign_spending: CampaignSpending
     stored_files: list[str] = field(default_factory=list)
     # the resource library: one resource per audience (office, board, grantees, public),
     # each with two versions (the second current)
@@ -247,6 +267,21 @@ def _side(
     )
 
 
+def _campaign(staff: User, areas: list, partner: Organisation) -> Campaign:
+    """The office's own campaign in the first ward, with an output and a spending entry."""
+    return campaign_create(
+        user=staff,
+        values={
+            "name": "Summer surge",
+            "kind": CampaignKind.SURGE,
+            "started_on": date(2026, 6, 1),
+            "ended_on": date(2026, 8, 31),
+            "budget": Decimal("10000"),
+        },
+        links=CampaignLinks(areas=areas[:1], partners=[partner]),
+    )
+
+
 def build_world() -> World:
     staff = StaffFactory(email="staff@example.org", full_name="Sam Staff")
     admin = AdminFactory(email="admin@example.org", full_name="Ada Admin")
@@ -336,6 +371,17 @@ def build_world() -> World:
         evaluation_run=evaluation_run,
         target=ViolenceTarget.objects.create(measure="homicides", baseline_year=2020),
         community_input=CommunityInputFactory(area=areas[0]),
+        campaign=(campaign := _campaign(staff, areas, a.organisation)),
+        campaign_output=campaign_output_log(
+            campaign=campaign, user=staff, on=date(2026, 7, 1), kind=OutputKind.EVENTS, quantity=3
+        ),
+        campaign_spending=campaign_spending_log(
+            campaign=campaign,
+            user=staff,
+            spent_on=date(2026, 6, 2),
+            amount=Decimal("2500"),
+            description="Outreach overtime",
+        ),
     )
     for side in (a, b):
         for stored in (side.draft_document, side.submitted_document, side.attachment):

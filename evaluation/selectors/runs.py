@@ -1,6 +1,7 @@
 """Reads for impact evaluation: the periods (months or weeks) a window holds, the outcome per
 area and period from the incident aggregates, and the treatment table (which areas a
-program or strategy serves from when)."""
+program or strategy serves from when, or which areas an office campaign covers from its
+start)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Min
 
-from inventory.models import ServiceArea
+from inventory.models import Campaign, ServiceArea
 from ovp.incidents.models import Period, PeriodCount
 from ovp.incidents.selectors import data_range
 
@@ -112,6 +113,17 @@ def service_starts(*, program_id: int | None, strategy: str, area_kind: str) -> 
     return dict(
         rows.values("area_id").annotate(first=Min("started_on")).values_list("area_id", "first")
     )
+
+
+def campaign_starts(*, campaign: Campaign, area_kind: str) -> dict[int, date]:
+    """Area id -> the campaign's start, for the areas of one kind it lists (none for a
+    campaign of the whole city: its treated unit is the city)."""
+    if campaign.covers_whole_city:
+        return {}
+    return {
+        area_id: campaign.started_on
+        for area_id in campaign.areas.filter(kind=area_kind).values_list("pk", flat=True)
+    }
 
 
 def scorecard_figures(today: date) -> list[Any]:

@@ -1,8 +1,11 @@
-"""Running impact evaluations of programs and strategies, and keeping them.
+"""Running impact evaluations of programs, strategies and the office's campaigns, and
+keeping them.
 
-`evaluation_plan` turns what staff chose (a program or strategy, an area kind, a window,
-a method) into explicit inputs: the treated areas and their start dates from the
-inventory's service areas, and comparison areas matched on their burden before the start.
+`evaluation_plan` turns what staff chose (a program, strategy or campaign, an area kind, a
+window, a method) into explicit inputs: the treated areas and their start dates from the
+inventory's service areas (a campaign's: the areas it lists, all from its start; a campaign
+of the whole city: the city's series from its start), and comparison areas matched on their
+burden before the start.
 `evaluation_run` estimates and stores the run with its panel (area x period outcome);
 `evaluation_estimate` runs stored inputs again from that panel, so a run gives the same
 numbers even after the aggregates are rebuilt. Its result in words is `summary`'s.
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +26,7 @@ from evaluation.models import EvaluationMethod, EvaluationRun
 from evaluation.selectors.runs import (
     OUTCOMES,
     WEEK,
+    campaign_starts,
     complete_window,
     next_period,
     outcome_counts,
@@ -31,7 +35,7 @@ from evaluation.selectors.runs import (
     service_starts,
 )
 from evaluation.services.summary import plain_summary, verdict
-from inventory.models import Program, Strategy
+from inventory.models import Campaign, Program, Strategy
 from ovp.accounts.models import User
 from ovp.areas.models import Area, AreaKind
 from ovp.incidents.selectors import aggregates_version
@@ -62,9 +66,12 @@ class Choice:
     comparison_area_ids: list[int] | None = None
     log_outcome: bool = False
     citywide_start: date | None = None
+    campaign: Campaign | None = None
 
 
 def _label(choice: Choice) -> str:
+    if choice.campaign is not None:
+        return f"{choice.campaign.name} (office campaign)"
     if choice.program is not None:
         return choice.program.name
     return f"All {dict(Strategy.choices).get(choice.strategy, choice.strategy)} programs"
@@ -75,11 +82,15 @@ def evaluation_plan(*, choice: Choice) -> dict[str, Any]:
     when the choice cannot be evaluated, saying why."""
     _check_choice(choice)
     begin, end = _whole_periods(choice)
-    served = service_starts(
-        program_id=choice.program.pk if choice.program else None,
-        strategy=choice.strategy,
-        area_kind=choice.area_kind,
-    )
+    if (campaign := choice.campaign) is not None:
+        choice = _campaign_choice(choice, campaign, begin, end)
+        served = campaign_starts(campaign=campaign, area_kind=choice.area_kind)
+    else:
+        served = service_starts(
+            program_id=choice.program.pk if choice.program else None,
+            strategy=choice.strategy,
+            area_kind=choice.area_kind,
+        )
     treated, left_out = _treated_areas(choice, served, begin, end)
     inputs = _described(choice, begin, end, treated, left_out)
     if not treated or (choice.method == "its" and choice.citywide_start is not None):
@@ -97,13 +108,53 @@ def evaluation_plan(*, choice: Choice) -> dict[str, Any]:
     return inputs
 
 
+def _subject(choice: Choice) -> str:
+    """What is evaluated, in a word: "program", "strategy" or "campaign"."""
+    if choice.campaign is not None:
+        return "campaign"
+    return "program" if choice.program is not None else "strategy"
+
+
 def _check_choice(choice: Choice) -> None:
-    if choice.program is None and not choice.strategy:
-        raise ValidationError("Choose a program or a strategy.")
+    chosen = [choice.program is not None, bool(choice.strategy), choice.campaign is not None]
+    if sum(chosen) != 1:
+        raise ValidationError("Choose one of a program, a strategy or a campaign.")
     if choice.method not in (AUTO, *EvaluationMethod.values):
         raise ValidationError(f"Unknown method {choice.method!r}.")
     if choice.begin >= choice.end:
         raise ValidationError("The window must end after it begins.")
+
+
+def _campaign_choice(choice: Choice, campaign: Campaign, begin: date, end: date) -> Choice:
+    """The choice with the campaign's own treatment: for a campaign of the whole city, the
+    city's series from its start (an interrupted time series, nothing else: there is no
+    comparison area); for one of listed areas, those areas from its start, which must fall
+    inside the window. Raises ValidationError saying why a design does not fit."""
+    if campaign.covers_whole_city:
+        if choice.method not in (AUTO, "its") or choice.comparison_area_ids:
+            raise ValidationError(
+                "This campaign covers the whole city, so no area is left to compare with: "
+                "it is evaluated by an interrupted time series of the city's series from its "
+                "start. Choose that method (or let the portal choose) and no comparison areas."
+            )
+        return replace(choice, citywide_start=campaign.started_on, method="its")
+    kinds = set(campaign.areas.values_list("kind", flat=True))
+    if choice.area_kind not in kinds:
+        labels = dict(AreaKind.choices)
+        raise ValidationError(
+            "The campaign covers areas of another kind ("
+            + ", ".join(sorted(str(labels.get(kind, kind)) for kind in kinds))
+            + "): choose that kind of area."
+        )
+    first = period_start(campaign.started_on, choice.period)
+    if first < campaign.started_on:
+        first = next_period(first, choice.period)
+    if not begin < first <= end:
+        raise ValidationError(
+            f"The campaign starts on {campaign.started_on:%d %b %Y}: the window must hold "
+            "periods before its start and from it on. Move the window around its start."
+        )
+    return replace(choice, citywide_start=None)
 
 
 def _treated_areas(
@@ -148,8 +199,11 @@ def _described(
         "label": _label(choice),
         "program": str(choice.program.uuid) if choice.program else None,
         "program_name": choice.program.name if choice.program else None,
-        "strategy": choice.program.strategy if choice.program else choice.strategy,
-        "by": "program" if choice.program else "strategy",
+        "campaign": str(choice.campaign.uuid) if choice.campaign else None,
+        "campaign_name": choice.campaign.name if choice.campaign else None,
+        "campaign_dates": choice.campaign.dates_text if choice.campaign else None,
+        "strategy": _strategy(choice),
+        "by": _subject(choice),
         "area_kind": choice.area_kind,
         "area_kind_label": dict(AreaKind.choices).get(choice.area_kind, choice.area_kind),
         "period": choice.period,
@@ -164,6 +218,12 @@ def _described(
         "citywide_start": None,
         "aggregates_version": aggregates_version(),
     }
+
+
+def _strategy(choice: Choice) -> str:
+    if choice.campaign is not None:
+        return choice.campaign.strategy
+    return choice.program.strategy if choice.program else choice.strategy
 
 
 def _citywide(inputs: dict[str, Any], choice: Choice, begin: date, end: date) -> dict[str, Any]:
@@ -240,8 +300,8 @@ def _comparisons(
         refused = len(choice.comparison_area_ids) - len(chosen)
         if refused:
             raise ValidationError(
-                f"{refused} of the chosen comparison areas were served by this program or "
-                "strategy, or are of another kind."
+                f"{refused} of the chosen comparison areas were served by this "
+                f"{_subject(choice)}, or are of another kind."
             )
         rows = [{"id": a.pk, "code": a.code, "name": a.name} for a in chosen]
         return sorted(rows, key=lambda row: row["code"]), "Chosen by staff."
@@ -277,13 +337,13 @@ def _comparisons(
     if every_candidate:
         return sorted(rows, key=lambda row: row["code"]), (
             f"Every area of the same kind never served by this "
-            f"{'program' if choice.program else 'strategy'} is a donor: the synthetic "
+            f"{_subject(choice)} is a donor: the synthetic "
             "control weighs them to match the served area before the start "
             f"({pre_window}), and each is a placebo."
         )
     matching = (
         f"For each treated area, the {k} area(s) of the same kind never served by this "
-        f"{'program' if choice.program else 'strategy'} whose average "
+        f"{_subject(choice)} whose average "
         f"{OUTCOMES[choice.outcome]} "
         f"per {period_word} before the first start ({pre_window}) was closest to its own."
     )
@@ -372,6 +432,7 @@ def evaluation_run(*, choice: Choice, user: User | None) -> EvaluationRun:
     run = EvaluationRun(
         title=inputs["label"],
         program=choice.program,
+        campaign=choice.campaign,
         strategy=inputs["strategy"] or "",
         method=inputs["method"],
         inputs=inputs,

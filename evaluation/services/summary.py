@@ -106,6 +106,9 @@ def plain_summary(inputs: dict[str, Any], results: dict[str, Any]) -> str:
     cautions = [w for w in results.get("warnings", []) if not w.startswith("Synthetic control")]
     if cautions:
         text += f" Read it with caution: {len(cautions)} warning(s) below say what limits it."
+    if inputs.get("by") == "campaign":
+        # the same sentences, of one of the office's campaigns
+        text = text.replace("the program", "the campaign").replace("program's", "campaign's")
     return text
 
 

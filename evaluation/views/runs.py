@@ -1,11 +1,12 @@
-"""Impact evaluations, for the office: the runs kept, a new run of a program or strategy,
-a run's result with its charts (and each chart's numbers as CSV), and an analyst's own panel
-estimated without being kept."""
+"""Impact evaluations, for the office: the runs kept, a new run of a program, strategy or
+office campaign, a run's result with its charts (and each chart's numbers as CSV), and an
+analyst's own panel estimated without being kept."""
 
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from evaluation.forms import PanelForm, RunForm
 from evaluation.models import EvaluationMethod, EvaluationRun
 from evaluation.selectors.runs import MONTH, complete_window
 from evaluation.services.runs import Choice, evaluation_run, panel_estimate, panel_from_csv
+from inventory.models import Campaign
 from ovp.accounts.permissions import office_required
 from ovp.areas.models import AreaKind
 from ovp.core.actions import AuthedRequest, form_action
@@ -27,7 +29,7 @@ PAGE_SIZE = 30
 
 @office_required
 def run_list(request: AuthedRequest) -> HttpResponse:
-    runs = EvaluationRun.objects.select_related("created_by", "program")
+    runs = EvaluationRun.objects.select_related("created_by", "program", "campaign")
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "evaluation/run_list.html", {"page": page})
 
@@ -51,6 +53,7 @@ def run_create(request: AuthedRequest) -> HttpResponse:
     kinds = _kinds()
     if AreaKind.NEIGHBOURHOOD in dict(kinds):
         initial["area_kind"] = AreaKind.NEIGHBOURHOOD
+    initial.update(_campaign_initial(request.GET.get("campaign"), dict(kinds)))
     form = RunForm(request.POST or None, initial=initial, area_kinds=kinds)
     if request.method == "POST" and form.is_valid():
         choice = _choice(form.cleaned_data)
@@ -61,8 +64,25 @@ def run_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "evaluation/run_form.html", {"form": form, "has_data": bool(window)})
 
 
+def _campaign_initial(uuid: str | None, kinds: dict[str, str]) -> dict[str, Any]:
+    """The form filled in for a campaign named in the address (from the campaign's page):
+    the campaign, and the kind of its areas."""
+    try:
+        campaign = Campaign.objects.get(uuid=uuid) if uuid else None
+    except (Campaign.DoesNotExist, ValidationError):
+        return {}
+    if campaign is None:
+        return {}
+    initial: dict[str, Any] = {"campaign": campaign}
+    kind = campaign.areas.values_list("kind", flat=True).first()
+    if kind in kinds:
+        initial["area_kind"] = kind
+    return initial
+
+
 def _choice(data: dict[str, Any]) -> Choice:
     return Choice(
+        campaign=data["campaign"],
         program=data["program"],
         strategy=data["strategy"],
         area_kind=data["area_kind"],
@@ -128,7 +148,7 @@ def _figures(run: EvaluationRun) -> list[Any]:
 @office_required
 def run_detail(request: AuthedRequest, uuid: str) -> HttpResponse:
     run = get_object_or_404(
-        EvaluationRun.objects.select_related("created_by", "program"), uuid=uuid
+        EvaluationRun.objects.select_related("created_by", "program", "campaign"), uuid=uuid
     )
     return render(
         request,

@@ -94,7 +94,7 @@ def test_the_form_explains_a_choice_it_cannot_run(small_city, staff, client_for)
         },
     )
     assert response.status_code == 200
-    assert "Choose a program or a strategy, not both." in response.content.decode()
+    assert "Choose one of a program, a strategy or a campaign." in response.content.decode()
     assert not EvaluationRun.objects.exists()
 
 
