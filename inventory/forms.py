@@ -26,13 +26,15 @@ PROGRAM_FIELDS = [
     "name", "lead_organisation", "partners", "description", "strategy", "tier", "model_name",
     "evidence", "evidence_source", "population_ages", "risk_group", "formal",
     "funded_by_office", "capacity", "annual_budget", "funding_sources", "status",
+    "listed_publicly", "public_summary", "eligibility",
 ]  # fmt: skip
 
 # what an organisation may propose for its own program; the rating and the office's own
 # funding flag stay the office's call
 PROPOSABLE_FIELDS = [
     "description", "model_name", "population_ages", "risk_group", "capacity",
-    "annual_budget", "funding_sources", "status",
+    "annual_budget", "funding_sources", "status", "listed_publicly", "public_summary",
+    "eligibility",
 ]  # fmt: skip
 
 
@@ -42,6 +44,8 @@ class ProgramForm(forms.ModelForm):
         fields = PROGRAM_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "public_summary": forms.Textarea(attrs={"rows": 3}),
+            "eligibility": forms.Textarea(attrs={"rows": 2}),
             "partners": forms.SelectMultiple(attrs={"size": 6}),
         }
 
@@ -190,7 +194,11 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Program
         fields = PROPOSABLE_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "public_summary": forms.Textarea(attrs={"rows": 3}),
+            "eligibility": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class DecisionForm(forms.Form):

@@ -47,6 +47,28 @@ class Organisation(models.Model):
     data_held = models.TextField(
         "data held", blank=True, help_text="Data it collects or holds that could inform the work."
     )
+    # the organisation's general contact, shown on the public program directory: a
+    # switchboard or shared inbox and an office address, never a person's own
+    public_phone = models.CharField(
+        "public phone",
+        max_length=40,
+        blank=True,
+        help_text="The organisation's general line, shown to the public. Never a person's own "
+        "number.",
+    )
+    public_email = models.EmailField(
+        "public email",
+        blank=True,
+        help_text="A shared inbox (e.g. info@...), shown to the public. Never a person's own "
+        "address.",
+    )
+    public_address = models.CharField(
+        "public address",
+        max_length=300,
+        blank=True,
+        help_text="Where the public can find the organisation (an office or drop-in centre). "
+        "Never a person's home.",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
