@@ -18,3 +18,9 @@ urlpatterns = [
     path("mine/", views.my_programs, name="my_programs"),
     path("mine/<uuid:uuid>/propose/", views.propose_update, name="propose_update"),
 ]
+
+# /public/programs/ (namespace public_programs): the public directory, no login
+public_urlpatterns = [
+    path("", views.public_program_list, name="list"),
+    path("<uuid:uuid>/", views.public_program_detail, name="detail"),
+]
