@@ -51,12 +51,19 @@ def target_chart(rows: list[AwardPerformance]) -> Chart:
     )
 
 
+def _wrapped(label: str, width: int = 18) -> str:
+    """A long category name over lines, so the bars keep their width on a phone."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(label, width)) or label
+
+
 def _money_bars(slug: str, title: str, label: str, rows: list[tuple[str, Any]]) -> Chart:
     """A horizontal bar of dollars for each row (the largest at the top), with its table."""
     table = pd.DataFrame({label: [name for name, _ in rows], "Dollars": [int(v) for _, v in rows]})
     figure = {
         "data": [
-            {"type": "bar", "orientation": "h", "y": table[label].tolist(),
+            {"type": "bar", "orientation": "h", "y": [_wrapped(name) for name in table[label]],
              "x": table["Dollars"].tolist(), "name": "Dollars",
              "marker": {"color": PALETTE["bar"]},
              "hovertemplate": "%{y}: $%{x:,.0f}<extra></extra>"},
