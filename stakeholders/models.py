@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -85,6 +86,36 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The public contact is the organisation's own: never the email or phone number of a
+        person in the registry, nor a user's login."""
+        super().clean()
+        errors = {}
+        email = self.public_email.strip().lower()
+        if email and (
+            Person.objects.filter(email__iexact=email).exists()
+            or get_user_model().objects.filter(email__iexact=email).exists()
+        ):
+            errors["public_email"] = (
+                "That is a person's own email address. Give the organisation's shared inbox "
+                "(e.g. info@...): it is shown to the public."
+            )
+        digits = _digits(self.public_phone)
+        if digits and any(
+            _digits(phone) == digits
+            for phone in Person.objects.exclude(phone="").values_list("phone", flat=True)
+        ):
+            errors["public_phone"] = (
+                "That is a person's own phone number. Give the organisation's general line: it "
+                "is shown to the public."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _digits(phone: str) -> str:
+    return "".join(c for c in phone if c.isdigit())
 
 
 class Person(models.Model):

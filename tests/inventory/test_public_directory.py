@@ -130,3 +130,17 @@ def test_the_page_needs_few_queries_however_many_programs(
         response = client.get(URL, {"area": "N1"})
     assert response.status_code == 200
     assert "More 9" in response.content.decode()
+
+
+def test_an_organisations_public_contact_cannot_be_a_persons(db):
+    from django.core.exceptions import ValidationError
+
+    organisation = OrganisationFactory()
+    PersonFactory(organisation=organisation, email="marcus.reed@example.org", phone="555 0199")
+    organisation.public_email = "Marcus.Reed@example.org"
+    organisation.public_phone = "(555) 0199"
+    with pytest.raises(ValidationError) as refused:
+        organisation.full_clean()
+    assert set(refused.value.message_dict) == {"public_email", "public_phone"}
+    organisation.public_email, organisation.public_phone = "info@example.org", "555 0100"
+    organisation.full_clean()
