@@ -10,7 +10,6 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from grants.charts import public_funding_charts
 from grants.selectors.public_funding import PublicFunding, public_funding
 from ovp.core.exports import spreadsheet_safe
 
@@ -21,6 +20,8 @@ def _asked_year(request: HttpRequest) -> int | None:
 
 
 def _context(request: HttpRequest) -> tuple[PublicFunding, list[Any]]:
+    from grants.charts import public_funding_charts  # pandas: loaded when a page needs it
+
     funding = public_funding(year=_asked_year(request), today=timezone.localdate())
     return funding, public_funding_charts(funding.by_strategy, funding.by_area, funding.year)
 
