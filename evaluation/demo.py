@@ -3,18 +3,21 @@
 (`ovp/incidents/demo.py`); the stored run should find that reduction.
 
 And a needs assessment of the last 12 whole months of data, under review by the advisory
-board, with a comment from its member on the demo login and the office's answer."""
+board, with a comment from its member on the demo login and the office's answer; and one of
+the 12 months before, signed off and published (on /public/assessments/)."""
 
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from evaluation.models import EvaluationRun, NeedsAssessment
+from evaluation.models import Decision, EvaluationRun, NeedsAssessment
 from evaluation.selectors.runs import MONTH, complete_window
 from evaluation.services.assessments import (
     assessment_comment,
     assessment_comment_answer,
+    assessment_decide,
     assessment_draft,
+    assessment_publish,
     assessment_send,
 )
 from evaluation.services.runs import Choice, evaluation_run
@@ -102,3 +105,30 @@ def seed_needs_assessment(city: DemoCity) -> None:
     comment = assessment_comment(section=who, user=member, body=DEMO_COMMENT)
     assessment_comment_answer(comment=comment, user=staff, reply=DEMO_ANSWER)
     city.log(f"  needs assessment: {title}, under review by {board}")
+
+
+@demo_seeder
+def seed_published_assessment(city: DemoCity) -> None:
+    """The year before the one under review: sent, signed off by the board and published."""
+    period = demo_assessment_period()
+    board = Board.objects.filter(name=DEMO_ASSESSMENT_BOARD).first()
+    staff = User.objects.filter(email=DEMO_STAFF).first()
+    member = User.objects.filter(email=DEMO_BOARD_MEMBER).first()
+    if period is None or board is None or staff is None or member is None:
+        city.log("  published needs assessment: skipped (no incident data, board or logins)")
+        return
+    start, end = period[0] - relativedelta(years=1), period[0] - timedelta(days=1)
+    if start < (data_range().first_week or start):
+        city.log("  published needs assessment: skipped (too little incident data)")
+        return
+    title = f"Needs assessment {start:%B %Y} to {end:%B %Y}"
+    NeedsAssessment.objects.filter(board=board, title=title).delete()
+    assessment = assessment_draft(
+        title=title, period_start=start, period_end=end, board=board, user=staff
+    )
+    version = assessment_send(assessment=assessment, user=staff)
+    assessment_decide(
+        assessment=assessment, user=member, decision=Decision.SIGN_OFF, version_read=version.number
+    )
+    assessment_publish(assessment=assessment, user=staff)
+    city.log(f"  needs assessment: {title}, published")

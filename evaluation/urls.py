@@ -1,6 +1,6 @@
 """The evaluation app's URLs: each views module lists its own routes."""
 
-from evaluation.views import assessments, runs
+from evaluation.views import assessments, public, runs
 
 app_name = "evaluation"
 
@@ -8,3 +8,6 @@ urlpatterns = [
     *runs.routes,
     *assessments.routes,
 ]
+
+# /public/assessments/ (namespace public_assessments): no login
+public_urlpatterns = [*public.routes]

@@ -49,3 +49,50 @@ def target_chart(rows: list[AwardPerformance]) -> Chart:
         figure,
         table,
     )
+
+
+def _wrapped(label: str, width: int = 18) -> str:
+    """A long category name over lines, so the bars keep their width on a phone."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(label, width)) or label
+
+
+def _money_bars(slug: str, title: str, label: str, rows: list[tuple[str, Any]]) -> Chart:
+    """A horizontal bar of dollars for each row (the largest at the top), with its table."""
+    table = pd.DataFrame({label: [name for name, _ in rows], "Dollars": [int(v) for _, v in rows]})
+    figure = {
+        "data": [
+            {"type": "bar", "orientation": "h", "y": [_wrapped(name) for name in table[label]],
+             "x": table["Dollars"].tolist(), "name": "Dollars",
+             "marker": {"color": PALETTE["bar"]},
+             "hovertemplate": "%{y}: $%{x:,.0f}<extra></extra>"},
+        ],
+        "layout": {
+            **LAYOUT,
+            "height": max(220, 40 + 28 * len(rows)),
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+            "xaxis": {"title": {"text": "Dollars"}, "rangemode": "tozero", "tickprefix": "$",
+                      "tickformat": "~s"},
+            "yaxis": {"automargin": True, "autorange": "reversed"},
+            "showlegend": False,
+        },
+    }  # fmt: skip
+    return Chart(
+        slug,
+        title,
+        f"Bar chart of the year's award money by {label.lower()}; the table below holds the "
+        "same figures.",
+        figure,
+        table,
+    )
+
+
+def public_funding_charts(
+    by_strategy: list[tuple[str, Any]], by_area: list[tuple[str, Any]], year: int
+) -> list[Chart]:
+    """The public funding page's two charts: the year's award money by strategy and by area."""
+    return [
+        _money_bars("strategies", f"Awards in {year} by strategy", "Strategy", by_strategy),
+        _money_bars("areas", f"Awards in {year} by area", "Area", by_area),
+    ]

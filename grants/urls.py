@@ -1,6 +1,15 @@
 """The grants app's URLs: each views module lists its own routes."""
 
-from grants.views import allocation, applications, awards, performance, reports, review, rounds
+from grants.views import (
+    allocation,
+    applications,
+    awards,
+    performance,
+    public_funding,
+    reports,
+    review,
+    rounds,
+)
 
 app_name = "grants"
 
@@ -13,3 +22,6 @@ urlpatterns = [
     *reports.routes,
     *performance.routes,
 ]
+
+# /public/funding/ (namespace public_funding): no login
+public_urlpatterns = [*public_funding.routes]

@@ -78,6 +78,58 @@ DEMO_PROGRAMS: list[tuple] = [
 ]  # fmt: skip
 
 
+# programs listed in the public directory: (what it offers, who can take part)
+PUBLIC_LISTINGS = {
+    "Northside Violence Interrupters": (
+        "Outreach workers who grew up on the north side step in when a dispute could turn into "
+        "a shooting, and stay with the people involved until it cools down.",
+        "Anyone aged 16 to 30 caught up in a conflict, or a family member worried about one. "
+        "Call the Peacekeepers' line at any hour.",
+    ),
+    "St. Luke's Bedside Intervention": (
+        "A violence intervention specialist meets people injured by violence at the hospital "
+        "bedside and helps with recovery, safety planning, housing, school and work.",
+        "People aged 12 to 35 treated at St. Luke's for a violent injury, and their families.",
+    ),
+    "Eastgate Summer Jobs": (
+        "Paid summer jobs with local employers, with a mentor and a weekly group session on "
+        "handling stress and conflict.",
+        "Young people aged 14 to 21 who live in Eastgate or go to school there. Applications "
+        "open each spring.",
+    ),
+    "Eastgate Mentoring Circles": (
+        "Weekly after-school circles with a trained mentor: homework help, sport and a safe "
+        "place to talk.",
+        "Young people aged 10 to 16; a parent or carer signs them up.",
+    ),
+    "Family Services Victim Advocacy": (
+        "Free counselling, help with medical bills, court and victim compensation, and support "
+        "for families who lost someone to violence.",
+        "Anyone harmed by violence in the city, of any age, and their families. No referral "
+        "needed.",
+    ),
+    "Vacant Lot Greening": (
+        "Cleaning and greening vacant lots, with neighbours hired to help keep them up.",
+        "Any resident can report a lot to be cleaned; paid maintenance jobs go to neighbours "
+        "over 18.",
+    ),
+    "Night Walks for Peace": (
+        "Congregation members walk the streets on Friday and Saturday nights to be a calm, "
+        "friendly presence.",
+        "Anyone who wants to join a walk: meet at the Interfaith Council's chapels at 9 pm.",
+    ),
+    "Reentry Works": (
+        "Transitional jobs and coaching for people coming home from prison or jail.",
+        "Adults aged 18 to 40 returning to Riverton within the last year.",
+    ),
+    "Safe Passage Corridors": (
+        "Trained adults posted along the walking routes to school, before and after the school "
+        "day.",
+        "Every student walking to the schools on the routes; no sign-up needed.",
+    ),
+}
+
+
 @demo_seeder
 def seed_programs(city: DemoCity) -> None:
     organisations = {o.name: o for o in Organisation.objects.all()}
@@ -301,3 +353,13 @@ def seed_campaigns(city: DemoCity) -> None:
                 description=description, today=DEMO_TODAY,
             )  # fmt: skip
     city.log(f"  campaigns: {len(DEMO_CAMPAIGNS)}")
+
+
+@demo_seeder
+def seed_public_listings(city: DemoCity) -> None:
+    """Some programs opt in to the public directory, with their public text."""
+    for name, (summary, eligibility) in PUBLIC_LISTINGS.items():
+        Program.objects.filter(name=name).update(
+            listed_publicly=True, public_summary=summary, eligibility=eligibility
+        )
+    city.log(f"  programs listed publicly: {len(PUBLIC_LISTINGS)}")

@@ -31,13 +31,15 @@ PROGRAM_FIELDS = [
     "name", "lead_organisation", "partners", "description", "strategy", "tier", "model_name",
     "evidence", "evidence_source", "population_ages", "risk_group", "formal",
     "funded_by_office", "capacity", "annual_budget", "funding_sources", "status",
+    "listed_publicly", "public_summary", "eligibility",
 ]  # fmt: skip
 
 # what an organisation may propose for its own program; the rating and the office's own
 # funding flag stay the office's call
 PROPOSABLE_FIELDS = [
     "description", "model_name", "population_ages", "risk_group", "capacity",
-    "annual_budget", "funding_sources", "status",
+    "annual_budget", "funding_sources", "status", "listed_publicly", "public_summary",
+    "eligibility",
 ]  # fmt: skip
 
 
@@ -47,6 +49,8 @@ class ProgramForm(forms.ModelForm):
         fields = PROGRAM_FIELDS
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
+            "public_summary": forms.Textarea(attrs={"rows": 3}),
+            "eligibility": forms.Textarea(attrs={"rows": 2}),
             "partners": forms.SelectMultiple(attrs={"size": 6}),
         }
 
@@ -195,7 +199,11 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Program
         fields = PROPOSABLE_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "public_summary": forms.Textarea(attrs={"rows": 3}),
+            "eligibility": forms.Textarea(attrs={"rows": 2}),
+        }
 
 
 class DecisionForm(forms.Form):
@@ -300,3 +308,27 @@ class CampaignFilter(django_filters.FilterSet):
     def filter_area(self, queryset: QuerySet[Campaign], name: str, value: Area) -> QuerySet:
         campaigns: Any = queryset
         return campaigns.covering(value)
+
+
+class PublicLocationForm(forms.Form):
+    """Where a visitor of the public directory is, as the browser's geolocation gives it (the
+    page never keeps it: the view turns it into the area it lies in)."""
+
+    lat = forms.FloatField(
+        label="Latitude",
+        min_value=-90,
+        max_value=90,
+        error_messages=dict.fromkeys(
+            ["invalid", "required", "min_value", "max_value"],
+            "The latitude must be a number between -90 and 90.",
+        ),
+    )
+    lon = forms.FloatField(
+        label="Longitude",
+        min_value=-180,
+        max_value=180,
+        error_messages=dict.fromkeys(
+            ["invalid", "required", "min_value", "max_value"],
+            "The longitude must be a number between -180 and 180.",
+        ),
+    )

@@ -85,6 +85,10 @@ class ProgramQuerySet(models.QuerySet["Program"]):
             .values("program")
         )
 
+    def listed_publicly(self) -> "ProgramQuerySet":
+        """Active programs that opted in to the public directory."""
+        return self.active().filter(listed_publicly=True)
+
     def run_by(self, organisation: Organisation) -> "ProgramQuerySet":
         """Programs the organisation leads or is a partner in."""
         return self.filter(Q(lead_organisation=organisation) | Q(partners=organisation)).distinct()
@@ -128,6 +132,21 @@ class Program(models.Model):
     funding_sources = models.CharField(max_length=300, blank=True)
     status = models.CharField(
         max_length=16, choices=ProgramStatus.choices, default=ProgramStatus.ACTIVE
+    )
+    # the public program directory (/public/programs/) lists a program only when it opts in
+    listed_publicly = models.BooleanField(
+        "listed in the public directory",
+        default=False,
+        help_text="Show this program on the public directory, with its public summary, "
+        "eligibility, ages, areas and the lead organisation's public contact.",
+    )
+    public_summary = models.TextField(
+        blank=True,
+        help_text="What the program offers, in plain words for residents. Shown to the public.",
+    )
+    eligibility = models.TextField(
+        blank=True,
+        help_text="Who can take part and how to join, in plain words. Shown to the public.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -42,3 +42,9 @@ urlpatterns = [
         name="campaign_spending_delete",
     ),
 ]
+
+# /public/programs/ (namespace public_programs): the public directory, no login
+public_urlpatterns = [
+    path("", views.public_program_list, name="list"),
+    path("<uuid:uuid>/", views.public_program_detail, name="detail"),
+]

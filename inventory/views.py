@@ -1,8 +1,10 @@
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -573,3 +575,50 @@ def campaign_spending_delete(request: AuthedRequest, uuid: str) -> HttpResponse:
         done=f"Deleted the spending entry of ${spending.amount:,.2f}.",
         then=reverse("inventory:campaign_detail", args=[spending.campaign.uuid]),
     )
+
+
+# -- the public program directory (no login) ---------------------------------------------------
+
+
+@login_not_required
+def public_program_list(request: HttpRequest) -> HttpResponse:
+    """Opted-in programs, those working in the visitor's area first. `?lat=&lon=` (the
+    browser's location) is placed in an area and sent on as `?area=CODE`, so the page and
+    its address never hold where the visitor stands."""
+    today = timezone.localdate()
+    problems: list[str] = []
+    if "lat" in request.GET or "lon" in request.GET:
+        location = inventory_forms.PublicLocationForm(request.GET)
+        if location.is_valid():
+            found = selectors.public_area_at(
+                lat=location.cleaned_data["lat"], lon=location.cleaned_data["lon"], on=today
+            )
+            if found is not None:
+                query = urlencode({"area": found.code, "located": 1})
+                return redirect(f"{reverse('public_programs:list')}?{query}")
+            problems.append(
+                "That location is not in any of the city's areas. Choose your area from the list."
+            )
+        else:
+            problems.extend(str(e) for errors in location.errors.values() for e in errors)
+    area_code = request.GET.get("area", "").strip()[:64]
+    directory = selectors.public_directory(area_code=area_code, on=today)
+    if area_code and directory.chosen is None:
+        problems.append("There is no area with that code. Choose your area from the list.")
+    counts = selectors.public_area_counts(directory)
+    context = {
+        "directory": directory,
+        "problems": problems,
+        "located": directory.chosen is not None and request.GET.get("located") == "1",
+        "map_json": script_json(selectors.public_directory_map(directory, counts)),
+        "area_rows": [(a.name, counts[a.pk]) for a in directory.areas if a.pk in counts],
+    }
+    return render(request, "inventory/public_program_list.html", context)
+
+
+@login_not_required
+def public_program_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    shown = selectors.public_program(uuid, timezone.localdate())
+    if shown is None:
+        raise Http404("No such program in the public directory.")
+    return render(request, "inventory/public_program_detail.html", {"shown": shown})

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from evaluation.urls import public_urlpatterns as public_assessment_urls
+from grants.urls import public_urlpatterns as public_funding_urls
+from inventory.urls import public_urlpatterns as public_program_urls
 from ovp.incidents.urls import public_urlpatterns as public_incident_urls
 from stakeholders.urls import public_input_urlpatterns
 
@@ -15,6 +18,9 @@ urlpatterns = [
     path("incidents/", include("ovp.incidents.urls")),
     path("public/shootings/", include((public_incident_urls, "public"))),
     path("public/have-your-say/", include((public_input_urlpatterns, "public_input"))),
+    path("public/programs/", include((public_program_urls, "public_programs"))),
+    path("public/funding/", include((public_funding_urls, "public_funding"))),
+    path("public/assessments/", include((public_assessment_urls, "public_assessments"))),
     path("", include("stakeholders.urls")),
     path("inventory/", include("inventory.urls")),
     path("public/resources/", include("inventory.resources.public")),

@@ -47,6 +47,34 @@ DEMO_ORGANISATIONS = [
     ("Riverton Chamber of Commerce", Sector.BUSINESS, "Employer network for reentry hiring."),
     ("Riverton Housing Authority", Sector.GOVERNMENT, "Public housing, lighting and greening."),
 ]
+# the public program directory's contacts: each organisation's general line, shared inbox and
+# office (never a person's own); (phone, email, address)
+PUBLIC_CONTACTS = {
+    "Northside Peacekeepers": (
+        "(555) 010-2100",
+        "info@northside-peacekeepers.example.org",
+        "412 Kingsbridge Avenue",
+    ),
+    "Eastgate Youth Alliance": (
+        "(555) 010-3300",
+        "hello@eastgate-youth.example.org",
+        "88 Juniper Park Road",
+    ),
+    "St. Luke's Trauma Center": (
+        "(555) 010-4000",
+        "violence.intervention@stlukes.example.org",
+        "1 Hospital Plaza",
+    ),
+    "Family Services of Riverton": (
+        "(555) 010-5150",
+        "help@familyservices.example.org",
+        "230 Market Street, 2nd floor",
+    ),
+    "Riverton Housing Authority": ("(555) 010-6000", "greening@rha.example.org", ""),
+    "Interfaith Council for Peace": ("", "walks@interfaith-peace.example.org", ""),
+    "Riverton Public Schools": ("(555) 010-7000", "safety@rps.example.org", "50 School Street"),
+    "Riverton Chamber of Commerce": ("(555) 010-8800", "reentry@chamber.example.org", ""),
+}
 GRANTEE_ORGANISATIONS = {
     "grantee.a@demo.ovp": "Northside Peacekeepers",
     "grantee.b@demo.ovp": "Eastgate Youth Alliance",
@@ -58,6 +86,10 @@ def seed_organisations(city: DemoCity) -> None:
     for name, sector, description in DEMO_ORGANISATIONS:
         Organisation.objects.update_or_create(
             name=name, defaults={"sector": sector, "description": description}
+        )
+    for name, (phone, email, address) in PUBLIC_CONTACTS.items():
+        Organisation.objects.filter(name=name).update(
+            public_phone=phone, public_email=email, public_address=address
         )
     for email, organisation_name in GRANTEE_ORGANISATIONS.items():
         organisation = Organisation.objects.get(name=organisation_name)

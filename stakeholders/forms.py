@@ -64,7 +64,8 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = [
             "name", "sector", "description", "website",
-            "strengths", "services", "data_held", "members",
+            "strengths", "services", "data_held",
+            "public_phone", "public_email", "public_address", "members",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -48,6 +49,28 @@ class Organisation(models.Model):
     data_held = models.TextField(
         "data held", blank=True, help_text="Data it collects or holds that could inform the work."
     )
+    # the organisation's general contact, shown on the public program directory: a
+    # switchboard or shared inbox and an office address, never a person's own
+    public_phone = models.CharField(
+        "public phone",
+        max_length=40,
+        blank=True,
+        help_text="The organisation's general line, shown to the public. Never a person's own "
+        "number.",
+    )
+    public_email = models.EmailField(
+        "public email",
+        blank=True,
+        help_text="A shared inbox (e.g. info@...), shown to the public. Never a person's own "
+        "address.",
+    )
+    public_address = models.CharField(
+        "public address",
+        max_length=300,
+        blank=True,
+        help_text="Where the public can find the organisation (an office or drop-in centre). "
+        "Never a person's home.",
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -64,6 +87,36 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The public contact is the organisation's own: never the email or phone number of a
+        person in the registry, nor a user's login."""
+        super().clean()
+        errors = {}
+        email = self.public_email.strip().lower()
+        if email and (
+            Person.objects.filter(email__iexact=email).exists()
+            or get_user_model().objects.filter(email__iexact=email).exists()
+        ):
+            errors["public_email"] = (
+                "That is a person's own email address. Give the organisation's shared inbox "
+                "(e.g. info@...): it is shown to the public."
+            )
+        digits = _digits(self.public_phone)
+        if digits and any(
+            _digits(phone) == digits
+            for phone in Person.objects.exclude(phone="").values_list("phone", flat=True)
+        ):
+            errors["public_phone"] = (
+                "That is a person's own phone number. Give the organisation's general line: it "
+                "is shown to the public."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _digits(phone: str) -> str:
+    return "".join(c for c in phone if c.isdigit())
 
 
 class Person(models.Model):

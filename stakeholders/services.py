@@ -26,6 +26,7 @@ from stakeholders.models import (
 
 ORGANISATION_FIELDS = (
     "name", "sector", "description", "website", "strengths", "services", "data_held",
+    "public_phone", "public_email", "public_address",
 )  # fmt: skip
 PERSON_FIELDS = (
     "organisation", "full_name", "title", "email", "phone", "consent_to_contact",
@@ -54,6 +55,9 @@ def organisation_create(
     strengths: str = "",
     services: str = "",
     data_held: str = "",
+    public_phone: str = "",
+    public_email: str = "",
+    public_address: str = "",
     members: Iterable[User] = (),
 ) -> Organisation:
     """Add an organisation to the registry, with the users who act for it."""
@@ -65,6 +69,9 @@ def organisation_create(
         strengths=strengths,
         services=services,
         data_held=data_held,
+        public_phone=public_phone,
+        public_email=public_email,
+        public_address=public_address,
     )
     organisation.full_clean()
     organisation.save()

@@ -52,6 +52,20 @@ core:office_home                                  GET   login     403       403 
 core:scorecard_json                               GET   login     403       403     403   200   200
 core:schedule                                     GET   login     403       403     403   200   200
 core:board_home                                   GET   login     403       403     200   403   403
+# the public pages: the same for everyone, signed in or not; what is not public is not found
+core:public_index                                 GET   200       200       200     200   200   200
+public_programs:list                              GET   200       200       200     200   200   200
+public_programs:detail[listed]                    GET   200       200       200     200   200   200
+public_programs:detail[unlisted]                  GET   404       404       404     404   404   404
+public_funding:overview                           GET   200       200       200     200   200   200
+public_funding:csv                                GET   200       200       200     200   200   200
+public_assessments:list                           GET   200       200       200     200   200   200
+public_assessments:detail[published]              GET   200       200       200     200   200   200
+public_assessments:detail[under_review]           GET   404       404       404     404   404   404
+public_assessments:detail[draft]                  GET   404       404       404     404   404   404
+public_assessments:pdf[published]                 GET   200       200       200     200   200   200
+public_assessments:pdf[under_review]              GET   404       404       404     404   404   404
+public_assessments:pdf[draft]                     GET   404       404       404     404   404   404
 
 accounts:login                                    GET   200       302       302     302   302   302
 accounts:logout                                   POST  login     to-login  to-login to-login to-login to-login
@@ -291,6 +305,19 @@ KWARGS: dict[str, dict[str, Kwargs]] = {
     "incidents:source_edit": {"": lambda w: {"uuid": w.source.uuid}},
     "incidents:source_pull": {"": lambda w: {"uuid": w.source.uuid}},
     "public:public_csv": {"": lambda w: {"chart": "months"}},
+    "public_programs:detail": {
+        "listed": lambda w: {"uuid": w.a.program.uuid},
+        "unlisted": lambda w: {"uuid": w.b.program.uuid},
+    },
+    "public_funding:csv": {"": lambda w: {"chart": "strategies"}},
+    **{
+        name: {
+            "published": lambda w: {"uuid": w.published_assessment.uuid},
+            "under_review": lambda w: {"uuid": w.x.assessment.uuid},
+            "draft": lambda w: {"uuid": w.draft_assessment.uuid},
+        }
+        for name in ("public_assessments:detail", "public_assessments:pdf")
+    },
     "stakeholders:organisation_detail": {
         "A": lambda w: {"uuid": w.a.organisation.uuid},
         "B": lambda w: {"uuid": w.b.organisation.uuid},

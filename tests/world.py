@@ -2,7 +2,8 @@
 organisations (A and B) with their grantees, people, programs, proposals, applications
 (draft and submitted), documents, awards, tranches, reports and attachments; two boards
 (the board member sits on X, and sat on Y until last year) with goals, action items,
-meetings and needs assessments sent for review (and one draft never sent); review
+meetings and needs assessments sent for review (and one draft never sent, and one published);
+A's program listed in the public directory (B's not); review
 assignments for the board member and for staff; an incident source with an import run; an
 evaluation run; and a year of incident aggregates so the dashboards have data.
 
@@ -17,8 +18,20 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from evaluation.models import EvaluationMethod, EvaluationRun, NeedsAssessment, SectionComment
-from evaluation.services.assessments import assessment_comment, assessment_draft, assessment_send
+from evaluation.models import (
+    Decision,
+    EvaluationMethod,
+    EvaluationRun,
+    NeedsAssessment,
+    SectionComment,
+)
+from evaluation.services.assessments import (
+    assessment_comment,
+    assessment_decide,
+    assessment_draft,
+    assessment_publish,
+    assessment_send,
+)
 from grants.models import (
     Application,
     ApplicationDocument,
@@ -134,6 +147,8 @@ class World:
     citywide_goal: Goal
     # a draft for board X, never sent: its members must not see it
     draft_assessment: NeedsAssessment
+    # signed off by board X and published: the one the public may read
+    published_assessment: NeedsAssessment
     funding_round: FundingRound
     board_assignment: ReviewAssignment
     staff_assignment: ReviewAssignment
@@ -178,6 +193,17 @@ def _assessment(board: Board, staff: User, title: str) -> NeedsAssessment:
     )
 
 
+def _published(board: Board, *, member: User, staff: User) -> NeedsAssessment:
+    assessment = _assessment(board, staff, f"Published needs of 2025 for {board.name}")
+    version = assessment_send(assessment=assessment, user=staff)
+    assessment_decide(
+        assessment=assessment, user=member, decision=Decision.SIGN_OFF, version_read=version.number
+    )
+    assessment_publish(assessment=assessment, user=staff)
+    assessment.refresh_from_db()
+    return assessment
+
+
 def _board_side(board: Board, owner: Organisation, *, member: User, staff: User) -> BoardSide:
     """`member` is a current member of the board with a portal account."""
     goal = GoalFactory(board=board, title=f"Fewer shootings near {board.name}")
@@ -205,11 +231,21 @@ def _side(
     areas: list[Any],
     staff: User,
 ) -> Side:
-    organisation = OrganisationFactory(name=f"Organisation {letter}")
+    organisation = OrganisationFactory(
+        name=f"Organisation {letter}",
+        public_phone=f"(555) 010-000{len(letter)}",
+        public_email=f"info@organisation-{letter.lower()}.example.org",
+    )
     grantee = GranteeFactory(
         email=f"grantee.{letter.lower()}@example.org", organisation=organisation
     )
-    program = ProgramFactory(name=f"Outreach of {letter}", lead_organisation=organisation)
+    # A's program is listed in the public directory; B's is not
+    program = ProgramFactory(
+        name=f"Outreach of {letter}",
+        lead_organisation=organisation,
+        listed_publicly=letter == "A",
+        public_summary=f"Outreach workers of {letter} on the streets every night.",
+    )
     ServiceAreaFactory(program=program, area=areas[0])
     proposal = proposal_submit(
         program=program,
@@ -363,6 +399,7 @@ def build_world() -> World:
         y=_board_side(board_y, b.organisation, member=other_member, staff=staff),
         citywide_goal=GoalFactory(board=None, title="Citywide goal"),
         draft_assessment=_assessment(board_x, staff, "Unsent draft for Board X"),
+        published_assessment=_published(board_x, member=board_member, staff=staff),
         funding_round=funding_round,
         board_assignment=board_assignment,
         staff_assignment=staff_assignment,

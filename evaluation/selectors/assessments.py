@@ -15,6 +15,7 @@ from evaluation.models import (
     Decision,
     NeedsAssessment,
     NeedsAssessmentQuerySet,
+    VersionKind,
 )
 from ovp.accounts.models import Role, User
 from ovp.accounts.permissions import can_use_office, has_role
@@ -135,3 +136,50 @@ def publish_readiness(assessment: NeedsAssessment, today: date | None = None) ->
         True,
         f"{signed} of the {len(reviewers)} reviewing members signed off version {version.number}.",
     )
+
+
+# -- the public pages (/public/assessments/) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedAssessment:
+    assessment: NeedsAssessment
+    version: AssessmentVersion  # the published one: what the public reads
+
+
+def published_assessments() -> list[PublishedAssessment]:
+    """Published assessments, each with its published version, the latest period first.
+    Drafts, those under review or sent back, and versions sent for review never appear."""
+    from django.db.models import Prefetch
+
+    published_versions = AssessmentVersion.objects.filter(kind=VersionKind.PUBLISHED).order_by(
+        "-number"
+    )
+    assessments = (
+        NeedsAssessment.objects.filter(status=AssessmentStatus.PUBLISHED)
+        .select_related("board")
+        .prefetch_related(Prefetch("versions", queryset=published_versions, to_attr="published"))
+    )
+    return [
+        PublishedAssessment(assessment, assessment.published[0])  # type: ignore[attr-defined]
+        for assessment in assessments
+        if assessment.published  # type: ignore[attr-defined]
+    ]
+
+
+def get_published_assessment(assessment_uuid: UUID | str) -> PublishedAssessment:
+    """A published assessment with its published version, or 404 (a draft, one under review,
+    one sent back, or no such assessment: the public cannot tell them apart)."""
+    assessment = (
+        NeedsAssessment.objects.filter(status=AssessmentStatus.PUBLISHED, uuid=assessment_uuid)
+        .select_related("board")
+        .first()
+    )
+    version = (
+        assessment.versions.filter(kind=VersionKind.PUBLISHED).order_by("-number").first()
+        if assessment
+        else None
+    )
+    if assessment is None or version is None:
+        raise Http404("No such published needs assessment.")
+    return PublishedAssessment(assessment, version)

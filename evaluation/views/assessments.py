@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
@@ -415,9 +415,14 @@ def assessment_print(request: AuthedRequest, uuid: str) -> HttpResponse:
 
 @office_or_board_required
 def assessment_pdf(request: AuthedRequest, uuid: str) -> HttpResponse:
+    return printed_pdf(request, _printed(request, uuid))
+
+
+def printed_pdf(request: HttpRequest, printed: dict[str, Any]) -> HttpResponse:
+    """The printable view's page as a PDF download (the public assessment pages use it too)."""
     from xhtml2pdf import pisa
 
-    context = {**_printed(request, uuid), "pdf": True}
+    context = {**printed, "pdf": True}
     html = render_to_string("evaluation/assessment_print.html", context, request=request)
     output = io.BytesIO()
     result = pisa.CreatePDF(html, dest=output, encoding="utf-8")

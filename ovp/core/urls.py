@@ -7,6 +7,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.root, name="root"),
     path("healthz/", views.healthz, name="healthz"),
+    path("public/", views.public_index, name="public_index"),
     path("office/", views.office_home, name="office_home"),
     path("office/scorecard.json", views.scorecard_json, name="scorecard_json"),
     path("office/schedule/", views.schedule, name="schedule"),

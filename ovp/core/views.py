@@ -20,6 +20,14 @@ def root(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+def public_index(request: HttpRequest) -> HttpResponse:
+    """Every public page, with a sentence each (ovp/core/public.py lists them)."""
+    from ovp.core.public import public_links
+
+    return render(request, "core/public_index.html", {"pages": public_links()})
+
+
+@login_not_required
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and container health checks: is the database reachable?"""
     checks = {"database": "ok", "cache": "ok"}

@@ -302,7 +302,7 @@ def test_board_home_lists_the_assessments_sent_to_the_members_board_only(client_
     from ovp.accounts.models import User
 
     call_command("seed_demo", stdout=StringIO())
-    assessment = NeedsAssessment.objects.get()
+    assessment = NeedsAssessment.objects.get(status=AssessmentStatus.UNDER_REVIEW)
     member = User.objects.get(email="board@demo.ovp")
     outsider = BoardMemberFactory(email="outsider@example.org")
 

@@ -1,0 +1,47 @@
+"""The public needs assessments (/public/assessments/, no login): each published assessment's
+published version, as the printable view shows it and as its PDF. Anything else (a draft, one
+under review or sent back, a version sent for review) answers 404."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+
+from evaluation.selectors.assessments import get_published_assessment, published_assessments
+from evaluation.views.assessments import printed_pdf, shown_sections
+
+
+@login_not_required
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "evaluation/public_assessment_list.html", {"published": published_assessments()}
+    )
+
+
+def _printed(uuid: str) -> dict[str, object]:
+    published = get_published_assessment(uuid)
+    return {
+        "assessment": published.assessment,
+        "version": published.version,
+        "sections": shown_sections(published.version.sections),
+        "printed_at": None,  # the page is the same for every visitor, whenever they ask
+        "pdf_url": reverse("public_assessments:pdf", args=[published.assessment.uuid]),
+        "back_url": reverse("public_assessments:list"),
+    }
+
+
+@login_not_required
+def assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    return render(request, "evaluation/assessment_print.html", _printed(uuid))
+
+
+@login_not_required
+def assessment_pdf(request: HttpRequest, uuid: str) -> HttpResponse:
+    return printed_pdf(request, _printed(uuid))
+
+
+routes: list[URLPattern] = [
+    path("", assessment_list, name="list"),
+    path("<uuid:uuid>/", assessment_detail, name="detail"),
+    path("<uuid:uuid>/pdf/", assessment_pdf, name="pdf"),
+]
