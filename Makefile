@@ -79,8 +79,8 @@ lock: install ## Re-resolve requirements.lock (production) and requirements-dev.
 	$(VENV)/bin/uv pip compile pyproject.toml --group dev --python-version 3.11 \
 		-o requirements-dev.lock --generate-hashes --custom-compile-command "make lock"
 
-vendor: install ## Copy plotly.min.js from the locked plotly package into static/
-	cp "$$($(PY) -c 'import plotly, pathlib; print(pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js")')" static/vendor/plotly/plotly.min.js
+vendor: install ## Fetch plotly.js's basic bundle (npm), at the locked plotly package's version, into static/
+	$(PY) -m ovp.vendor_plotly
 
 services: install ## Start the embedded Postgres and Redis (when not configured) and print their URLs
 	@$(PY) -m ovp.localservices env

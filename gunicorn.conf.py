@@ -37,10 +37,14 @@ PAGE_MODULES = (
 )
 
 
-def when_ready(server: Any) -> None:
-    """In the master, before the workers are forked."""
+def import_page_modules() -> None:
     for module in PAGE_MODULES:
         importlib.import_module(module)
+
+
+def when_ready(server: Any) -> None:
+    """In the master, before the workers are forked."""
+    import_page_modules()
     # the public pages into the cache (Redis keeps them across restarts: then this only
     # reads them), so that the first visitors after a deploy do not wait for a rendering
     try:
