@@ -182,9 +182,20 @@ def cache_key(request: HttpRequest, page: PublicPage) -> tuple[str, bool]:
     canonical = len(kept) == len(request.GET) and all(
         len(request.GET.getlist(name)) == 1 for name, _ in kept
     )
-    where = f"{request.path}?{urlencode(kept)}"
+    where = f"{_deployment()}:{request.path}?{urlencode(kept)}"
     digest = hashlib.sha256(where.encode()).hexdigest()[:32]
     return f"public-page:{_version()}:{digest}", canonical
+
+
+@lru_cache(maxsize=1)
+def _deployment() -> str:
+    """What a kept page's links depend on besides the data: the settings and the static
+    files' manifest (a page names the hashed file names of the release it was rendered by;
+    after a deploy, the new release's pages are kept apart from the old ones in Redis)."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    manifest = getattr(staticfiles_storage, "manifest_hash", "")
+    return f"{settings.SETTINGS_MODULE}:{settings.STATIC_URL}:{manifest}"
 
 
 def _lookup(key: str) -> Entry | None:

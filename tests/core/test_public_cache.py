@@ -133,3 +133,11 @@ def test_a_post_is_never_served_from_the_cache():
     Client().get("/public/page/")
     Client().post("/public/page/")
     assert len(public_urls.RENDERED) == 2
+
+
+def test_a_new_release_of_the_static_files_does_not_get_the_old_releases_pages(monkeypatch):
+    Client().get("/public/page/")
+    public.forget_local()
+    monkeypatch.setattr(public, "_deployment", lambda: "another release's manifest")
+    Client().get("/public/page/")
+    assert len(public_urls.RENDERED) == 2
