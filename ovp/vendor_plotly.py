@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import shutil
-import subprocess  # nosec B404 (npm, with fixed arguments)
+import subprocess
 import sys
 import tarfile
 import tempfile
@@ -56,7 +56,7 @@ def sha256(path: Path) -> str:
 
 def vendor(version: str) -> dict[str, str]:
     with tempfile.TemporaryDirectory() as folder:
-        packed = subprocess.run(  # nosec B603 B607 (npm from PATH, fixed arguments)
+        packed = subprocess.run(  # nosec B607  # npm from PATH, a fixed argument list
             ["npm", "pack", "--json", "--silent", f"{PACKAGE}@{version}"],
             cwd=folder,
             capture_output=True,
