@@ -58,6 +58,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
@@ -118,15 +119,27 @@ _render_locks: dict[str, threading.Lock] = {}
 
 
 def public_pages_changed() -> None:
-    """Something a public page shows has changed: no kept page is served again."""
+    """Something a public page shows has changed: no kept page is served again. Called
+    inside a transaction, it acts now and again once the transaction has committed (a
+    page rendered in between, from the data before the change, is not kept either)."""
+    _bump()
+    if connection.in_atomic_block:
+        transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     try:
         try:
             cache.incr(VERSION_KEY)
-        except ValueError:  # no version yet (a new Redis): any value other than the default
-            cache.set(VERSION_KEY, int(time.time()), timeout=None)
+        except ValueError:  # no version in Redis: a new one, unlike any before
+            cache.set(VERSION_KEY, _new_version(), timeout=None)
     except unreachable():
         pass  # the pages in Redis are out of reach anyway; the local ones go below
     forget_local()
+
+
+def _new_version() -> int:
+    return int(time.time() * 1000)
 
 
 def forget_local() -> None:
@@ -141,8 +154,8 @@ def _version() -> int:
     if version >= 0 and now - read_at < LOCAL_TTL:
         return int(version)
     value = cache.get(VERSION_KEY)
-    if value is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
+    if value is None:  # a new Redis, or one that lost the key: not a version used before
+        cache.add(VERSION_KEY, _new_version(), timeout=None)
         value = cache.get(VERSION_KEY, 0)  # 0: Redis is out of reach
     _local_version[:] = [now, float(value)]
     return int(value)

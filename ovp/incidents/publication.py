@@ -410,5 +410,5 @@ def public_years_refresh() -> int:
     for year in years:
         _cached(year)
     # the public pages kept whole are rendered again from these (ovp/core/public.py)
-    transaction.on_commit(public_pages_changed)
+    public_pages_changed()
     return len(years)

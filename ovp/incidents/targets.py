@@ -109,7 +109,7 @@ def target_set(
                 target.full_clean(validate_unique=False, validate_constraints=False)
                 target.save()
             # the public page shows the city's targets
-            transaction.on_commit(public_pages_changed)
+            public_pages_changed()
             return target
         except IntegrityError as error:
             # another request created the same target between the lookup and the insert:
@@ -121,7 +121,7 @@ def target_set(
 
 def target_delete(*, target: ViolenceTarget) -> None:
     target.delete()
-    transaction.on_commit(public_pages_changed)
+    public_pages_changed()
 
 
 @dataclass

@@ -141,3 +141,14 @@ def test_a_new_release_of_the_static_files_does_not_get_the_old_releases_pages(m
     monkeypatch.setattr(public, "_deployment", lambda: "another release's manifest")
     Client().get("/public/page/")
     assert len(public_urls.RENDERED) == 2
+
+
+def test_a_change_inside_a_transaction_is_signalled_again_once_it_commits(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        public.public_pages_changed()
+    Client().get("/public/page/")  # rendered between the change and its commit
+    callbacks[0]()
+    Client().get("/public/page/")
+    assert len(public_urls.RENDERED) == 2

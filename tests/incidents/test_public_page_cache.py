@@ -23,12 +23,9 @@ def test_the_public_page_is_served_from_the_cache_without_a_query(
     assert not second.cookies
 
 
-def test_the_publication_makes_the_public_page_be_rendered_again(
-    django_capture_on_commit_callbacks,
-):
+def test_the_publication_makes_the_public_page_be_rendered_again():
     Client().get("/public/shootings/")
-    with django_capture_on_commit_callbacks(execute=True):
-        public_years_refresh()
+    public_years_refresh()
     public.forget_local()  # as another worker would, LOCAL_TTL seconds later
     with CaptureQueriesContext(connection) as rendered:
         Client().get("/public/shootings/")
