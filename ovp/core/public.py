@@ -33,10 +33,10 @@ fraction of the HTML.
 
 Invalidation: `public_pages_changed()` increments the version, so that every kept page is
 out of date at once (in this process at once, in the other workers within LOCAL_TTL
-seconds). Call it after anything a public page shows has changed: the nightly publication
-does (`ovp.incidents.publication.public_years_refresh`), and so should publishing an
-assessment, changing a program's public listing, an award, a resource, or approving
-community input. PAGE_TTL is the safety net for a change nobody signalled (an area renamed
+seconds). Call it after anything a public page shows has changed: the aggregation and the
+nightly publication do (`ovp.incidents.publication.public_years_refresh`), and so should
+publishing an assessment, changing a program's public listing, an award, a resource, or
+approving community input. PAGE_TTL is the safety net for a change nobody signalled (an area renamed
 in the admin).
 
 Which pages the page-weight check and the surge benchmark open: PUBLIC_PAGE_URLS.
