@@ -7,6 +7,8 @@ from ovp.core.panels import HomePanel
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = "Evaluation"
+    # what its public pages show: a change renews them (ovp/core/public_cache.py)
+    public_models = ("NeedsAssessment", "AssessmentVersion")
     scorecard = "evaluation.selectors.runs.scorecard_figures"
     nav_items = (
         NavItem("Impact evaluations", "evaluation:run_list", ("admin", "staff"), "Evaluation"),

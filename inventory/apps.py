@@ -6,6 +6,8 @@ from ovp.core.navigation import NavItem
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = "Program inventory"
+    # what its public pages show: a change renews them (ovp/core/public_cache.py)
+    public_models = ("Program", "ServiceArea", "Resource", "ResourceVersion")
     nav_items = (
         NavItem("Inventory", "inventory:program_list", ("admin", "staff"), "Programs"),
         NavItem("Campaigns", "inventory:campaign_list", ("admin", "staff"), "Programs"),

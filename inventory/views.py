@@ -2,7 +2,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,9 +50,11 @@ from inventory.services import (
 )
 from ovp.accounts.permissions import grantee_required, office_required
 from ovp.areas.models import Area, AreaKind
+from ovp.areas.selectors import is_area_code
 from ovp.core.actions import AuthedRequest, form_action, post_action
 from ovp.core.exports import csv_response, xlsx_response
 from ovp.core.jsonscript import script_json
+from ovp.core.public_cache import public_page
 from ovp.core.uploads import too_large, upload_limit
 from ovp.incidents.selectors import area_kinds
 from stakeholders.models import Organisation
@@ -580,7 +581,7 @@ def campaign_spending_delete(request: AuthedRequest, uuid: str) -> HttpResponse:
 # -- the public program directory (no login) ---------------------------------------------------
 
 
-@login_not_required
+@public_page(params={"area": is_area_code, "located": "1"})
 def public_program_list(request: HttpRequest) -> HttpResponse:
     """Opted-in programs, those working in the visitor's area first. `?lat=&lon=` (the
     browser's location) is placed in an area and sent on as `?area=CODE`, so the page and
@@ -616,7 +617,7 @@ def public_program_list(request: HttpRequest) -> HttpResponse:
     return render(request, "inventory/public_program_list.html", context)
 
 
-@login_not_required
+@public_page
 def public_program_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     shown = selectors.public_program(uuid, timezone.localdate())
     if shown is None:

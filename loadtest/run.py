@@ -1,7 +1,8 @@
 """`make loadtest`: 50 concurrent users against gunicorn for 60 seconds, then a table of
-requests per second and p95 per page.
+requests per second and p95 per page; then the public pages under a surge of anonymous
+visitors (loadtest/surge.py: at least 300 requests a second, p95 under 100 ms).
 
-    python -m loadtest.run [--users 50] [--seconds 60]
+    python -m loadtest.run [--users 50] [--seconds 60] [--public-only] [--surge-seconds 30]
 
 Starts gunicorn on 127.0.0.1 (a free port, nothing listens elsewhere) against DATABASE_URL /
 REDIS_URL (the Makefile target exports them: yours, or the embedded servers), migrates and
@@ -9,7 +10,11 @@ seeds the demo city when the database is empty, waits for /healthz/, runs locust
 (loadtest/locustfile.py) with a hard time limit, and always stops gunicorn.
 
 Exits non-zero when any request failed (an unexpected status, a page without what it should
-show, an exception in a user) or when a page's p95 is above P95_LIMIT_MS.
+show, an exception in a user) or when a page's p95 is above P95_LIMIT_MS, or when the public
+pages' surge misses its targets.
+
+gunicorn runs with gunicorn.conf.py's workers and threads (as in production);
+LOADTEST_WORKERS / LOADTEST_THREADS override them.
 """
 
 import argparse
@@ -77,13 +82,15 @@ def wait_for_health(url: str, server: subprocess.Popen) -> None:
 def gunicorn(port: int, env: dict[str, str], log: Path) -> Iterator[None]:
     """gunicorn on 127.0.0.1 only, in its own process group; stopped on the way out, whatever
     happened (TERM, then KILL if it lingers)."""
-    workers = env.get("LOADTEST_WORKERS", "3")
-    threads = env.get("LOADTEST_THREADS", "4")
+    sizes = [
+        *(("--workers", env["LOADTEST_WORKERS"]) if env.get("LOADTEST_WORKERS") else ()),
+        *(("--threads", env["LOADTEST_THREADS"]) if env.get("LOADTEST_THREADS") else ()),
+    ]
     with log.open("w") as output:
         server = subprocess.Popen(
             [
                 *(sys.executable, "-m", "gunicorn", "ovp.wsgi:application"),
-                *("--bind", f"127.0.0.1:{port}", "--workers", workers, "--threads", threads),
+                *("--bind", f"127.0.0.1:{port}", *sizes),
                 # keep-alive longer than a user's pause between pages (1-3 s): with gunicorn's
                 # 2 s default it closes connections that the client is about to reuse, and the
                 # client sees "connection reset" (in production a proxy holds the connections)
@@ -135,6 +142,21 @@ def run_locust(
         except subprocess.TimeoutExpired:
             print(f"locust did not stop within {run_time + LOCUST_GRACE_S} s")
             return 1
+
+
+def run_surge(host: str, clients: int, seconds: int, env: dict[str, str]) -> int:
+    """The public pages under a surge (loadtest/surge.py), in a process of its own so that
+    its CPU is its own; prints its table and verdict."""
+    print(f"The public pages: {clients} anonymous clients for {seconds} s...", flush=True)
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "loadtest.surge", "--host", host,
+             "--clients", str(clients), "--seconds", str(seconds)],
+            cwd=BASE_DIR, env=env, timeout=seconds + LOCUST_GRACE_S, check=False,
+        ).returncode  # fmt: skip
+    except subprocess.TimeoutExpired:
+        print(f"the surge did not stop within {seconds + LOCUST_GRACE_S} s")
+        return 1
 
 
 def ramp_seconds(users: int) -> int:
@@ -197,6 +219,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--public-only", action="store_true", help="only the public surge")
+    parser.add_argument("--surge-seconds", type=int, default=30)
+    parser.add_argument("--surge-clients", type=int, default=16)
     options = parser.parse_args()
 
     env = {
@@ -228,18 +253,24 @@ def main() -> int:
         started = time.monotonic()
         try:
             with gunicorn(port, env, log):
-                print(
-                    f"gunicorn on {host}; {options.users} users arriving over "
-                    f"{ramp_seconds(options.users)} s, then all of them for {options.seconds} s...",
-                    flush=True,
-                )
-                exit_code = run_locust(
-                    host, options.users, options.seconds, prefix, env, locust_log
-                )
+                exit_code = 0
+                if not options.public_only:
+                    print(
+                        f"gunicorn on {host}; {options.users} users arriving over "
+                        f"{ramp_seconds(options.users)} s, then all of them for "
+                        f"{options.seconds} s...",
+                        flush=True,
+                    )
+                    exit_code = run_locust(
+                        host, options.users, options.seconds, prefix, env, locust_log
+                    )
+                surge_code = run_surge(host, options.surge_clients, options.surge_seconds, env)
         except SystemExit:
             print(log.read_text()[-5000:])
             raise
-        problems = report(prefix, record)
+        problems = [] if options.public_only else report(prefix, record)
+        if surge_code != 0:
+            problems.append("the public pages' surge missed its targets (above)")
         server_errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
         if server_errors:
             problems.append(f"gunicorn logged {len(server_errors)} traceback(s):")

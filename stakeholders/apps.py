@@ -6,6 +6,8 @@ from ovp.core.navigation import NavItem
 class StakeholdersConfig(AppConfig):
     name = "stakeholders"
     verbose_name = "Stakeholders"
+    # what its public pages show: a change renews them (ovp/core/public_cache.py)
+    public_models = ("Organisation",)
     scorecard = "stakeholders.selectors.scorecard_figures"
     nav_items = (
         NavItem("My organisations", "stakeholders:grantee_home", ("grantee",)),

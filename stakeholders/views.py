@@ -5,20 +5,20 @@ import uuid as uuid_module
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ovp.accounts.models import OFFICE_ROLES, Role
 from ovp.accounts.permissions import grantee_required, office_required, role_required
 from ovp.areas.models import Area
 from ovp.core.actions import AuthedRequest, form_action, post_action
+from ovp.core.origin import same_site_posts
 from ovp.core.panels import panels_for
+from ovp.core.public_cache import public_page
 from ovp.core.uploads import text_form
 from stakeholders import selectors, services, spam
 from stakeholders.forms import (
@@ -430,11 +430,13 @@ INPUT_PAGE_SIZE = 50
 
 
 @text_form
-@login_not_required
-@never_cache  # it holds a CSRF token and a signed time: never shared by a cache
+@public_page
+@same_site_posts
 def have_your_say(request: HttpRequest) -> HttpResponse:
     """The public form: a resident says what their area needs, without saying who they are.
-    Every POST is counted against the client's address first (stakeholders/spam.py)."""
+    Its page is the same for everyone and cached whole (no CSRF token: a post another site's
+    page sends is refused by `same_site_posts` instead). Every POST is counted against the
+    client's address first (stakeholders/spam.py)."""
     areas = selectors.public_input_areas()
     form = CommunityInputForm(request.POST or None, areas=areas)
     if request.method == "POST":
@@ -467,7 +469,7 @@ def _sent_in_time(request: HttpRequest, form: CommunityInputForm) -> bool:
     return problem is None
 
 
-@login_not_required
+@public_page
 def have_your_say_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "stakeholders/public/thanks.html")
 

@@ -53,6 +53,17 @@ def _login_failures_start_at_zero() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _public_pages_start_afresh() -> Iterator[None]:
+    """The public pages kept whole (ovp/core/public.py) live in Redis, which no test's
+    transaction undoes: each test starts with none kept."""
+    from ovp.core.public_cache import _page_at, public_pages_changed
+
+    public_pages_changed()
+    _page_at.cache_clear()
+    yield
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",

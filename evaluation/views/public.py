@@ -2,16 +2,16 @@
 published version, as the printable view shows it and as its PDF. Anything else (a draft, one
 under review or sent back, a version sent for review) answers 404."""
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 
 from evaluation.selectors.assessments import get_published_assessment, published_assessments
 from evaluation.views.assessments import printed_pdf, shown_sections
+from ovp.core.public_cache import public_page
 
 
-@login_not_required
+@public_page
 def assessment_list(request: HttpRequest) -> HttpResponse:
     return render(
         request, "evaluation/public_assessment_list.html", {"published": published_assessments()}
@@ -30,12 +30,12 @@ def _printed(uuid: str) -> dict[str, object]:
     }
 
 
-@login_not_required
+@public_page
 def assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "evaluation/assessment_print.html", _printed(uuid))
 
 
-@login_not_required
+@public_page
 def assessment_pdf(request: HttpRequest, uuid: str) -> HttpResponse:
     return printed_pdf(request, _printed(uuid))
 

@@ -4,7 +4,6 @@ area, each grantee and amount, against the benchmark (grants/selectors/public_fu
 import csv
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from grants.selectors.public_funding import PublicFunding, public_funding
 from ovp.core.exports import spreadsheet_safe
+from ovp.core.public_cache import YEAR, public_page
 
 
 def _asked_year(request: HttpRequest) -> int | None:
@@ -26,13 +26,13 @@ def _context(request: HttpRequest) -> tuple[PublicFunding, list[Any]]:
     return funding, public_funding_charts(funding.by_strategy, funding.by_area, funding.year)
 
 
-@login_not_required
+@public_page(params={"year": YEAR})
 def overview(request: HttpRequest) -> HttpResponse:
     funding, charts = _context(request)
     return render(request, "grants/public_funding.html", {"funding": funding, "charts": charts})
 
 
-@login_not_required
+@public_page(params={"year": YEAR})
 def chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
     funding, charts = _context(request)
     found = next((c for c in charts if c.slug == chart), None)

@@ -2,26 +2,29 @@
 public, the same for everyone who asks (signed in or not, whatever the role), so a page can
 be cached whole. A resource for any other audience answers 404 here, to staff too."""
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 
-from inventory.models import Resource, ResourceQuerySet
+from inventory.models import Language, Resource, ResourceQuerySet, Strategy
 from inventory.permissions import PUBLIC_ONLY
 from inventory.resources.views import library_page, send_version
+from ovp.core.public_cache import public_page
+
+# the filters a page may be kept for (a title search or a topic is rendered each time)
+LIST_PARAMS = {"strategy": "|".join(Strategy.values), "language": "|".join(Language.values)}
 
 
 def _public() -> ResourceQuerySet:
     return Resource.objects.for_audiences(PUBLIC_ONLY)
 
 
-@login_not_required
+@public_page(params=LIST_PARAMS)
 def public_list(request: HttpRequest) -> HttpResponse:
     return library_page(request, _public(), template="inventory/resources/public_list.html")
 
 
-@login_not_required
+@public_page
 def public_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     resource = get_object_or_404(_public().with_current_version(), uuid=uuid)
     return render(
@@ -31,7 +34,7 @@ def public_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@login_not_required
+@public_page
 def public_download(request: HttpRequest, uuid: str) -> HttpResponse:
     resource = get_object_or_404(_public().with_current_version(), uuid=uuid)
     current = resource.current

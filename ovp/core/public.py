@@ -1,14 +1,15 @@
 """The public pages: what an anonymous visitor may read, listed once.
 
-`PUBLIC_PAGES` feeds both the index at /public/ and the navigation bar anonymous visitors
-see (templates/base.html). A page whose URL name is not installed (a feature not merged yet)
-is left out, not a broken link, so an entry can be added here before its app has the page.
-Every page listed needs no login and shows nothing that depends on who asks.
+`PUBLIC_PAGES` feeds the index at /public/, the navigation bar anonymous visitors see
+(templates/base.html), the page-weight check (tests/browser/test_public_page_weight.py) and
+the surge benchmark (loadtest/surge.py, `make loadtest-public`). Every page listed needs no
+login and shows nothing that depends on who asks; each view is marked `@public_page`, which
+serves it whole from the cache (ovp/core/public_cache.py).
 """
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,16 @@ PUBLIC_PAGES: tuple[PublicPage, ...] = (
         "The city's published needs assessments, reviewed by its advisory board, to read "
         "online or download as PDF.",
     ),
-    # pages of other features: shown once their apps have them (skipped until then)
     PublicPage(
         "public_resources:list",
         "Resources",
-        "Guides, toolkits and research on preventing gun violence, free to read and download.",
+        "The office's guides, toolkits and flyers for residents, free to read and download.",
     ),
     PublicPage(
-        "public_input:form",
+        "public_input:have_your_say",
         "Have your say",
-        "Tell the office what your neighbourhood needs, without signing in.",
+        "Tell the office what your area needs, without giving your name. Staff read every "
+        "comment, and what residents say counts in the next needs assessment.",
     ),
 )
 
@@ -65,15 +66,13 @@ class PublicLink:
 
 
 def public_links() -> list[PublicLink]:
-    """The public pages that exist, in the order of `PUBLIC_PAGES`."""
-    links = []
-    for page in PUBLIC_PAGES:
-        try:
-            url = reverse(page.url_name)
-        except NoReverseMatch:  # its app does not have the page (yet)
-            continue
-        links.append(PublicLink(page.title, page.blurb, url))
-    return links
+    """The public pages, in the order of `PUBLIC_PAGES`."""
+    return [PublicLink(page.title, page.blurb, reverse(page.url_name)) for page in PUBLIC_PAGES]
+
+
+def public_page_urls() -> list[str]:
+    """The index and every page it lists: what the page-weight check and the surge open."""
+    return [reverse("core:public_index"), *(link.url for link in public_links())]
 
 
 def public_nav(current_path: str) -> list[dict[str, object]]:

@@ -10,6 +10,7 @@ from ovp.accounts.permissions import board_required, office_required
 from ovp.core import selectors
 from ovp.core.actions import AuthedRequest
 from ovp.core.panels import panels_for
+from ovp.core.public_cache import public_page
 
 
 @login_not_required
@@ -19,7 +20,7 @@ def root(request: HttpRequest) -> HttpResponse:
     return redirect(settings.LOGIN_URL)
 
 
-@login_not_required
+@public_page
 def public_index(request: HttpRequest) -> HttpResponse:
     """Every public page, with a sentence each (ovp/core/public.py lists them)."""
     from ovp.core.public import public_links

@@ -50,6 +50,7 @@ from ovp.core.db import (
     without_indexes,
 )
 from ovp.core.faults import pause_for_fault_tests
+from ovp.core.public_cache import public_pages_changed
 from ovp.incidents.models import (
     NO_AREAS,
     AgeBand,
@@ -443,4 +444,7 @@ def incidents_aggregate(*, full: bool = False) -> AggregationResult:
     run.rows_written = rows
     run.save()
     cache.set(AGGREGATES_VERSION_KEY, run.pk, None)
+    if rows or full:
+        # the public page's years and its next release come from the aggregates
+        public_pages_changed()
     return AggregationResult(run=run, weeks=weeks, months=months)

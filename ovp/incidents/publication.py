@@ -31,6 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
+from ovp.core.public_cache import public_pages_changed
 from ovp.incidents import selectors
 from ovp.incidents.models import AgeBand, PublicRelease, Race, Sex
 from ovp.incidents.suppression import RULES, History, extend
@@ -408,4 +409,6 @@ def public_years_refresh() -> int:
     years = selectors.data_range().years
     for year in years:
         _cached(year)
+    # the public pages kept whole are rendered again from these (ovp/core/public.py)
+    public_pages_changed()
     return len(years)

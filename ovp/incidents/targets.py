@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 
 from ovp.accounts.models import User
 from ovp.areas.models import Area
+from ovp.core.public_cache import public_pages_changed
 from ovp.incidents.models import (
     DEFAULT_YEARLY_REDUCTION,
     Period,
@@ -107,6 +108,8 @@ def target_set(
                 # the database checks the one-target rule: a race is caught below, not here
                 target.full_clean(validate_unique=False, validate_constraints=False)
                 target.save()
+            # the public page shows the city's targets
+            public_pages_changed()
             return target
         except IntegrityError as error:
             # another request created the same target between the lookup and the insert:
@@ -118,6 +121,7 @@ def target_set(
 
 def target_delete(*, target: ViolenceTarget) -> None:
     target.delete()
+    public_pages_changed()
 
 
 @dataclass

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +18,7 @@ from django.utils.text import slugify
 from ovp.accounts.permissions import office_required
 from ovp.core.actions import AuthedRequest, form_action
 from ovp.core.exports import spreadsheet_safe
+from ovp.core.public_cache import YEAR, public_page
 from ovp.core.uploads import MB, megabytes, too_large, upload_limit
 from ovp.incidents import selectors
 from ovp.incidents.forms import ImportUploadForm, MappingBuilderForm, SampleUploadForm, SourceForm
@@ -129,7 +129,7 @@ def _public_targets(year: int, page: Any) -> list[Any]:
     return shown
 
 
-@login_not_required
+@public_page(params={"year": YEAR})
 def public_dashboard(request: HttpRequest) -> HttpResponse:
     context = _public_context(request)
     page = context.get("page")
@@ -139,7 +139,7 @@ def public_dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "incidents/public.html", context)
 
 
-@login_not_required
+@public_page(params={"year": YEAR})
 def public_csv(request: HttpRequest, chart: str) -> HttpResponse:
     context = _public_context(request)
     found = next((c for c in context.get("charts", []) if c.slug == chart), None)

@@ -55,3 +55,22 @@ def test_a_page_whose_p95_is_above_the_limit_fails_the_run(tmp_path):
 def test_a_run_that_made_no_request_fails(tmp_path):
     prefix, record = write_run(tmp_path, [",Aggregated,0,0,0,0,0,0"], [])
     assert report(prefix, record) == ["no request was made"]
+
+
+def test_the_public_surge_passes_only_at_the_rate_with_a_fast_p95():
+    from loadtest.surge import MIN_RPS, P95_LIMIT_MS, Results
+    from loadtest.surge import report as surge_report
+
+    fast, slow = Results(), Results()
+    for _ in range(MIN_RPS * 10):
+        fast.add("/public/shootings/", P95_LIMIT_MS / 10, None)
+        slow.add("/public/shootings/", P95_LIMIT_MS * 2, None)
+    assert surge_report(fast, wall=10, cpu=1, clients=8) == []
+    assert surge_report(slow, wall=10, cpu=1, clients=8) == [
+        f"/public/shootings/: p95 {P95_LIMIT_MS * 2:.0f} ms, not under {P95_LIMIT_MS:.0f} ms"
+    ]
+    assert surge_report(fast, wall=20, cpu=1, clients=8) == [
+        f"{MIN_RPS // 2} requests a second, below {MIN_RPS}"
+    ]
+    fast.add("/public/shootings/", 1, "status 500")
+    assert "1 failed (status 500)" in surge_report(fast, wall=10, cpu=1, clients=8)[0]

@@ -83,11 +83,22 @@ def test_demo_data_is_refused_under_production_settings():
     assert "Demo data is not allowed" in result.stderr
 
 
-def test_vendored_plotly_is_the_one_the_plotly_package_bundles():
-    import plotly
+def test_vendored_plotly_is_the_npm_basic_bundle_of_the_plotly_packages_version():
+    import json
 
-    bundled = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    assert (ROOT / "static/vendor/plotly/plotly.min.js").read_bytes() == bundled.read_bytes()
+    from ovp import vendor_plotly
+
+    vendored = ROOT / "static/vendor/plotly/plotly-basic.min.js"
+    source = json.loads((ROOT / "static/vendor/plotly/SOURCE.json").read_text())
+    assert source["package"] == "plotly.js-basic-dist-min"
+    assert vendor_plotly.sha256(vendored) == source["sha256"]
+    assert "plotly.js (basic - minified)" in vendored.read_text()[:200]
+    assert vendor_plotly.header_version(vendored) == source["version"]
+    assert source["version"] == vendor_plotly.bundled_version()
+
+
+def test_no_full_plotly_bundle_is_served():
+    assert not list((ROOT / "static").rglob("plotly.min.js"))
 
 
 def test_templates_load_nothing_from_another_host():

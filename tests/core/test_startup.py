@@ -56,7 +56,7 @@ WARM_A_WEB_WORKER = """
 import runpy, sys
 import django
 django.setup()
-runpy.run_path("gunicorn.conf.py")["post_worker_init"](None)
+runpy.run_path("gunicorn.conf.py")["import_page_modules"]()
 print(" ".join(name for name in ("pandas", "pyarrow", "scipy", "plotly", "shapely")
                if name in sys.modules))
 """

@@ -99,12 +99,38 @@ def test_an_area_of_another_kind_is_refused(client, districts):
     assert not CommunityInput.objects.exists()
 
 
-def test_the_form_page_says_no_names_and_is_never_cached(client, districts):
+def test_the_form_page_says_no_names_and_is_the_same_for_everyone(client, districts):
+    """No CSRF token and no cookie: the page is cached whole and shared, like every public
+    page (a post from another site's page is refused by its headers instead, below)."""
     response = client.get(FORM)
     page = response.content.decode()
     assert "Do not write anyone&#x27;s name" in page or "Do not write anyone's name" in page
-    assert "csrfmiddlewaretoken" in page
-    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert "csrfmiddlewaretoken" not in page and not response.cookies
+    assert client.get(FORM).content == response.content
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_SEC_FETCH_SITE": "cross-site"}, {"HTTP_SEC_FETCH_SITE": "same-site"},
+     {"HTTP_ORIGIN": "https://elsewhere.example"}, {"HTTP_ORIGIN": "null"}],
+)  # fmt: skip
+def test_a_comment_another_sites_page_sends_is_refused_and_not_stored(districts, headers):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(FORM, filled(), **headers)
+    assert response.status_code == 403
+    assert "sent from another website" in response.content.decode()
+    assert not CommunityInput.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_SEC_FETCH_SITE": "same-origin"}, {"HTTP_ORIGIN": "http://testserver"}, {}],
+)
+def test_a_comment_from_the_sites_own_page_needs_no_token(districts, headers):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(FORM, filled(), **headers)
+    assert response.status_code == 302
+    assert CommunityInput.objects.count() == 1
 
 
 def test_the_form_page_reads_little(client, districts, django_assert_max_num_queries):
