@@ -1,5 +1,7 @@
 """Cases found in review: odd input must give a clear answer, never a wrong number or a 500."""
 
+import csv
+import io
 from datetime import date
 from io import BytesIO
 
@@ -77,6 +79,14 @@ def test_absurd_counts_and_over_long_keys_are_rejected_not_fatal(two_precincts):
 def test_rejected_rows_report_cannot_run_formulas(two_precincts, nypd_source):
     result = run([nypd_row("=HYPERLINK(1)", "13/45/2024")], nypd_source)
     assert "'=HYPERLINK(1)" in result.rejected_report
+
+
+def test_a_carriage_return_in_a_rejected_cell_is_quoted_so_the_report_reads_back(
+    two_precincts, nypd_source
+):
+    result = run([nypd_row("A\r1", "13/45/2024")], nypd_source)
+    rows = list(csv.reader(io.StringIO(result.rejected_report)))
+    assert rows[1][1] == "A\r1"
 
 
 def test_a_past_years_breakdowns_stop_at_its_last_day(

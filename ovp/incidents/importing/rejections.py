@@ -81,6 +81,10 @@ class RejectedRows:
         if not self.blocks:
             return ""
         buffer = io.StringIO()
-        pd.concat(self.blocks).map(spreadsheet_safe).to_csv(buffer, index=False)
+        # CRLF line ends, so that a CR inside a cell is quoted too (Python's csv quotes only
+        # the characters of the line end it writes): every spreadsheet reads the file back
+        pd.concat(self.blocks).map(spreadsheet_safe).to_csv(
+            buffer, index=False, lineterminator="\r\n"
+        )
         # a NUL byte in a rejected cell cannot be stored in a text column (nor read in a sheet)
         return buffer.getvalue().replace("\x00", "")
