@@ -10,6 +10,7 @@ bodies) until the page has loaded and its charts are drawn. The limit is 1,000,0
 (decimal megabyte). Each page's bytes, requests and load time are printed (`pytest -s`).
 """
 
+import io
 import json
 import os
 import socket
@@ -21,10 +22,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from ovp.core.public import public_page_urls
-from tests.builders import load, nypd_row
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -65,11 +67,10 @@ def production_env(static_root: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def production_server(two_precincts, nypd_source, tmp_path) -> Iterator[str]:
-    """The public pages with something published, served by gunicorn under production
-    settings; its URL."""
-    rows = [nypd_row(str(n), f"{1 + n % 12:02d}/{1 + n % 28:02d}/2024") for n in range(300)]
-    load([*rows, nypd_row("next", "01/05/2025")], nypd_source)
+def production_server(tmp_path) -> Iterator[str]:
+    """The demo city (its shootings published, programs listed, awards, a published
+    assessment, resources), served by gunicorn under production settings; its URL."""
+    call_command("seed_demo", stdout=io.StringIO())
     env = production_env(tmp_path / "static")
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput"],
@@ -127,8 +128,27 @@ def first_load(browser, base: str, path: str) -> dict[str, float]:
         context.close()
 
 
+def one_of_each() -> list[str]:
+    """A page of each kind the index's pages link to: a program, an assessment (its HTML
+    page, with its charts), a resource."""
+    from evaluation.selectors.assessments import published_assessments
+    from inventory.models import Program, Resource
+    from inventory.permissions import PUBLIC_ONLY
+
+    program = Program.objects.filter(listed_publicly=True).first()
+    resource = Resource.objects.for_audiences(PUBLIC_ONLY).first()
+    assessment = published_assessments()[0]
+    assert program and resource, "the demo city lists programs and public resources"
+    return [
+        reverse("public_programs:detail", args=[program.uuid]),
+        reverse("public_assessments:detail", args=[assessment.assessment.uuid]),
+        reverse("public_resources:detail", args=[resource.uuid]),
+    ]
+
+
 def test_each_public_page_loads_in_at_most_a_megabyte_on_a_slow_phone(browser, production_server):
-    results = {path: first_load(browser, production_server, path) for path in public_page_urls()}
+    paths = [*public_page_urls(), *one_of_each()]
+    results = {path: first_load(browser, production_server, path) for path in paths}
     print("\nFirst load, empty cache, Slow 4G, production settings:")
     for path, result in results.items():
         print(
