@@ -1,6 +1,7 @@
 """Writes on the stakeholder registry: each validates the whole record and saves in one
 transaction, or raises ValidationError and saves nothing."""
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -297,6 +298,26 @@ def community_input_edit(
     return locked
 
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PHONE = re.compile(r"(?<!\d)(\+?\d[\d ().-]{5,}\d)(?!\d)")
+STREET_ADDRESS = re.compile(
+    r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Lane|Ln|Dr|Drive|Way|Court|Ct|Place|Pl)\b"
+)
+
+
+def personal_contact_in(text: str) -> str:
+    """What in a comment looks like someone's email, phone number or street address (a
+    description for the moderator), or "" when nothing does."""
+    found = []
+    if EMAIL.search(text):
+        found.append("an email address")
+    if any(sum(ch.isdigit() for ch in m.group(1)) >= 7 for m in PHONE.finditer(text)):
+        found.append("a phone number")
+    if STREET_ADDRESS.search(text):
+        found.append("a street address")
+    return ", ".join(found)
+
+
 @transaction.atomic
 def community_input_moderate(
     *, community_input: CommunityInput, status: str, user: User, note: str = ""
@@ -309,6 +330,12 @@ def community_input_moderate(
     locked = _locked_input(community_input)
     if locked.status == status:
         raise ValidationError(f"It is already {locked.get_status_display().lower()}.")
+    contact = personal_contact_in(locked.text)
+    if status == InputStatus.APPROVED and contact:
+        raise ValidationError(
+            f"This comment seems to hold someone's contact details ({contact}): edit them out "
+            "before approving it. Names cannot be found this way: read it for them too."
+        )
     locked.status = status
     locked.moderated_by = user
     locked.moderated_at = timezone.now()

@@ -13,6 +13,9 @@ it follows the public pages' rules:
 - a program that has not chosen to be in the public directory is not named (its name gives
   way to "a program not listed publicly"); staff-only programs such as a police unit's
   patrols still count in every figure;
+- residents' own words are left out (the "In residents' words" table, whose column is
+  "Comment"): staff edit names and contact details out before approving, but a quote is
+  free text, and the tallies say what residents asked for;
 - charts are left out: the print view and the PDF never drew them, and their numbers are
   the tables' (so one rule covers both).
 
@@ -36,6 +39,7 @@ COUNT_COLUMN = re.compile(
 DERIVED_COLUMN = re.compile(r"rate|share|benchmark|short of", re.IGNORECASE)
 PEOPLE_AFTER = r"(?:people|person|fatal|killed|homicides?|victims?)\b"
 UNLISTED = "a program not listed publicly"
+FREE_TEXT_COLUMN = "Comment"  # residents' own words (evaluation/figures/residents.py)
 
 
 def public_edition(
@@ -52,6 +56,7 @@ def public_edition(
         figures["tables"] = [
             _table(table, threshold=threshold, hidden=hidden, names=names)
             for table in figures.get("tables", [])
+            if FREE_TEXT_COLUMN not in table.get("columns", [])
         ]
         for key in ("summary",):
             if figures.get(key):

@@ -145,6 +145,24 @@ def test_small_counts_of_people_in_the_text_are_hidden_and_unlisted_programs_unn
     assert edition["figures"]["charts"] == []
 
 
+def test_residents_own_words_are_left_out_of_the_public_edition():
+    residents = {
+        "key": "residents",
+        "title": "What residents told us",
+        "text": "12 comments were approved.",
+        "figures": {
+            "tables": [
+                {"caption": "By topic", "columns": ["Topic", "Comments", "Share"],
+                 "rows": [["Jobs", 12, "100%"]]},
+                {"caption": "In residents' words", "columns": ["Topic", "Area", "Comment"],
+                 "rows": [["Jobs", "N1", "Call Maria on our street"]]},
+            ]
+        },
+    }  # fmt: skip
+    tables = _edition(residents)["figures"]["tables"]
+    assert [t["caption"] for t in tables] == ["By topic"]
+
+
 def test_the_public_page_and_pdf_show_no_small_count_of_the_published_version(
     published, client: Client
 ):

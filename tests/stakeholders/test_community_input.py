@@ -255,6 +255,40 @@ def test_staff_approve_and_may_later_reject_an_approved_comment(staff):
     assert rejected.status == InputStatus.REJECTED
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Call me on 555-0199, Maria", "a phone number"),
+        ("Write to maria.lopez@example.org please", "an email address"),
+        ("Call (215) 555 0199", "a phone number"),
+        ("The corner by 1200 Market Street is dark", "a street address"),
+    ],
+)
+def test_a_comment_with_contact_details_cannot_be_approved_until_they_are_edited_out(
+    staff, text, found
+):
+    comment = CommunityInputFactory(text=text)
+    with pytest.raises(ValidationError, match=found):
+        community_input_moderate(community_input=comment, status=InputStatus.APPROVED, user=staff)
+    comment.refresh_from_db()
+    assert comment.status == InputStatus.PENDING
+    community_input_edit(community_input=comment, text="Lights on our corner.", user=staff)
+    assert (
+        community_input_moderate(
+            community_input=comment, status=InputStatus.APPROVED, user=staff
+        ).status
+        == InputStatus.APPROVED
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["Summer jobs for 200 teenagers in 2025", "Open the rec centre 6 to 9, 7 days"]
+)
+def test_numbers_that_are_not_contact_details_do_not_stop_an_approval(staff, text):
+    comment = CommunityInputFactory(text=text)
+    community_input_moderate(community_input=comment, status=InputStatus.APPROVED, user=staff)
+
+
 # -- the tallies -------------------------------------------------------------------------------
 
 
