@@ -429,6 +429,7 @@ def evaluation_run(*, choice: Choice, user: User | None) -> EvaluationRun:
     inputs["panel"] = stored_panel(inputs)
     result = evaluation_estimate(inputs)
     results = result.as_dict()
+    results["warnings"] = [*results.get("warnings", []), *_campaign_warnings(choice)]
     run = EvaluationRun(
         title=inputs["label"],
         program=choice.program,
@@ -450,6 +451,19 @@ def evaluation_run(*, choice: Choice, user: User | None) -> EvaluationRun:
     with transaction.atomic():
         run.save()
     return run
+
+
+def _campaign_warnings(choice: Choice) -> list[str]:
+    """A campaign that ended inside the window: the estimators count every period from its
+    start as treated, the months after its end included."""
+    campaign = choice.campaign
+    if campaign is None or campaign.ended_on is None or campaign.ended_on >= choice.end:
+        return []
+    return [
+        f"The campaign ended on {campaign.ended_on:%d %b %Y}, but every period from its start "
+        f"to the window's end ({choice.end:%d %b %Y}) counts as treated: the estimate mixes "
+        "its months with those after it. End the window with the campaign to measure it alone."
+    ]
 
 
 def panel_from_csv(

@@ -67,6 +67,16 @@ def test_a_campaigns_areas_are_treated_from_its_start_and_the_fall_is_found(smal
     assert "the campaign" in run.summary and "program" not in run.summary
 
 
+def test_a_campaign_that_ended_inside_the_window_is_warned_about(small_city, staff):
+    """Its end is not a treatment's end for the estimators: the run says so."""
+    ended = evaluation_run(choice=_choice(_campaign(small_city["areas"][:2])), user=staff)
+    assert any("The campaign ended on 30 Sep 2023" in w for w in ended.warnings)
+    running = _campaign(small_city["areas"][2:4], name="Long-term", ended_on=None)
+    assert not any(
+        "campaign ended" in w for w in evaluation_run(choice=_choice(running), user=staff).warnings
+    )
+
+
 def test_a_campaign_in_areas_without_the_fall_finds_none(small_city, staff):
     # T02 and T03 are as busy as T00 and T01 but saw no change: the estimate follows the
     # campaign's areas, not the program's
