@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from ovp.core.navigation import NavItem
 from ovp.core.panels import HomePanel
+from ovp.core.public import PublicPage
 
 OFFICE = ("admin", "staff")
 
@@ -9,6 +10,16 @@ OFFICE = ("admin", "staff")
 class GrantsConfig(AppConfig):
     name = "grants"
     verbose_name = "Grants"
+    # on /public/ and in the bar anonymous visitors see (ovp/core/public.py)
+    public_pages = (
+        PublicPage(
+            "public_funding:overview",
+            "Funding",
+            "Where the office's money goes: awards by strategy and area, each grantee and amount, "
+            "against the benchmark of $30,000 a year per homicide.",
+            order=30,
+        ),
+    )
     # what its public pages show: a change renews them (ovp/core/public_cache.py)
     public_models = ("Award",)
     scorecard = "grants.selectors.scorecard.scorecard_figures"

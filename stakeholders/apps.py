@@ -1,11 +1,22 @@
 from django.apps import AppConfig
 
 from ovp.core.navigation import NavItem
+from ovp.core.public import PublicPage
 
 
 class StakeholdersConfig(AppConfig):
     name = "stakeholders"
     verbose_name = "Stakeholders"
+    # on /public/ and in the bar anonymous visitors see (ovp/core/public.py)
+    public_pages = (
+        PublicPage(
+            "public_input:have_your_say",
+            "Have your say",
+            "Tell the office what your area needs, without giving your name. Staff read every "
+            "comment, and what residents say counts in the next needs assessment.",
+            order=60,
+        ),
+    )
     # what its public pages show: a change renews them (ovp/core/public_cache.py)
     public_models = ("Organisation",)
     scorecard = "stakeholders.selectors.scorecard_figures"

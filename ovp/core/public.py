@@ -1,6 +1,8 @@
 """The public pages: what an anonymous visitor may read, listed once.
 
-`PUBLIC_PAGES` feeds the index at /public/, the navigation bar anonymous visitors see
+Each app declares its public pages in its config (`public_pages`, as it does its menu
+entries in `nav_items`), so `ovp` names no page of the apps above it. They feed the index
+at /public/, the navigation bar anonymous visitors see
 (templates/base.html), the page-weight check (tests/browser/test_public_page_weight.py) and
 the surge benchmark (loadtest/surge.py, `make loadtest-public`). Every page listed needs no
 login and shows nothing that depends on who asks; each view is marked `@public_page`, which
@@ -14,48 +16,20 @@ from django.urls import reverse
 
 @dataclass(frozen=True)
 class PublicPage:
+    """A public page as an app declares it in its config's `public_pages`."""
+
     url_name: str
     title: str  # as the navigation bar shows it
     blurb: str  # a sentence on the index
+    order: int = 100  # its place on the index and in the bar (lowest first)
 
 
-PUBLIC_PAGES: tuple[PublicPage, ...] = (
-    PublicPage(
-        "public:public",
-        "Shootings",
-        "How many people were shot in the city this year, month by month and by area, "
-        "published at the end of each quarter.",
-    ),
-    PublicPage(
-        "public_programs:list",
-        "Programs",
-        "Prevention programs that chose to be listed: what they offer, who can take part, the "
-        "areas they work in and how to reach them.",
-    ),
-    PublicPage(
-        "public_funding:overview",
-        "Funding",
-        "Where the office's money goes: awards by strategy and area, each grantee and amount, "
-        "against the benchmark of $30,000 a year per homicide.",
-    ),
-    PublicPage(
-        "public_assessments:list",
-        "Needs assessments",
-        "The city's published needs assessments, reviewed by its advisory board, to read "
-        "online or download as PDF.",
-    ),
-    PublicPage(
-        "public_resources:list",
-        "Resources",
-        "The office's guides, toolkits and flyers for residents, free to read and download.",
-    ),
-    PublicPage(
-        "public_input:have_your_say",
-        "Have your say",
-        "Tell the office what your area needs, without giving your name. Staff read every "
-        "comment, and what residents say counts in the next needs assessment.",
-    ),
-)
+def public_pages() -> list[PublicPage]:
+    """Every app's `public_pages`, in their order."""
+    from django.apps import apps
+
+    found = [page for c in apps.get_app_configs() for page in getattr(c, "public_pages", ())]
+    return sorted(found, key=lambda page: page.order)
 
 
 @dataclass(frozen=True)
@@ -66,8 +40,8 @@ class PublicLink:
 
 
 def public_links() -> list[PublicLink]:
-    """The public pages, in the order of `PUBLIC_PAGES`."""
-    return [PublicLink(page.title, page.blurb, reverse(page.url_name)) for page in PUBLIC_PAGES]
+    """The public pages, in their order."""
+    return [PublicLink(p.title, p.blurb, reverse(p.url_name)) for p in public_pages()]
 
 
 def public_page_urls() -> list[str]:

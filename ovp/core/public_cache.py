@@ -42,7 +42,7 @@ award, a resource, an assessment...), whose saves and deletes call it (`renew_on
 PAGE_TTL is the safety net for a change nobody signalled (a bulk `update()`).
 
 Which pages there are (the index, the navigation, the page-weight check and the surge
-benchmark read them): `PUBLIC_PAGES` in ovp/core/public.py.
+benchmark read them): the apps' `public_pages` (ovp/core/public.py).
 """
 
 from __future__ import annotations
