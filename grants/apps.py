@@ -10,7 +10,7 @@ class GrantsConfig(AppConfig):
     name = "grants"
     verbose_name = "Grants"
     # what its public pages show: a change renews them (ovp/core/public_cache.py)
-    public_models = ("Award", "Application")
+    public_models = ("Award",)
     scorecard = "grants.selectors.scorecard.scorecard_figures"
     nav_items = (
         NavItem("Funds and rounds", "grants:round_list", OFFICE, "Grants"),

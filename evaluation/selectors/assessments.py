@@ -183,3 +183,18 @@ def get_published_assessment(assessment_uuid: UUID | str) -> PublishedAssessment
     if assessment is None or version is None:
         raise Http404("No such published needs assessment.")
     return PublishedAssessment(assessment, version)
+
+
+def public_sections(version: AssessmentVersion) -> list[dict[str, Any]]:
+    """A published version's sections as the public reads them: small counts hidden and
+    programs outside the public directory not named (evaluation/figures/public_edition.py)."""
+    from django.conf import settings
+
+    from evaluation.figures.public_edition import public_edition
+    from inventory.models import Program
+
+    listed = Program.objects.listed_publicly().values("pk")
+    unlisted = Program.objects.exclude(pk__in=listed).values_list("name", flat=True)
+    return public_edition(
+        version.sections, threshold=settings.OVP_SUPPRESSION_THRESHOLD, unlisted=list(unlisted)
+    )

@@ -1,12 +1,18 @@
 """The public needs assessments (/public/assessments/, no login): each published assessment's
-published version, as the printable view shows it and as its PDF. Anything else (a draft, one
+published version in its public edition (small counts hidden, programs outside the public
+directory not named: evaluation/figures/public_edition.py), as the printable view shows it
+and as its PDF. Anything else (a draft, one
 under review or sent back, a version sent for review) answers 404."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 
-from evaluation.selectors.assessments import get_published_assessment, published_assessments
+from evaluation.selectors.assessments import (
+    get_published_assessment,
+    public_sections,
+    published_assessments,
+)
 from evaluation.views.assessments import printed_pdf, shown_sections
 from ovp.core.public_cache import public_page
 
@@ -23,7 +29,7 @@ def _printed(uuid: str) -> dict[str, object]:
     return {
         "assessment": published.assessment,
         "version": published.version,
-        "sections": shown_sections(published.version.sections),
+        "sections": shown_sections(public_sections(published.version)),
         "printed_at": None,  # the page is the same for every visitor, whenever they ask
         "pdf_url": reverse("public_assessments:pdf", args=[published.assessment.uuid]),
         "back_url": reverse("public_assessments:list"),

@@ -11,18 +11,20 @@ from inventory.forms import public_programs as inventory_forms
 from inventory.selectors import public_programs as selectors
 from ovp.areas.selectors import is_area_code
 from ovp.core.jsonscript import script_json
+from ovp.core.origin import same_site_posts
 from ovp.core.public_cache import public_page
 
 
 @public_page(params={"area": is_area_code, "located": "1"})
+@same_site_posts
 def public_program_list(request: HttpRequest) -> HttpResponse:
-    """Opted-in programs, those working in the visitor's area first. `?lat=&lon=` (the
-    browser's location) is placed in an area and sent on as `?area=CODE`, so the page and
-    its address never hold where the visitor stands."""
+    """Opted-in programs, those working in the visitor's area first. A post of `lat`, `lon`
+    (the browser's location, static/js/near_me.js) is placed in an area and sent on as
+    `?area=CODE`: the point is in no address, so no access log keeps it."""
     today = timezone.localdate()
     problems: list[str] = []
-    if "lat" in request.GET or "lon" in request.GET:
-        location = inventory_forms.PublicLocationForm(request.GET)
+    if request.method == "POST":
+        location = inventory_forms.PublicLocationForm(request.POST)
         if location.is_valid():
             found = selectors.public_area_at(
                 lat=location.cleaned_data["lat"], lon=location.cleaned_data["lon"], on=today

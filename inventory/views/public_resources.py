@@ -11,15 +11,16 @@ from inventory.permissions import PUBLIC_ONLY
 from inventory.views.resources import library_page, send_version
 from ovp.core.public_cache import public_page
 
-# the filters a page may be kept for (a title search or a topic is rendered each time)
+# the filters a page is kept for; a title search or a topic is rendered each time
 LIST_PARAMS = {"strategy": "|".join(Strategy.values), "language": "|".join(Language.values)}
+LIST_FRESH = ("q", "topic")
 
 
 def _public() -> ResourceQuerySet:
     return Resource.objects.for_audiences(PUBLIC_ONLY)
 
 
-@public_page(params=LIST_PARAMS)
+@public_page(params=LIST_PARAMS, fresh=LIST_FRESH)
 def public_list(request: HttpRequest) -> HttpResponse:
     return library_page(request, _public(), template="inventory/resources/public_list.html")
 

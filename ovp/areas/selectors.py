@@ -1,5 +1,3 @@
-import time
-
 from ovp.areas.models import Area, AreaQuerySet
 
 
@@ -8,15 +6,17 @@ def areas_for_list(kind: str | None) -> AreaQuerySet:
     return areas.of_kind(kind) if kind else areas
 
 
-_codes: dict[str, object] = {"read_at": -1e9, "codes": frozenset()}
-CODES_TTL = 60.0  # seconds a process trusts its list of codes
+_codes: dict[str, object] = {"version": None, "codes": frozenset()}
 
 
 def is_area_code(value: str) -> bool:
-    """Whether `value` is the code of one of the city's areas (any kind). Each process reads
-    the codes at most once a minute: public pages' cache keys ask it on every request."""
-    now = time.monotonic()
-    if now - float(_codes["read_at"]) > CODES_TTL:  # type: ignore[arg-type]
+    """Whether `value` is the code of one of the city's areas (any kind). Public pages' cache
+    keys ask it on every request, so each process keeps the codes for as long as the public
+    data's version stays the same (saving an area renews it: `public_models`)."""
+    from ovp.core.public_cache import data_version
+
+    version = data_version()
+    if _codes["version"] != version:
         _codes["codes"] = frozenset(Area.objects.values_list("code", flat=True))
-        _codes["read_at"] = now
+        _codes["version"] = version
     return value in _codes["codes"]  # type: ignore[operator]

@@ -22,7 +22,9 @@ the public data's version. A query with parameters left out, or a value that doe
 match, is served the page of the query without them when that page is kept, and is never
 kept itself: a view must treat a value that does not match as absent (a year that is not a
 number, say), and random parameters cannot fill the cache. The patterns bound how many
-pages a path can have (a year of this century: at most 100).
+pages a path can have (a year of this century: at most 100). A page that answers an open
+set of values too (a title search) names those parameters `fresh`: a request with one is
+rendered each time and never kept.
 
 Two layers: Redis (shared by the workers, kept across restarts, PAGE_TTL seconds) and a
 small dictionary in each process (LOCAL_TTL seconds), so that a surge of visitors costs no
@@ -91,6 +93,7 @@ class PublicPage:
     the check a value must pass to be part of the key."""
 
     params: Mapping[str, Check]
+    fresh: frozenset[str] = frozenset()  # parameters whose every value is rendered, never kept
 
 
 def _check(rule: str | Check) -> Check:
@@ -101,14 +104,21 @@ def _check(rule: str | Check) -> Check:
 
 
 def public_page(
-    view: View | None = None, *, params: Mapping[str, str | Check] | None = None
+    view: View | None = None,
+    *,
+    params: Mapping[str, str | Check] | None = None,
+    fresh: tuple[str, ...] = (),
 ) -> Any:
     """Mark a view as a public page: no login needed, and served whole from the cache to
     visitors who are not signed in (see the module). `params`: the query parameters the
     page depends on, each with the regular expression a value must match whole, or a
     function saying whether a value is one the page knows (an area's code, say): either
-    way a bounded set, so that nobody can fill the cache with made-up values."""
-    page = PublicPage({name: _check(rule) for name, rule in (params or {}).items()})
+    way a bounded set, so that nobody can fill the cache with made-up values. `fresh`: the
+    parameters of an open set the page answers too (a title search): a request with one
+    is rendered each time, and never kept."""
+    page = PublicPage(
+        {name: _check(rule) for name, rule in (params or {}).items()}, frozenset(fresh)
+    )
 
     def mark(function: View) -> View:
         function = login_not_required(function)
@@ -177,6 +187,12 @@ def forget_local() -> None:
     """Empty this process's own layer (the version is read from Redis again)."""
     _local.clear()
     _local_version[:] = [0.0, -1.0]
+
+
+def data_version() -> int:
+    """The public data's version now (read from Redis at most every LOCAL_TTL seconds):
+    what a process may key its own copies of public data on."""
+    return _version()
 
 
 def _version() -> int:
@@ -342,7 +358,7 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         page = page_for(request)
-        if page is None:
+        if page is None or not page.fresh.isdisjoint(request.GET):
             return self.get_response(request)
         request.get_host()  # a host not allowed is refused (400), as CommonMiddleware does
         key, canonical = cache_key(request, page)

@@ -1,5 +1,6 @@
-// The public program directory's "Use my location": asks the browser where it is and sends the
-// point to the server, which answers with the area it lies in (the point itself is not kept).
+// The public program directory's "Use my location": asks the browser where it is and posts the
+// point to the server, which sends the browser on to the area it lies in (?area=CODE). A post,
+// so that the point is in no address: not in the history, nor in any server's access log.
 (function () {
   "use strict";
   var button = document.querySelector("[data-near-me]");
@@ -10,11 +11,18 @@
     status.textContent = "Finding your location...";
     navigator.geolocation.getCurrentPosition(
       function (position) {
-        var query = new URLSearchParams({
-          lat: position.coords.latitude.toFixed(4),
-          lon: position.coords.longitude.toFixed(4)
+        var form = document.createElement("form");
+        form.method = "post";
+        form.action = button.dataset.nearMe;
+        [["lat", position.coords.latitude], ["lon", position.coords.longitude]].forEach(function (pair) {
+          var input = document.createElement("input");
+          input.type = "hidden";
+          input.name = pair[0];
+          input.value = pair[1].toFixed(4);
+          form.appendChild(input);
         });
-        window.location.assign(button.dataset.nearMe + "?" + query.toString());
+        document.body.appendChild(form);
+        form.submit();
       },
       function () {
         status.textContent = "Your location could not be found. Choose your area from the list instead.";

@@ -38,7 +38,14 @@ def by_area(request: HttpRequest) -> HttpResponse:
     return HttpResponse(f"<p>area {request.GET.get('area', 'none')}</p>")
 
 
+@public_page(fresh=("q",))
+def search(request: HttpRequest) -> HttpResponse:
+    RENDERED.append(request.get_full_path())
+    return HttpResponse(f"<p>found for {request.GET.get('q', 'nothing asked')}</p>")
+
+
 urlpatterns = [
+    path("public/search/", search),
     path("public/page/", page),
     path("public/by-area/", by_area),
     path("public/form/", with_a_form),

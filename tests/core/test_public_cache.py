@@ -155,13 +155,10 @@ def test_a_change_inside_a_transaction_is_signalled_again_once_it_commits(
     assert len(public_urls.RENDERED) == 2
 
 
-def test_a_value_a_function_knows_is_kept_and_a_made_up_one_never_is(monkeypatch):
+def test_a_value_a_function_knows_is_kept_and_a_made_up_one_never_is():
     """An area's code is checked against the city's areas: made-up codes cannot fill the
     cache (each is rendered, never kept)."""
-    from ovp.areas import selectors
-
-    monkeypatch.setitem(selectors._codes, "read_at", -1e9)  # the codes are read afresh
-    AreaFactory(kind="neighbourhood", code="N7")
+    AreaFactory(kind="neighbourhood", code="N7")  # a new area renews the codes
     for _ in range(2):
         Client().get("/public/by-area/?area=N7")
         Client().get("/public/by-area/?area=N7x")
@@ -185,3 +182,12 @@ def test_saving_a_model_a_public_page_shows_renews_the_pages():
     assert b"rendering 3" in Client().get("/public/page/").content
     program.delete()
     assert b"rendering 4" in Client().get("/public/page/").content
+
+
+def test_a_fresh_parameter_is_answered_each_time_even_once_the_plain_page_is_kept():
+    """A title search is an open set: never kept, and never answered with the plain page."""
+    Client().get("/public/search/")
+    for _ in range(2):
+        assert b"found for zebra" in Client().get("/public/search/?q=zebra").content
+    assert b"nothing asked" in Client().get("/public/search/").content
+    assert ["/public/search/", *["/public/search/?q=zebra"] * 2] == public_urls.RENDERED

@@ -76,3 +76,82 @@ def test_an_assessment_under_review_is_not_found(draft, staff, client: Client):
 def test_the_list_needs_few_queries(published, client: Client, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         assert client.get("/public/assessments/").status_code == 200
+
+
+# -- the public edition: what a public page may show ------------------------------------------
+
+BURDEN = {
+    "key": "burden",
+    "title": "Violence burden",
+    "text": "382 people were shot, 51.2 people shot per 100,000. Ashford had 4 people shot "
+    "(3, 1%); 2 of them areas. Hot Spot Patrols: stops. Hot Spot Patrols works nights.",
+    "figures": {
+        "charts": [{"slug": "by-area", "figure": {"data": [{"y": [56, 4]}]}}],
+        "tables": [
+            {
+                "caption": "People shot by neighbourhood",
+                "columns": ["Area", "Residents", "People shot", "Fatal", "Rate per 100,000"],
+                "rows": [
+                    ["Linden", 30840, 56, 15, 181.6],
+                    ["Southport", 15045, 47, 12, 312.4],
+                    ["Dunmore", 33709, 42, 0, 124.6],
+                    ["Ashford", 34887, 4, 1, 11.5],
+                ],
+            },
+            {
+                "caption": "Programs",
+                "columns": ["Area", "Programs"],
+                "rows": [["Linden", "Reentry Works, Hot Spot Patrols, Riverton Ceasefire"]],
+            },
+        ],
+        "notes": ["Ashford: 3 killed."],
+    },
+}
+
+
+def _edition(section=BURDEN):
+    from evaluation.figures.public_edition import public_edition
+
+    return public_edition(
+        [section], threshold=10, unlisted=["Hot Spot Patrols", "Riverton Ceasefire"]
+    )[0]
+
+
+def test_a_small_count_and_what_gives_it_away_are_hidden():
+    area, programs = _edition()["figures"]["tables"]
+    rows = {row[0]: row for row in area["rows"]}
+    hidden = "fewer than 10"
+    # Ashford's 4 people shot, its fatal 1 and its rate (4 / residents) are hidden
+    assert rows["Ashford"][2:] == [hidden, hidden, hidden]
+    # the only small count of People shot takes the next smallest with it (42, Dunmore)
+    assert rows["Dunmore"][2] == hidden and rows["Dunmore"][4] == hidden
+    # Fatal: Ashford's 1 is the only small one, so the smallest other count (12) goes too;
+    # a 0 is shown (it is not a small count), and the large counts stay
+    assert rows["Southport"][3] == hidden and rows["Dunmore"][3] == 0
+    assert rows["Linden"][2:] == [56, 15, 181.6]
+    assert programs["rows"][0][1] == "Reentry Works, 2 programs not listed publicly"
+
+
+def test_small_counts_of_people_in_the_text_are_hidden_and_unlisted_programs_unnamed():
+    edition = _edition()
+    text = edition["text"]
+    assert "fewer than 10 people shot" in text and "4 people" not in text
+    assert "(fewer than 10, 1%)" in text
+    assert "382 people were shot, 51.2 people shot" in text  # large counts, decimals kept
+    assert "2 of them areas" in text
+    assert "Hot Spot Patrols" not in text
+    assert "stops. A program not listed publicly works nights" in text
+    assert edition["figures"]["notes"] == ["Ashford: fewer than 10 killed."]
+    assert edition["figures"]["charts"] == []
+
+
+def test_the_public_page_and_pdf_show_no_small_count_of_the_published_version(
+    published, client: Client
+):
+    version = AssessmentVersion.objects.get(assessment=published, kind=VersionKind.PUBLISHED)
+    AssessmentVersion.objects.filter(pk=version.pk).update(sections=[BURDEN])
+    page = client.get(reverse("public_assessments:detail", args=[published.uuid])).content
+    assert b"<td>4</td>" not in page and b"fewer than 10" in page
+    response = client.get(reverse("public_assessments:pdf", args=[published.uuid]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "fewer than 10" in text and "Ashford had 4" not in text

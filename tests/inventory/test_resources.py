@@ -294,6 +294,24 @@ def test_the_portal_library_filters_by_topic_language_strategy_and_title(
     assert titles("language=klingon") == []  # a filter that cannot be read shows nothing
 
 
+def test_the_public_library_searches_and_filters_once_its_plain_page_is_cached(staff):
+    """Anonymous visitors are served from the cache: a title search or a topic still
+    answers what was asked, not the plain list kept before."""
+    from django.test import Client
+
+    publish(staff, title="Safe storage flyer", topics=["locks"], audience=Audience.PUBLIC)
+    publish(staff, title="Guia de datos", language=Language.SPANISH, audience=Audience.PUBLIC)
+
+    def shown(query: str) -> list[str]:
+        page = Client().get(f"/public/resources/{query}").content.decode()
+        return [t for t in ("Safe storage flyer", "Guia de datos") if t in page]
+
+    assert shown("") == ["Safe storage flyer", "Guia de datos"]
+    assert shown("?q=flyer") == ["Safe storage flyer"]
+    assert shown("?topic=locks") == ["Safe storage flyer"]
+    assert shown("?language=es") == ["Guia de datos"]
+
+
 def test_the_public_library_lists_only_public_resources_in_few_queries(
     staff, client, django_assert_max_num_queries
 ):
