@@ -22,7 +22,7 @@ from inventory.models import (
     Strategy,
     Tier,
 )
-from inventory.services import (
+from inventory.services.campaigns import (
     CampaignLinks,
     campaign_create,
     campaign_output_log,
@@ -240,7 +240,7 @@ DEMO_RESOURCES: list[tuple] = [
 def seed_resources(city: DemoCity) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from inventory.resources.services import resource_create, resource_version_add
+    from inventory.services.resources import resource_create, resource_version_add
 
     staff = User.objects.get(email="staff@demo.ovp")
     for title, audience, strategy, topics, language, summary, content in DEMO_RESOURCES:

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from evaluation.urls import public_urlpatterns as public_assessment_urls
 from grants.urls import public_urlpatterns as public_funding_urls
+from inventory.urls import public_resource_urlpatterns as public_resource_urls
 from inventory.urls import public_urlpatterns as public_program_urls
 from ovp.incidents.urls import public_urlpatterns as public_incident_urls
 from stakeholders.urls import public_input_urlpatterns
@@ -23,7 +24,7 @@ urlpatterns = [
     path("public/assessments/", include((public_assessment_urls, "public_assessments"))),
     path("", include("stakeholders.urls")),
     path("inventory/", include("inventory.urls")),
-    path("public/resources/", include("inventory.resources.public")),
+    path("public/resources/", include((public_resource_urls, "public_resources"))),
     path("", include("grants.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("admin/", admin.site.urls),

@@ -61,14 +61,14 @@ from inventory.models import (
     Resource,
     Strategy,
 )
-from inventory.resources.services import resource_create, resource_version_add
-from inventory.services import (
+from inventory.services.campaigns import (
     CampaignLinks,
     campaign_create,
     campaign_output_log,
     campaign_spending_log,
-    proposal_submit,
 )
+from inventory.services.programs import proposal_submit
+from inventory.services.resources import resource_create, resource_version_add
 from ovp.accounts.models import User
 from ovp.incidents.models import ImportRun, ImportStatus, IncidentSource, ViolenceTarget
 from ovp.incidents.services import source_for

@@ -9,7 +9,13 @@ from typing import Any
 from evaluation.figures.base import SectionFigures, Table, rounded
 from evaluation.figures.wording import count_text, day_text, period_text
 from inventory.models import Strategy
-from inventory.selectors import HIGH_BURDEN_FACTOR, YEAR_CHOICES, Gap, GapsAnalysis, gaps_analysis
+from inventory.selectors.gaps import (
+    HIGH_BURDEN_FACTOR,
+    YEAR_CHOICES,
+    Gap,
+    GapsAnalysis,
+    gaps_analysis,
+)
 from ovp.areas.models import AreaKind
 
 NOTES = [

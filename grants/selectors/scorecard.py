@@ -32,7 +32,7 @@ from grants.selectors.allocation import annual_funding_by_area, annualised
 from grants.selectors.awards import money_overview
 from grants.selectors.performance import performance
 from inventory.models import Program, ProgramStatus
-from inventory.selectors import DEFAULT_YEARS, gaps_analysis
+from inventory.selectors.gaps import DEFAULT_YEARS, gaps_analysis
 from ovp.areas.models import Area
 from ovp.core.scorecard import Figure
 from ovp.incidents.selectors import area_totals_between, city_counts_between, data_range

@@ -114,7 +114,7 @@ def megabytes(setting: Callable[[], Any]) -> Callable[[], int]:
 
 # ------------------------------------------------------------------ judging an uploaded file
 # Each app that takes files keeps its own list of allowed types (grants.uploads,
-# inventory.resources.uploads); how a file is judged against such a list is shared here.
+# inventory.uploads); how a file is judged against such a list is shared here.
 
 
 def extension_of(name: str) -> str:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from inventory.demo import leaflet_pdf
 from inventory.models import Audience, Language, Resource
-from inventory.resources.services import resource_create
+from inventory.services.resources import resource_create
 from tests.browser.steps import log_in, log_out, open_from_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -32,9 +32,9 @@ from grants.models import (
 )
 from grants.services.awards import award_create
 from grants.services.reports import report_save_draft, report_submit
-from inventory.forms import ProgramForm
+from inventory.forms.programs import ProgramForm
 from inventory.models import Program, ServiceArea
-from inventory.services import SURVEY_HEADER, survey_import
+from inventory.services.survey import SURVEY_HEADER, survey_import
 from ovp.core.exports import csv_response, spreadsheet_safe, xlsx_response
 from ovp.incidents.mapping import PRESETS, mapping_from_json
 from ovp.incidents.models import ImportRun, Victim

@@ -1,7 +1,7 @@
 """Every upload the portal takes refuses a file too large or of the wrong type, with a message
 the person can act on, and keeps nothing of it. Limits are set small here to keep files small:
 incident imports (OVP_MAX_UPLOAD_MB), grant documents and report attachments
-(OVP_GRANT_UPLOAD_MAX_MB), the program survey (10 MB, inventory.forms.SURVEY_MAX_BYTES)."""
+(OVP_GRANT_UPLOAD_MAX_MB), the program survey (10 MB, inventory.forms.programs.SURVEY_MAX_BYTES)."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -172,7 +172,7 @@ def upload_survey(client, upload: SimpleUploadedFile):
 
 def test_survey_over_the_limit_is_refused(monkeypatch, staff, client_for):
     AreaFactory(code="N1")
-    monkeypatch.setattr("inventory.forms.SURVEY_MAX_BYTES", 2 * MB)
+    monkeypatch.setattr("inventory.forms.programs.SURVEY_MAX_BYTES", 2 * MB)
     upload = SimpleUploadedFile("survey.csv", SURVEY + b" " * 2 * MB)
     response = upload_survey(client_for(staff), upload)
     assert "The file is larger than 2 MB; a survey is far smaller." in response.content.decode()
@@ -191,7 +191,7 @@ def test_survey_of_the_wrong_type_is_refused(staff, client_for, name, content):
 
 
 def test_the_default_survey_limit_is_ten_megabytes():
-    from inventory.forms import SURVEY_MAX_BYTES
+    from inventory.forms.programs import SURVEY_MAX_BYTES
 
     assert SURVEY_MAX_BYTES == 10 * MB
 
@@ -214,7 +214,7 @@ def test_each_upload_too_large_is_refused_by_its_length_before_it_is_read(
     settings, monkeypatch, body_never_read, staff, grantee_a, draft, report, client_for
 ):
     settings.OVP_MAX_UPLOAD_MB = settings.OVP_GRANT_UPLOAD_MAX_MB = 1
-    monkeypatch.setattr("inventory.forms.SURVEY_MAX_BYTES", MB)
+    monkeypatch.setattr("inventory.forms.programs.SURVEY_MAX_BYTES", MB)
     monkeypatch.setattr("ovp.incidents.views.SAMPLE_MAX_BYTES", MB)
     uploads = [
         (staff, "/incidents/data/", {"preset": "nypd"}, "file", "The file is larger than 1 MB."),

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from evaluation.services.runs import Choice, evaluation_estimate, evaluation_plan, evaluation_run
 from inventory.models import Campaign, CampaignKind
-from inventory.services import CampaignLinks, campaign_create
+from inventory.services.campaigns import CampaignLinks, campaign_create
 from ovp.areas.models import AreaKind
 from tests.factories import AreaFactory
 

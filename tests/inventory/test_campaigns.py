@@ -7,16 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from inventory.forms import CampaignFilter
+from inventory.forms.campaigns import CampaignFilter
 from inventory.models import Campaign, CampaignKind, CampaignOutput, CampaignSpending, OutputKind
-from inventory.selectors import (
-    campaign_output_totals,
-    campaign_spent,
-    gaps_analysis,
-    gaps_map,
-    matrix_csv,
-)
-from inventory.services import (
+from inventory.selectors.campaigns import campaign_output_totals, campaign_spent
+from inventory.selectors.gaps import gaps_analysis, gaps_map, matrix_csv
+from inventory.services.campaigns import (
     CampaignLinks,
     campaign_create,
     campaign_output_delete,

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from inventory.models import Evidence, ProgramStatus, Strategy
-from inventory.selectors import gaps_analysis
+from inventory.selectors.gaps import gaps_analysis
 from tests.builders import record_burden
 from tests.factories import ProgramFactory, ServiceAreaFactory
 

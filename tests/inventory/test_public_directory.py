@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from inventory.models import ProgramStatus
-from inventory.selectors import public_area_at, public_directory, public_program
+from inventory.selectors.public_programs import public_area_at, public_directory, public_program
 from tests.factories import OrganisationFactory, PersonFactory, ProgramFactory, ServiceAreaFactory
 
 TODAY = date(2026, 6, 1)

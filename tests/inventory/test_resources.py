@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from grants.models import Metric
 from inventory.demo import leaflet_pdf
 from inventory.models import Audience, Language, Resource, ResourceVersion, Strategy
-from inventory.resources.services import (
+from inventory.services.resources import (
     resource_create,
     resource_restore,
     resource_retire,

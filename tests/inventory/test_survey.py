@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from inventory.models import Evidence, Program, ServiceArea, Strategy
-from inventory.services import SURVEY_HEADER, survey_import
+from inventory.services.survey import SURVEY_HEADER, survey_import
 from tests.factories import OrganisationFactory, ProgramFactory, ServiceAreaFactory
 
 

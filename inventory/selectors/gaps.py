@@ -1,6 +1,6 @@
-"""Reads of the inventory, and the strengths-and-gaps analysis: each area's violence burden
-(from the nightly aggregates) beside the programs serving it, by strategy, and the office's
-own campaigns under way there; and the reads of a campaign's page."""
+"""The strengths-and-gaps analysis: each area's violence burden (from the nightly aggregates)
+beside the programs serving it, by strategy, and the office's own campaigns under way there;
+its map and its CSV downloads."""
 
 from __future__ import annotations
 
@@ -8,27 +8,17 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce, TruncMonth
-
-from inventory.models import (
-    EVIDENCE_BASED,
-    Campaign,
-    CampaignSpending,
-    OutputKind,
-    Program,
-    ServiceArea,
-    Strategy,
-)
+from inventory.models import EVIDENCE_BASED, Campaign, Program, ServiceArea, Strategy
+from inventory.selectors.campaigns import CAMPAIGN_FILL, CampaignCoverage, campaigns_around
 from ovp.areas.maps import area_map
 from ovp.areas.models import Area
 from ovp.incidents.selectors import area_kinds, area_totals_between, data_range
 
 if TYPE_CHECKING:
     import pandas as pd
+
 
 # the strategies with the strongest evidence of cutting shootings, which every high-burden
 # area should have within reach; a strategy gap is one of these missing where most needed
@@ -40,8 +30,14 @@ CORE_STRATEGIES = [
     Strategy.CBT,
     Strategy.PLACE_BASED,
 ]
+
+
 YEAR_CHOICES = [1, 3, 5]
+
+
 DEFAULT_YEARS = 3
+
+
 HIGH_BURDEN_FACTOR = 2  # "high-burden": at least twice the average area's people shot
 
 
@@ -370,269 +366,3 @@ def matrix_csv(analysis: GapsAnalysis) -> tuple[list[str], list[list[Any]]]:
             ]
         )
     return header, rows
-
-
-# -- The office's own campaigns ----------------------------------------------------------------
-
-CAMPAIGN_FILL = "rgb(49, 130, 189)"
-
-
-@dataclass(frozen=True)
-class CampaignCoverage:
-    """An office campaign in an area (or the whole city), as the gaps page lists it."""
-
-    name: str
-    uuid: str
-    kind: str  # its label
-    dates: str
-
-
-def _campaign_coverage(campaign: Campaign) -> CampaignCoverage:
-    return CampaignCoverage(
-        campaign.name, str(campaign.uuid), campaign.get_kind_display(), campaign.dates_text
-    )
-
-
-def campaigns_around(
-    kind: str, begin: date, on: date
-) -> tuple[list[Campaign], dict[int, list[CampaignCoverage]], list[CampaignCoverage]]:
-    """The office's campaigns under way at some time from `begin` to `on` (the latest start
-    first); of those under way on `on`, the ones listing areas of a kind (area id ->
-    campaigns) and the ones of the whole city. Two queries."""
-    period = campaigns_in_period(begin, on)
-    running = {c.pk: c for c in sorted(period, key=lambda c: c.name) if c.holds(on)}
-    by_area: dict[int, list[CampaignCoverage]] = defaultdict(list)
-    links = Campaign.areas.through.objects.filter(
-        campaign_id__in=list(running), area__kind=kind
-    ).values_list("area_id", "campaign_id")
-    for area_id, campaign_id in sorted(links, key=lambda link: running[link[1]].name):
-        by_area[area_id].append(_campaign_coverage(running[campaign_id]))
-    citywide = [_campaign_coverage(c) for c in running.values() if c.covers_whole_city]
-    return period, dict(by_area), citywide
-
-
-def campaigns_in_period(begin: date, end: date) -> list[Campaign]:
-    """Every campaign under way at some time from `begin` to `end`, the latest start first."""
-    return list(
-        Campaign.objects.overlapping(begin, end)
-        .annotate(area_count=Count("areas"))
-        .order_by("-started_on", "name")
-    )
-
-
-def campaign_list_rows(campaigns: Any) -> Any:
-    """Campaigns with what the list shows: areas listed and money spent (no query per row)."""
-    spent = (
-        CampaignSpending.objects.filter(campaign=OuterRef("pk"))
-        .values("campaign")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return campaigns.annotate(
-        area_count=Count("areas", distinct=True),
-        spent=Coalesce(Subquery(spent), Decimal(0), output_field=DecimalField()),
-    )
-
-
-@dataclass(frozen=True)
-class OutputTotal:
-    kind: str
-    label: str
-    total: int
-
-
-def campaign_output_totals(campaign: Campaign) -> list[OutputTotal]:
-    """The campaign's outputs added up by kind, in the kinds' own order."""
-    sums = dict(
-        campaign.outputs.values("kind").annotate(total=Sum("quantity")).values_list("kind", "total")
-    )
-    return [
-        OutputTotal(kind, str(label), int(sums[kind]))
-        for kind, label in OutputKind.choices
-        if kind in sums
-    ]
-
-
-def campaign_spent(campaign: Campaign) -> Decimal:
-    return campaign.spending.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-
-
-def campaign_outputs_chart(campaign: Campaign) -> dict[str, Any] | None:
-    """Outputs over time: one bar per month and kind (None before any output is logged)."""
-    rows = list(
-        campaign.outputs.annotate(month=TruncMonth("on"))
-        .values("month", "kind")
-        .annotate(total=Sum("quantity"))
-        .order_by("month", "kind")
-    )
-    if not rows:
-        return None
-    labels = dict(OutputKind.choices)
-    months = sorted({row["month"] for row in rows})
-    traces = []
-    for kind in OutputKind.values:
-        totals = {row["month"]: row["total"] for row in rows if row["kind"] == kind}
-        if not totals:
-            continue
-        traces.append(
-            {
-                "type": "bar",
-                "name": str(labels[kind]),
-                "x": [f"{month:%b %Y}" for month in months],
-                "y": [int(totals.get(month, 0)) for month in months],
-            }
-        )
-    return {
-        "data": traces,
-        "layout": {
-            "barmode": "group",
-            "height": 300,
-            "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
-            "legend": {"orientation": "h", "y": -0.2},
-            "yaxis": {"title": {"text": "Count"}, "rangemode": "tozero"},
-        },
-    }
-
-
-def campaign_map(campaign: Campaign, areas: list[Area]) -> dict[str, Any] | None:
-    """The campaign's areas filled on a map of every area of their kind (None for a
-    whole-city campaign or one without areas)."""
-    if campaign.covers_whole_city or not areas:
-        return None
-    covered = {area.pk for area in areas}
-    everything = list(Area.objects.of_kind(areas[0].kind).order_by("code"))
-    figure = area_map(everything)
-    by_code = {area.code: area for area in everything}
-    for trace in figure["data"]:
-        area = by_code.get(trace.get("name", ""))
-        if area is not None and area.pk in covered:
-            trace["fillcolor"] = CAMPAIGN_FILL
-            trace["text"] = f"{area.name}: covered by the campaign"
-    return figure
-
-
-# -- the public program directory (/public/programs/) ----------------------------------------
-
-
-@dataclass(frozen=True)
-class PublicProgram:
-    """A program as the public directory shows it: only what the program chose to publish
-    and its lead organisation's public contact (never a person's details)."""
-
-    program: Program
-    areas: list[Area]  # served now
-    serves_chosen: bool  # works in the area the visitor chose
-
-
-@dataclass(frozen=True)
-class PublicDirectory:
-    kind: str  # the kind of area the directory places visitors in
-    areas: list[Area]  # every area of that kind, by name
-    chosen: Area | None
-    programs: list[PublicProgram]  # those serving the chosen area first, then by name
-
-    @property
-    def serving(self) -> list[PublicProgram]:
-        return [p for p in self.programs if p.serves_chosen]
-
-    @property
-    def elsewhere(self) -> list[PublicProgram]:
-        return [p for p in self.programs if not p.serves_chosen]
-
-
-def _listed(on: date, *, uuid: Any = None) -> list[Program]:
-    """Active, opted-in programs (or the one with `uuid`) with their lead organisation and
-    the areas served on `on` (two queries however many there are)."""
-    from django.db.models import Prefetch
-
-    current = ServiceArea.objects.current(on).select_related("area").order_by("area__name")
-    listed = Program.objects.listed_publicly()
-    if uuid is not None:
-        listed = listed.filter(uuid=uuid)
-    return list(
-        listed.select_related("lead_organisation")
-        .prefetch_related(Prefetch("service_areas", queryset=current, to_attr="current_areas"))
-        .order_by("name")
-    )
-
-
-def public_area_kind(programs: list[Program]) -> str:
-    """The kind of area the listed programs name most (a directory by neighbourhood where
-    they say neighbourhoods); with none, the finest kind the city has."""
-    counts: dict[str, int] = defaultdict(int)
-    for program in programs:
-        for service_area in program.current_areas:  # type: ignore[attr-defined]
-            counts[service_area.area.kind] += 1
-    if counts:
-        return max(sorted(counts), key=lambda kind: counts[kind])
-    kinds = area_kinds()
-    return kinds[0] if kinds else ""
-
-
-def public_directory(*, area_code: str, on: date) -> PublicDirectory:
-    """The opted-in programs, those working in the chosen area (by code, of the directory's
-    kind; an unknown code chooses none) first."""
-    programs = _listed(on)
-    kind = public_area_kind(programs)
-    areas = list(Area.objects.of_kind(kind).order_by("name")) if kind else []
-    chosen = next((a for a in areas if a.code == area_code), None) if area_code else None
-    shown = [
-        PublicProgram(
-            program=program,
-            areas=[sa.area for sa in program.current_areas],  # type: ignore[attr-defined]
-            serves_chosen=chosen is not None
-            and any(sa.area_id == chosen.pk for sa in program.current_areas),  # type: ignore[attr-defined]
-        )
-        for program in programs
-    ]
-    shown.sort(key=lambda p: (not p.serves_chosen, p.program.name))
-    return PublicDirectory(kind=kind, areas=areas, chosen=chosen, programs=shown)
-
-
-def public_area_counts(directory: PublicDirectory) -> dict[int, int]:
-    """Listed programs working in each of the directory's areas (areas with none left out)."""
-    counts: dict[int, int] = defaultdict(int)
-    for shown in directory.programs:
-        for area in shown.areas:
-            if area.kind == directory.kind:
-                counts[area.pk] += 1
-    return dict(counts)
-
-
-def public_directory_map(directory: PublicDirectory, counts: dict[int, int]) -> dict[str, Any]:
-    """The directory's areas, each shaded by the listed programs working there; the chosen
-    area outlined."""
-    return area_map(
-        directory.areas,
-        {area_id: float(count) for area_id, count in counts.items()},
-        value_label="programs",
-        highlight=directory.chosen.pk if directory.chosen else None,
-    )
-
-
-def public_program(uuid: Any, on: date) -> PublicProgram | None:
-    """One listed program (None for any other: not opted in, not active, not there)."""
-    found = _listed(on, uuid=uuid)
-    if not found:
-        return None
-    program = found[0]
-    return PublicProgram(
-        program=program,
-        areas=[sa.area for sa in program.current_areas],  # type: ignore[attr-defined]
-        serves_chosen=False,
-    )
-
-
-def public_area_at(*, lat: float, lon: float, on: date) -> Area | None:
-    """The directory's area a point lies in (None outside the city's areas)."""
-    import numpy as np
-
-    from ovp.areas.placement import UNPLACED, place_points
-
-    kind = public_area_kind(_listed(on))
-    if not kind:
-        return None
-    placed = place_points(kind=kind, lons=np.array([lon]), lats=np.array([lat]))
-    if int(placed[0]) == UNPLACED:
-        return None
-    return Area.objects.get(pk=int(placed[0]))

@@ -10,21 +10,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
+from inventory.forms.resources import LibraryFilter, ResourceCreateForm, ResourceForm, VersionForm
 from inventory.models import Resource, ResourceQuerySet, ResourceVersion
 from inventory.permissions import (
     can_see_old_versions,
     get_resource_for_user,
     get_version_for_user,
 )
-from inventory.resources.forms import LibraryFilter, ResourceCreateForm, ResourceForm, VersionForm
-from inventory.resources.services import (
+from inventory.services.resources import (
     resource_create,
     resource_restore,
     resource_retire,
     resource_update,
     resource_version_add,
 )
-from inventory.resources.uploads import limit_bytes
+from inventory.uploads import limit_bytes
 from ovp.accounts.models import Role
 from ovp.accounts.permissions import office_required, role_required
 from ovp.core.actions import AuthedRequest, form_action, post_action
@@ -201,7 +201,7 @@ def resource_download(request: AuthedRequest, uuid: str, number: int | None = No
     return send_version(get_version_for_user(request.user, resource, number))
 
 
-urlpatterns: list[URLPattern] = [
+routes: list[URLPattern] = [
     path("resources/", resource_list, name="resource_list"),
     path("resources/new/", resource_create_view, name="resource_create"),
     path("resources/<uuid:uuid>/", resource_detail, name="resource_detail"),

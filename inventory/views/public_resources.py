@@ -4,11 +4,11 @@ be cached whole. A resource for any other audience answers 404 here, to staff to
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.urls import URLPattern, path
 
 from inventory.models import Language, Resource, ResourceQuerySet, Strategy
 from inventory.permissions import PUBLIC_ONLY
-from inventory.resources.views import library_page, send_version
+from inventory.views.resources import library_page, send_version
 from ovp.core.public_cache import public_page
 
 # the filters a page is kept for; a title search or a topic is rendered each time
@@ -44,8 +44,7 @@ def public_download(request: HttpRequest, uuid: str) -> HttpResponse:
     return send_version(current)
 
 
-app_name = "public_resources"
-urlpatterns = [
+routes: list[URLPattern] = [
     path("", public_list, name="list"),
     path("<uuid:uuid>/", public_detail, name="detail"),
     path("<uuid:uuid>/download/", public_download, name="download"),

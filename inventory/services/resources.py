@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inventory.models import Resource, ResourceVersion
-from inventory.resources.uploads import check_upload
+from inventory.uploads import check_upload
 from ovp.accounts.models import User
 
 TOPIC_LENGTH = 40
@@ -106,7 +106,7 @@ def resource_create(
     note: str = "",
 ) -> Resource:
     """Publish a resource with its first version: a file (allowed types and size, see
-    inventory.resources.uploads) or an http(s) link, exactly one of them."""
+    inventory.uploads) or an http(s) link, exactly one of them."""
     resource = Resource()
     _fill(
         resource,

@@ -1,5 +1,5 @@
-"""Writes to the inventory: programs and their service areas, the survey intake, proposals;
-the office's campaigns with their outputs and spending."""
+"""The program survey: the columns the office sends out, the import of completed surveys
+(all rows or none) and the inventory in the same columns, for CSV and Excel."""
 
 import csv
 import io
@@ -12,27 +12,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, Q
-from django.forms import BaseInlineFormSet
-from django.utils import timezone
 
-from inventory.forms import PROPOSABLE_FIELDS, ProgramForm
-from inventory.models import (
-    Campaign,
-    CampaignOutput,
-    CampaignSpending,
-    Evidence,
-    Program,
-    ProgramStatus,
-    ProgramUpdateProposal,
-    ProposalStatus,
-    ServiceArea,
-    Strategy,
-    Tier,
-)
-from ovp.accounts.models import User
-from ovp.areas.models import Area, AreaKind, normalize_area_code
+from inventory.models import Evidence, Program, ProgramStatus, ServiceArea, Strategy, Tier
+from ovp.areas.models import Area, normalize_area_code
 from ovp.core.exports import FORMULA_STARTS
-from stakeholders.models import ActionItem, Goal, Organisation
+from stakeholders.models import Organisation
 
 # The survey the office sends to organisations, one program a row. The inventory's CSV and
 # Excel exports have the same columns, so an export can be corrected and imported back.
@@ -57,9 +41,17 @@ SURVEY_COLUMNS: list[tuple[str, str]] = [
     ("serving_since", "Date it started serving those areas (YYYY-MM-DD)"),
     ("description", "What it does, in a sentence or two"),
 ]
+
+
 SURVEY_HEADER = [name for name, _ in SURVEY_COLUMNS]
+
+
 REQUIRED_COLUMNS = ["program", "lead_organisation", "strategy", "tier"]
+
+
 YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
+
+
 MAX_SURVEY_ROWS = 5_000
 
 
@@ -69,19 +61,6 @@ class SurveyResult:
     updated: int = 0
     service_areas_added: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-@transaction.atomic
-def program_save(
-    *, form: ProgramForm, service_areas: "BaseInlineFormSet[Any, Any, Any]"
-) -> Program:
-    """Save a program and its service areas together; both must have been validated."""
-    if not (form.is_valid() and service_areas.is_valid()):
-        raise ValidationError("The program or its service areas have errors.")
-    program = form.save()
-    service_areas.instance = program
-    service_areas.save()
-    return program
 
 
 def _choice(value: str, choices: list[tuple[str, str]], column: str) -> str:
@@ -425,212 +404,3 @@ def inventory_rows(programs: Any, *, on: date) -> list[list[Any]]:
             ]
         )
     return rows
-
-
-@transaction.atomic
-def proposal_submit(
-    *, program: Program, organisation: Organisation, user: User, changes: dict[str, Any], note: str
-) -> ProgramUpdateProposal:
-    """An organisation proposes changes to its own program; only fields that differ count."""
-    if program.lead_organisation_id != organisation.pk:
-        raise ValidationError("Only the lead organisation can propose updates to a program.")
-    differing = {
-        name: _json_value(value)
-        for name, value in changes.items()
-        if name in PROPOSABLE_FIELDS and _json_value(getattr(program, name)) != _json_value(value)
-    }
-    if not differing and not note.strip():
-        raise ValidationError(
-            "Nothing differs from the program as it stands; add a note or a change."
-        )
-    proposal = ProgramUpdateProposal(
-        program=program, organisation=organisation, proposed_by=user, changes=differing, note=note
-    )
-    proposal.full_clean()
-    proposal.save()
-    return proposal
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else str(value)
-    return value
-
-
-@transaction.atomic
-def proposal_decide(
-    *, proposal: ProgramUpdateProposal, user: User, approve: bool, note: str = ""
-) -> ProgramUpdateProposal:
-    """Staff approve (the changes apply to the program, recorded in its history) or reject."""
-    proposal = ProgramUpdateProposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != ProposalStatus.PENDING:
-        raise ValidationError("This proposal has already been decided.")
-    if approve:
-        program = proposal.program
-        for name, value in proposal.changes.items():
-            if name in PROPOSABLE_FIELDS:
-                setattr(program, name, value)
-        program.full_clean()
-        program._change_reason = f"Proposed by {proposal.organisation}, approved"  # type: ignore[attr-defined]
-        program.save()
-    proposal.status = ProposalStatus.APPROVED if approve else ProposalStatus.REJECTED
-    proposal.decided_by = user
-    proposal.decided_at = timezone.now()
-    proposal.decision_note = note
-    proposal.save()
-    return proposal
-
-
-# -- The office's own campaigns ----------------------------------------------------------------
-
-CAMPAIGN_FIELDS = (
-    "name", "kind", "description", "strategy", "started_on", "ended_on", "covers_whole_city",
-    "budget",
-)  # fmt: skip
-
-
-@dataclass
-class CampaignLinks:
-    """What a campaign is tied to: where it works, with whom, and what it serves."""
-
-    areas: list[Area] = field(default_factory=list)
-    partners: list[Organisation] = field(default_factory=list)
-    goals: list[Goal] = field(default_factory=list)
-    action_items: list[ActionItem] = field(default_factory=list)
-
-
-def _campaign_area_problems(campaign: Campaign, areas: list[Area]) -> dict[str, str]:
-    """A campaign covers the whole city or listed areas, one or the other; listed areas are
-    of one kind, so its treated areas in an evaluation and its place on a map are clear."""
-    if campaign.covers_whole_city and areas:
-        return {"areas": "A campaign of the whole city lists no areas: untick one or the other."}
-    if not campaign.covers_whole_city and not areas:
-        return {"areas": "List the areas the campaign covers, or tick the whole city."}
-    kinds = {area.kind for area in areas}
-    if len(kinds) > 1:
-        labels = dict(AreaKind.choices)
-        return {
-            "areas": "List areas of one kind only (here "
-            + " and ".join(sorted(str(labels.get(kind, kind)) for kind in kinds))
-            + ")."
-        }
-    return {}
-
-
-def _outputs_outside(campaign: Campaign) -> int:
-    """Outputs already logged on days the campaign's new dates leave out."""
-    outside = Q(on__lt=campaign.started_on)
-    if campaign.ended_on is not None:
-        outside |= Q(on__gt=campaign.ended_on)
-    return campaign.outputs.filter(outside).count()
-
-
-def _campaign_save(campaign: Campaign, values: dict[str, Any], links: CampaignLinks) -> Campaign:
-    for name in CAMPAIGN_FIELDS:
-        if name in values:
-            setattr(campaign, name, values[name])
-    problems: dict[str, list[str]] = {}
-    try:
-        campaign.full_clean()
-    except ValidationError as error:
-        problems.update(error.message_dict)
-    for name, message in _campaign_area_problems(campaign, links.areas).items():
-        problems.setdefault(name, []).append(message)
-    if campaign.pk and not problems and (count := _outputs_outside(campaign)):
-        problems.setdefault("started_on", []).append(
-            f"{count} output(s) already logged fall outside these dates: move or delete them first."
-        )
-    if problems:
-        raise ValidationError(problems)
-    campaign.save()
-    campaign.areas.set(links.areas)
-    campaign.partners.set(links.partners)
-    campaign.goals.set(links.goals)
-    campaign.action_items.set(links.action_items)
-    return campaign
-
-
-@transaction.atomic
-def campaign_create(*, user: User | None, values: dict[str, Any], links: CampaignLinks) -> Campaign:
-    """Start recording one of the office's campaigns. `values` holds its own fields
-    (CAMPAIGN_FIELDS). Raises ValidationError naming each field in fault."""
-    return _campaign_save(Campaign(created_by=user), values, links)
-
-
-@transaction.atomic
-def campaign_update(
-    *, campaign: Campaign, values: dict[str, Any], links: CampaignLinks
-) -> Campaign:
-    """Change a campaign; its outputs must still fall within its dates."""
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    return _campaign_save(campaign, values, links)
-
-
-@transaction.atomic
-def campaign_output_log(
-    *,
-    campaign: Campaign,
-    user: User | None,
-    on: date,
-    kind: str,
-    quantity: int,
-    note: str = "",
-    today: date | None = None,
-) -> CampaignOutput:
-    """Log what a campaign produced on a day: a day within the campaign, not yet to come."""
-    today = today or timezone.localdate()
-    output = CampaignOutput(
-        campaign=campaign, on=on, kind=kind, quantity=quantity, note=note, created_by=user
-    )
-    output.full_clean()
-    if not campaign.holds(on):
-        raise ValidationError(
-            {"on": f"The date falls outside the campaign ({campaign.dates_text})."}
-        )
-    if on > today:
-        raise ValidationError({"on": "An output is logged once it happened: not a future date."})
-    output.save()
-    return output
-
-
-@transaction.atomic
-def campaign_spending_log(
-    *,
-    campaign: Campaign,
-    user: User | None,
-    spent_on: date,
-    amount: Decimal,
-    description: str,
-    today: date | None = None,
-) -> CampaignSpending:
-    """Log money spent on a campaign. Going over the budget is allowed (the campaign's page
-    shows it as over); a future date is not."""
-    today = today or timezone.localdate()
-    spending = CampaignSpending(
-        campaign=campaign,
-        spent_on=spent_on,
-        amount=amount,
-        description=description.strip(),
-        created_by=user,
-    )
-    spending.full_clean()
-    if spent_on > today:
-        raise ValidationError({"spent_on": "Spending is logged once made: not a future date."})
-    spending.save()
-    return spending
-
-
-@transaction.atomic
-def campaign_output_delete(*, output: CampaignOutput) -> Campaign:
-    """Remove an output logged by mistake; returns its campaign."""
-    campaign = output.campaign
-    output.delete()
-    return campaign
-
-
-@transaction.atomic
-def campaign_spending_delete(*, spending: CampaignSpending) -> Campaign:
-    """Remove a spending entry logged by mistake; returns its campaign."""
-    campaign = spending.campaign
-    spending.delete()
-    return campaign

@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 
 from inventory.models import Audience, Language, ResourceQuerySet, Strategy
-from inventory.resources.uploads import ALLOWED_LABEL
+from inventory.uploads import ALLOWED_LABEL
 
 ANY = [("", "Any")]
 
