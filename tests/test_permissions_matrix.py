@@ -101,6 +101,7 @@ public:public                                     GET   200       200       200 
 public:public_csv                                 GET   200       200       200     200   200   200
 public_input:have_your_say                        GET   200       200       200     200   200   200
 public_input:thanks                               GET   200       200       200     200   200   200
+public_input:started                              GET   200       200       200     200   200   200
 
 stakeholders:grantee_home                         GET   login     200       200     403   403   403
 stakeholders:organisation_list                    GET   login     403       403     403   200   200

@@ -1,9 +1,11 @@
 """The public form (/public/have-your-say/, namespace public_input, no login): a resident says
 what their area needs, without saying who they are."""
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.views.decorators.cache import never_cache
 
 from ovp.core.actions import form_action
 from ovp.core.origin import same_site_posts
@@ -53,6 +55,15 @@ def _sent_in_time(request: HttpRequest, form: CommunityInputForm) -> bool:
     return problem is None
 
 
+@login_not_required
+@never_cache
+def have_your_say_started(request: HttpRequest) -> JsonResponse:
+    """A freshly signed time for the form (static/js/have_your_say.js asks for it as the page
+    opens): the page itself is cached, so the time it holds may be minutes old, and the
+    minimum fill time would protect nothing. Without script the page's own time is sent."""
+    return JsonResponse({"started": spam.started_token()})
+
+
 @public_page
 def have_your_say_thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "stakeholders/public/thanks.html")
@@ -61,4 +72,5 @@ def have_your_say_thanks(request: HttpRequest) -> HttpResponse:
 routes: list[URLPattern] = [
     path("", have_your_say, name="have_your_say"),
     path("thanks/", have_your_say_thanks, name="thanks"),
+    path("started/", have_your_say_started, name="started"),
 ]

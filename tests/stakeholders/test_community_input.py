@@ -405,3 +405,19 @@ def test_the_office_home_counts_the_comments_waiting(client_for, staff):
     CommunityInputFactory(status=InputStatus.APPROVED)
     figures = client_for(staff).get("/office/scorecard.json").json()
     assert figures["community_input_waiting"] == 2
+
+
+def test_the_form_asks_for_a_fresh_signed_time_since_its_page_is_cached(client, districts):
+    """The page's own time may be minutes old (it is kept whole): its script asks for a fresh
+    one, which is never cached, so a form sent at once is still caught."""
+    page = client.get(FORM).content.decode()
+    assert 'data-started-url="/public/have-your-say/started/"' in page
+    assert "js/have_your_say.js" in page
+    answer = client.get("/public/have-your-say/started/")
+    assert "no-cache" in answer["Cache-Control"] and not answer.cookies
+    fresh = answer.json()["started"]
+    assert (
+        spam.fill_time_problem(fresh)
+        == "That was very quick: check your comment and send it again."
+    )
+    assert spam.fill_time_problem(fresh, now=time.time() + 10) is None
