@@ -197,12 +197,23 @@ def scorecard_figures(today: date) -> list[Any]:
 # Community input
 
 
-def public_input_areas() -> QuerySet[Area]:
-    """The areas a resident chooses from on the public form: those of the kind the public
-    pages publish by (the fewest areas), by name."""
-    from ovp.incidents.publication import public_area_kind
+RESIDENT_AREAS_AT_MOST = 150  # a list a resident can still scroll on a phone
 
-    kind = public_area_kind()
+
+def public_input_areas() -> QuerySet[Area]:
+    """The areas a resident chooses from on the public form, by name: the finest kind with
+    at most RESIDENT_AREAS_AT_MOST areas (neighbourhoods, which residents know by name, rather
+    than police districts; never census tracts by the thousand). A comment counts nobody, so
+    the public pages' coarse kind for counts of people shot is not needed here."""
+    from django.db.models import Count
+
+    kinds = (
+        Area.objects.values("kind")
+        .annotate(areas=Count("id"))
+        .filter(areas__lte=RESIDENT_AREAS_AT_MOST)
+        .order_by("-areas", "kind")
+    )
+    kind = next((row["kind"] for row in kinds), None)
     if kind is None:
         return Area.objects.none()
     return Area.objects.of_kind(kind).only("id", "code", "name", "kind").order_by("name")

@@ -38,13 +38,12 @@ def _counters_start_at_zero():
 
 @pytest.fixture
 def districts(db):
-    """Two police districts (the kind with the fewest areas: the public pages') and three
-    neighbourhoods."""
-    for n in range(3):
-        AreaFactory(kind=AreaKind.NEIGHBOURHOOD, code=f"N{n}", name=f"Hood {n}")
+    """Two neighbourhoods, the areas residents choose from (the finest kind: they know them
+    by name), and one police district, a kind the form does not offer."""
+    AreaFactory(kind=AreaKind.DISTRICT, code="PD1", name="Police District 1")
     return [
-        AreaFactory(kind=AreaKind.DISTRICT, code="D1", name="North District"),
-        AreaFactory(kind=AreaKind.DISTRICT, code="D2", name="South District"),
+        AreaFactory(kind=AreaKind.NEIGHBOURHOOD, code="D1", name="North District"),
+        AreaFactory(kind=AreaKind.NEIGHBOURHOOD, code="D2", name="South District"),
     ]
 
 
@@ -84,16 +83,22 @@ def test_nothing_about_who_sent_a_comment_is_stored():
     }  # fmt: skip
 
 
-def test_the_form_offers_the_areas_the_public_pages_use_and_the_whole_city(client, districts):
+def test_the_form_offers_the_finest_areas_residents_know_and_the_whole_city(client, districts):
     page = client.get(FORM).content.decode()
     assert "North District (D1)" not in page  # shown by name
     assert ">North District<" in page and ">South District<" in page
-    assert "Hood 0" not in page
+    assert "Police District 1" not in page
     assert "The whole city, or not sure" in page
 
 
+def test_a_kind_of_area_too_long_to_scroll_is_not_offered(client, districts):
+    AreaFactory.create_batch(151, kind="tract")
+    page = client.get(FORM).content.decode()
+    assert ">North District<" in page and ">Area " not in page
+
+
 def test_an_area_of_another_kind_is_refused(client, districts):
-    hood = districts[0].__class__.objects.get(code="N0")
+    hood = districts[0].__class__.objects.get(code="PD1")
     response = client.post(FORM, filled(area=hood.pk))
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     assert not CommunityInput.objects.exists()
