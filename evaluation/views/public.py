@@ -4,6 +4,7 @@ directory not named: evaluation/figures/public_edition.py), as the printable vie
 and as its PDF. Anything else (a draft, one
 under review or sent back, a version sent for review) answers 404."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
@@ -33,6 +34,7 @@ def _printed(uuid: str) -> dict[str, object]:
         "printed_at": None,  # the page is the same for every visitor, whenever they ask
         "pdf_url": reverse("public_assessments:pdf", args=[published.assessment.uuid]),
         "back_url": reverse("public_assessments:list"),
+        "public_threshold": settings.OVP_SUPPRESSION_THRESHOLD,
     }
 
 

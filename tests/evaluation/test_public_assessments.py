@@ -170,6 +170,7 @@ def test_the_public_page_and_pdf_show_no_small_count_of_the_published_version(
     AssessmentVersion.objects.filter(pk=version.pk).update(sections=[BURDEN])
     page = client.get(reverse("public_assessments:detail", args=[published.uuid])).content
     assert b"<td>4</td>" not in page and b"fewer than 10" in page
+    assert b"The public edition: counts of people shot or killed from 1 to 9" in page
     response = client.get(reverse("public_assessments:pdf", args=[published.uuid]))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "fewer than 10" in text and "Ashford had 4" not in text
