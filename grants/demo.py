@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from grants.library import library_metrics_ensure
 from grants.models import (
     Application,
     Award,
@@ -146,6 +147,7 @@ def _targets(award: Award, index: int) -> None:
 
 @demo_seeder
 def seed_grants(city: DemoCity) -> None:
+    library_metrics_ensure()
     if Fund.objects.filter(name=FUND).exists():
         city.log("  grants: already there")
         return
