@@ -136,7 +136,11 @@ def main() -> int:
     options = parser.parse_args()
     if options.url:
         urls = options.url
-    else:
+    else:  # the URLs come from the apps' configs: Django set up, as manage.py does
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ovp.settings.development")
+        django.setup()
         from ovp.core.public import public_page_urls
 
         urls = public_page_urls()
