@@ -56,7 +56,7 @@ def _listed(on: date, *, uuid: Any = None) -> list[Program]:
     )
 
 
-def public_area_kind(programs: list[Program]) -> str:
+def directory_area_kind(programs: list[Program]) -> str:
     """The kind of area the listed programs name most (a directory by neighbourhood where
     they say neighbourhoods); with none, the finest kind the city has."""
     counts: dict[str, int] = defaultdict(int)
@@ -73,7 +73,7 @@ def public_directory(*, area_code: str, on: date) -> PublicDirectory:
     """The opted-in programs, those working in the chosen area (by code, of the directory's
     kind; an unknown code chooses none) first."""
     programs = _listed(on)
-    kind = public_area_kind(programs)
+    kind = directory_area_kind(programs)
     areas = list(Area.objects.of_kind(kind).order_by("name")) if kind else []
     chosen = next((a for a in areas if a.code == area_code), None) if area_code else None
     shown = [
@@ -129,7 +129,7 @@ def public_area_at(*, lat: float, lon: float, on: date) -> Area | None:
 
     from ovp.areas.placement import UNPLACED, place_points
 
-    kind = public_area_kind(_listed(on))
+    kind = directory_area_kind(_listed(on))
     if not kind:
         return None
     placed = place_points(kind=kind, lons=np.array([lon]), lats=np.array([lat]))
