@@ -531,34 +531,34 @@ def seed_registry(city: DemoCity) -> None:
 
 
 # What residents wrote on the public form: (days before the incident demo's last day, the
-# district's code or None for the whole city, topic, text, status). Most approved, within
+# neighbourhood's code or None for the whole city, topic, text, status). Most approved, within
 # the demo needs assessment's twelve months; the latest few wait for moderation.
 A, P, R = InputStatus.APPROVED, InputStatus.PENDING, InputStatus.REJECTED
 DEMO_INPUT: list[tuple[int, str | None, str, str, str]] = [
-    (300, "1", InputTopic.YOUTH, "Nothing open for teenagers after 6pm. The rec centre on "
+    (300, "N03", InputTopic.YOUTH, "Nothing open for teenagers after 6pm. The rec centre on "
      "the north side closed two years ago.", A),
-    (280, "1", InputTopic.SAFE_PLACES, "The streetlights along the river path have been out "
+    (280, "N03", InputTopic.SAFE_PLACES, "The streetlights along the river path have been out "
      "for months. Nobody walks there after dark.", A),
-    (250, "2", InputTopic.JOBS, "Young men here need real jobs, not one summer program. "
+    (250, "N04", InputTopic.JOBS, "Young men here need real jobs, not one summer program. "
      "Apprenticeships with the trades would help.", A),
-    (230, "2", InputTopic.YOUTH, "Keep the school gym open on weekends with coaches.", A),
-    (200, "3", InputTopic.MENTAL_HEALTH, "Kids who saw the shooting on our block got no "
+    (230, "N04", InputTopic.YOUTH, "Keep the school gym open on weekends with coaches.", A),
+    (200, "N10", InputTopic.MENTAL_HEALTH, "Kids who saw the shooting on our block got no "
      "counselling. Schools need counsellors who stay.", A),
-    (190, "3", InputTopic.VICTIMS, "Families who lost someone need help with funeral costs "
+    (190, "N10", InputTopic.VICTIMS, "Families who lost someone need help with funeral costs "
      "and someone to call in the first week.", A),
-    (170, "5", InputTopic.SAFE_PLACES, "Three vacant lots on our street are where trouble "
+    (170, "N12", InputTopic.SAFE_PLACES, "Three vacant lots on our street are where trouble "
      "starts. Clean them and fence them.", A),
-    (150, "5", InputTopic.POLICE, "Officers drive through but never stop to talk. Foot "
+    (150, "N12", InputTopic.POLICE, "Officers drive through but never stop to talk. Foot "
      "patrols that know the neighbourhood would help.", A),
-    (130, "6", InputTopic.HOUSING, "Landlords leave empty houses boarded up for years.", A),
+    (130, "N19", InputTopic.HOUSING, "Landlords leave empty houses boarded up for years.", A),
     (110, None, InputTopic.YOUTH, "Summer programs fill up in a day. There need to be more "
      "places, everywhere in the city.", A),
-    (90, "1", InputTopic.JOBS, "Hire people coming home from prison. They want to work.", A),
-    (70, "7", InputTopic.YOUTH, "A safe place to play basketball at night.", A),
-    (60, "2", InputTopic.OTHER, "Buy my product at cheap-pills dot example!!!", R),
-    (12, "4", InputTopic.SAFE_PLACES, "The bus stop by the corner store has no light and "
+    (90, "N03", InputTopic.JOBS, "Hire people coming home from prison. They want to work.", A),
+    (70, "N06", InputTopic.YOUTH, "A safe place to play basketball at night.", A),
+    (60, "N04", InputTopic.OTHER, "Buy my product at cheap-pills dot example!!!", R),
+    (12, "N11", InputTopic.SAFE_PLACES, "The bus stop by the corner store has no light and "
      "people get robbed there.", P),
-    (5, "8", InputTopic.MENTAL_HEALTH, "My son has not slept since his friend was shot. "
+    (5, "N07", InputTopic.MENTAL_HEALTH, "My son has not slept since his friend was shot. "
      "Where can we get help?", P),
     (2, None, InputTopic.VICTIMS, "Please do more for the brothers and sisters of victims.", P),
 ]  # fmt: skip

@@ -97,6 +97,6 @@ def test_the_demo_has_residents_comments_approved_waiting_and_rejected() -> None
     assert CommunityInput.objects.count() == len(DEMO_INPUT)
     statuses = set(CommunityInput.objects.values_list("status", flat=True))
     assert statuses == {InputStatus.APPROVED, InputStatus.PENDING, InputStatus.REJECTED}
-    # placed in the public pages' areas (the districts), or the whole city
+    # placed in the areas the form offers (the neighbourhoods), or the whole city
     kinds = set(CommunityInput.objects.values_list("area__kind", flat=True))
-    assert kinds == {"district", None}
+    assert kinds == {"neighbourhood", None}
