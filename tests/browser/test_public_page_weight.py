@@ -27,6 +27,7 @@ from django.db import connection
 from django.urls import reverse
 
 from ovp.core.public import public_page_urls
+from ovp.localservices import database_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -47,11 +48,8 @@ def _free_port() -> int:
 
 
 def production_env(static_root: Path) -> dict[str, str]:
-    database = connection.settings_dict
-    url = (
-        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:"
-        f"{database['PORT']}/{database['NAME']}"
-    )
+    # the test database, as a URL that also works for the embedded Postgres's socket folder
+    url = database_url(connection.settings_dict)
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ovp.settings.production",
