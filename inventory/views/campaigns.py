@@ -1,8 +1,10 @@
 """The office's own campaigns: the list, a campaign's page, its form, and logging (or
 deleting) its outputs and spending."""
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -128,57 +130,48 @@ def campaign_edit(request: AuthedRequest, uuid: str | None = None) -> HttpRespon
     )
 
 
-@office_required
-def campaign_output_log(request: AuthedRequest, uuid: str) -> HttpResponse:
+def _entry_page(
+    request: AuthedRequest,
+    uuid: str,
+    form_class: type[forms.ModelForm],
+    log: Callable[..., Any],
+    *,
+    done: Callable[[Any], str],
+    what: str,
+    title: str,
+) -> HttpResponse:
+    """A page that logs one entry of a campaign (an output, a spending): the form's fields
+    are the service's arguments."""
     campaign = get_object_or_404(Campaign, uuid=uuid)
-    form = CampaignOutputForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        output = form_action(
-            form,
-            lambda: services.campaign_output_log(
-                campaign=campaign,
-                user=request.user,
-                on=data["on"],
-                kind=data["kind"],
-                quantity=data["quantity"],
-                note=data["note"],
-            ),
-        ).value
-        if output is not None:
-            messages.success(request, f"Logged {output}.")
+        entry = form_action(form, lambda: log(campaign=campaign, user=request.user, **data)).value
+        if entry is not None:
+            messages.success(request, done(entry))
             return redirect("inventory:campaign_detail", uuid=campaign.uuid)
     return render(
         request,
         "inventory/campaign_entry_form.html",
-        {"campaign": campaign, "form": form, "what": "output", "title": "Log an output"},
+        {"campaign": campaign, "form": form, "what": what, "title": title},
     )
+
+
+@office_required
+def campaign_output_log(request: AuthedRequest, uuid: str) -> HttpResponse:
+    return _entry_page(
+        request, uuid, CampaignOutputForm, services.campaign_output_log,
+        done=lambda output: f"Logged {output}.", what="output", title="Log an output",
+    )  # fmt: skip
 
 
 @office_required
 def campaign_spending_log(request: AuthedRequest, uuid: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, uuid=uuid)
-    form = CampaignSpendingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        spending = form_action(
-            form,
-            lambda: services.campaign_spending_log(
-                campaign=campaign,
-                user=request.user,
-                spent_on=data["spent_on"],
-                amount=data["amount"],
-                description=data["description"],
-            ),
-        ).value
-        if spending is not None:
-            messages.success(request, f"Logged ${spending.amount:,.2f} spent.")
-            return redirect("inventory:campaign_detail", uuid=campaign.uuid)
-    return render(
-        request,
-        "inventory/campaign_entry_form.html",
-        {"campaign": campaign, "form": form, "what": "spending", "title": "Log spending"},
-    )
+    return _entry_page(
+        request, uuid, CampaignSpendingForm, services.campaign_spending_log,
+        done=lambda spending: f"Logged ${spending.amount:,.2f} spent.", what="spending",
+        title="Log spending",
+    )  # fmt: skip
 
 
 @require_POST
